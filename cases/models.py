@@ -1,0 +1,195 @@
+"""The claim and its money: Invoice, Case, the append-only LedgerEntry, and CaseEvent.
+
+A case's balances are never stored: they are sums over its ledger entries (see
+`cases.ledger`). Entries are signed: a charge (principal, a fee, interest) is positive,
+what reduces a component (payment, credit, write-off) is negative on that component. An
+overpayment is a negative entry on the `overpayment` component: what Fordra owes the
+debtor back. So the sum of all a case's entries is the debtor's net position.
+
+The database enforces what must always hold: the stage values and their pairing with a
+closed or hold reason (CHECK), the sign of each entry kind (CHECK), and that entries are
+never changed or removed (a trigger; see migration 0002).
+"""
+from django.db import models
+from django.db.models import Q
+
+from core.money import CurrencyField, MoneyField
+from core.tenancy import TenantManager
+
+from .stages import ClosedReason, HoldReason, Stage
+
+
+class Invoice(models.Model):
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="invoices")
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="invoices")
+    invoice_number = models.CharField(max_length=50)
+    invoice_date = models.DateField()
+    due_date = models.DateField()
+    amount = MoneyField()
+    currency = CurrencyField()
+    reminder_fee_agreed = models.BooleanField(default=False, help_text="The invoice terms allowed a reminder fee")
+    paid_on = models.DateField(null=True, blank=True, help_text="When the creditor saw it paid in full, if known")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["due_date", "invoice_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "invoice_number"], name="invoice_unique_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=Q(due_date__gte=models.F("invoice_date")), name="invoice_due_after_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invoice {self.invoice_number}"
+
+
+class Case(models.Model):
+    """One invoice under management: the creditor's claim on one debtor."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="cases")
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="case")
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.REMINDER)
+    closed_reason = models.CharField(max_length=11, choices=ClosedReason.choices, blank=True)
+    hold_reason = models.CharField(max_length=12, choices=HoldReason.choices, blank=True)
+    resume_stage = models.CharField(max_length=10, choices=Stage.choices, blank=True,
+                                    help_text="Where an on-hold case goes back to")
+    currency = CurrencyField()
+    ocr_reference = models.CharField(max_length=25)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    next_step_number = models.PositiveSmallIntegerField(default=1)
+    next_step_on = models.DateField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "ocr_reference"], name="case_unique_ocr_reference"),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="case_stage_valid"),
+            models.CheckConstraint(
+                condition=(Q(stage=Stage.CLOSED) & Q(closed_reason__in=ClosedReason.values) & Q(closed_on__isnull=False))
+                | (~Q(stage=Stage.CLOSED) & Q(closed_reason="") & Q(closed_on__isnull=True)),
+                name="case_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=(Q(stage=Stage.ON_HOLD) & Q(hold_reason__in=HoldReason.values)
+                           & Q(resume_stage__in=[Stage.REMINDER, Stage.COLLECTION, Stage.LEGAL]))
+                | (~Q(stage=Stage.ON_HOLD) & Q(hold_reason="") & Q(resume_stage="")),
+                name="case_on_hold_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["creditor", "stage"], name="case_creditor_stage")]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} ({self.invoice.invoice_number})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
+    def can_transition_to(self, stage: str) -> bool:
+        from .stages import can_transition
+
+        return can_transition(self.stage, stage)
+
+
+class EntryKind(models.TextChoices):
+    PRINCIPAL = "principal", "Principal"
+    REMINDER_FEE = "reminder_fee", "Reminder fee"  # påminnelseavgift
+    COLLECTION_FEE = "collection_fee", "Collection fee"  # inkassoavgift
+    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Late-payment compensation"  # förseningsersättning
+    PAYMENT_PLAN_FEE = "payment_plan_fee", "Payment-plan fee"
+    PAYMENT_ORDER_FEE = "payment_order_fee", "Payment-order fee"
+    INTEREST = "interest", "Interest"  # dröjsmålsränta
+    PAYMENT = "payment", "Payment"
+    CREDIT = "credit", "Credit note"
+    WRITE_OFF = "write_off", "Write-off"
+    REFUND = "refund", "Refund of overpayment"
+
+
+class Component(models.TextChoices):
+    PRINCIPAL = "principal", "Principal"
+    FEES = "fees", "Fees"
+    INTEREST = "interest", "Interest"
+    OVERPAYMENT = "overpayment", "Overpayment"
+
+
+FEE_KINDS = (
+    EntryKind.REMINDER_FEE, EntryKind.COLLECTION_FEE, EntryKind.LATE_PAYMENT_COMPENSATION,
+    EntryKind.PAYMENT_PLAN_FEE, EntryKind.PAYMENT_ORDER_FEE,
+)
+CHARGE_KINDS = (EntryKind.PRINCIPAL, EntryKind.INTEREST, EntryKind.REFUND, *FEE_KINDS)
+REDUCTION_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT, EntryKind.WRITE_OFF)
+KIND_COMPONENT = {
+    EntryKind.PRINCIPAL: Component.PRINCIPAL,
+    EntryKind.INTEREST: Component.INTEREST,
+    EntryKind.REFUND: Component.OVERPAYMENT,
+    **{kind: Component.FEES for kind in FEE_KINDS},
+}
+
+
+class LedgerEntry(models.Model):
+    """One append-only line of a case's ledger. Never updated, never deleted."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    component = models.CharField(max_length=11, choices=Component.choices)
+    amount = MoneyField(help_text="Positive charges, negative reductions")
+    currency = CurrencyField()
+    booked_on = models.DateField(help_text="The day the entry takes effect (a payment's payment date)")
+    text = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="A payment's or step's reference")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["booked_on", "id"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="entry_kind_valid"),
+            models.CheckConstraint(condition=Q(component__in=Component.values), name="entry_component_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind__in=CHARGE_KINDS) & Q(amount__gt=0)) | (Q(kind__in=REDUCTION_KINDS) & Q(amount__lt=0)),
+                name="entry_sign_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "component"], name="entry_case_component")]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.kind} {self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("ledger entries are append-only: post a correcting entry instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("ledger entries are append-only: post a correcting entry instead")
+
+
+class CaseEvent(models.Model):
+    """The case timeline and the legal evidence trail: one row per state change."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=120, help_text="system, user:EMAIL, api:NAME")
+    code = models.CharField(max_length=80, help_text="Dotted: dunning.reminder.sent")
+    text = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.code}"

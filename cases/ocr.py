@@ -1,0 +1,22 @@
+"""Bankgirot OCR references: digits, then a length digit, then a Luhn (mod 10) check digit.
+
+The length digit is the reference's total length (with both digits) modulo 10; the check
+digit covers everything before it. Bankgirot accepts 2–25 digits.
+"""
+from stdnum import luhn
+
+MIN_BASE_DIGITS = 6
+
+
+def ocr_reference(number: int) -> str:
+    """The OCR reference for a serial number (an invoice's id)."""
+    base = str(number).zfill(MIN_BASE_DIGITS)
+    with_length = base + str((len(base) + 2) % 10)
+    return with_length + luhn.calc_check_digit(with_length)
+
+
+def is_valid_ocr_reference(reference: str) -> bool:
+    """True for a reference with a right length digit and check digit."""
+    if not reference.isdigit() or not 2 <= len(reference) <= 25:
+        return False
+    return int(reference[-2]) == len(reference) % 10 and luhn.is_valid(reference)

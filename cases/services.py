@@ -1,0 +1,82 @@
+"""Writes about cases: opening a case for an invoice, stage transitions, ledger postings.
+
+Every state change has one shape: atomic → select_for_update → check a predicate →
+change → save(update_fields) → log_event → side effects on commit.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from core.errors import TransitionNotAllowed, ValidationError
+from core.money import round_ore
+
+from .events import log_event
+from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
+from .ocr import ocr_reference
+from .stages import ClosedReason, HoldReason, Stage, can_transition
+
+
+def entry_post(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
+               text: str = "", reference: str = "") -> LedgerEntry:
+    """Append one entry to the case's ledger. Charges are positive; reductions negative."""
+    amount = Decimal(amount)
+    if amount != round_ore(amount):
+        raise ValidationError(f"ledger amount {amount} is not in whole öre")
+    if component is None:
+        if kind not in KIND_COMPONENT:
+            raise ValidationError(f"a {kind} entry needs the component it reduces")
+        component = KIND_COMPONENT[kind]
+    return LedgerEntry.objects.create(
+        creditor_id=case.creditor_id, case=case, kind=kind, component=component, amount=amount,
+        currency=case.currency, booked_on=booked_on, text=text, reference=reference,
+    )
+
+
+@transaction.atomic
+def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal | None = None, actor=None) -> Case:
+    """Open the case for an invoice: its principal is the open amount (default: the invoice amount)."""
+    principal = invoice.amount if principal is None else principal
+    if principal <= 0:
+        raise ValidationError(f"invoice {invoice.invoice_number}: nothing is open to collect")
+    case = Case.objects.create(
+        creditor_id=invoice.creditor_id, invoice=invoice, debtor_id=invoice.debtor_id,
+        currency=invoice.currency, ocr_reference=ocr_reference(invoice.pk), opened_on=opened_on,
+    )
+    entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.due_date,
+               text=f"Invoice {invoice.invoice_number}")
+    log_event(case=case, code="cases.case.opened", actor=actor,
+              text=f"Case opened for invoice {invoice.invoice_number}, {principal} {invoice.currency}",
+              data={"invoice": invoice.invoice_number, "principal": str(principal)})
+    return case
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, closed_reason: str = "",
+                    hold_reason: str = "", text: str = "") -> Case:
+    """Move the case to another stage, as the transitions table allows."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_transition(case.stage, to):
+        raise TransitionNotAllowed(f"a case in stage {case.stage} cannot move to {to}",
+                                   detail={"from": case.stage, "to": to})
+    source, resume_stage = case.stage, case.resume_stage
+    if source == Stage.ON_HOLD and to != Stage.CLOSED and to != resume_stage:
+        raise TransitionNotAllowed(f"an on-hold case resumes only to the stage it was held from ({resume_stage})",
+                                   detail={"from": source, "to": to})
+    case.closed_reason, case.hold_reason, case.resume_stage, case.closed_on = "", "", "", None
+    if to == Stage.CLOSED:
+        if closed_reason not in ClosedReason.values:
+            raise ValidationError(f"closing a case needs a reason: {', '.join(ClosedReason.values)}")
+        case.closed_reason, case.closed_on, case.next_step_on = closed_reason, on, None
+    elif to == Stage.ON_HOLD:
+        if hold_reason not in HoldReason.values:
+            raise ValidationError(f"holding a case needs a reason: {', '.join(HoldReason.values)}")
+        case.hold_reason, case.resume_stage = hold_reason, source
+    case.stage = to
+    case.save(update_fields=["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"])
+    reason = closed_reason or hold_reason
+    log_event(case=case, code="cases.stage.changed", actor=actor,
+              text=text or f"Stage {source} → {to}" + (f" ({reason})" if reason else ""),
+              data={"from": source, "to": to, "reason": reason})
+    return case
+

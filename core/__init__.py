@@ -1,0 +1,1 @@
+"""What every Fordra app uses: money, errors, tenancy, the API error shape."""

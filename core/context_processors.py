@@ -1,0 +1,2 @@
+def tenant(request):
+    return {"current_creditor": getattr(request, "creditor", None)}

@@ -1,0 +1,39 @@
+"""One error hierarchy for everything a user can act on.
+
+Services raise these; the API exception handler and the management commands turn them
+into `{"code", "message", "detail"}` or a one-line message with exit status 1.
+"""
+
+
+class ApplicationError(Exception):
+    """A failure the user can understand and act on."""
+
+    code = "error"
+    http_status = 400
+
+    def __init__(self, message: str, *, detail=None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        if code:
+            self.code = code
+
+
+class ValidationError(ApplicationError):
+    code = "invalid"
+
+
+class NotFound(ApplicationError):
+    code = "not_found"
+    http_status = 404
+
+
+class Conflict(ApplicationError):
+    """The request is valid but contradicts what is stored (a duplicate, a stage)."""
+
+    code = "conflict"
+    http_status = 409
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"

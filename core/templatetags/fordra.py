@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from django import template
+
+from core.money import format_sek
+
+register = template.Library()
+
+
+@register.filter
+def sek(value) -> str:
+    """`1 234,50 kr`."""
+    if value in (None, ""):
+        return ""
+    return f"{format_sek(Decimal(value))}\u00a0kr"
+
+
+@register.filter
+def add_money(a, b) -> Decimal:
+    return Decimal(a) + Decimal(b)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,96 @@
+"""The tenant (Creditor), who may act for it (memberships, agency staff, API clients)."""
+from django.conf import settings
+from django.db import models
+
+from core.tenancy import TenantManager
+
+
+class Creditor(models.Model):
+    """A creditor: the tenant. Everything it owns carries it and is scoped to it."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    org_number = models.CharField(max_length=11, help_text="NNNNNN-NNNN")
+    bankgiro = models.CharField(max_length=9, blank=True, help_text="NNN-NNNN or NNNN-NNNN")
+    address = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=6, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    STAFF = "staff", "Staff"
+    READ_ONLY = "read_only", "Read only"
+
+
+class Membership(models.Model):
+    """A user's role at one creditor."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "user"], name="membership_unique_user"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.creditor} ({self.role})"
+
+
+class AgencyRole(models.TextChoices):
+    AGENT = "agent", "Collection agent"
+    SUPERVISOR = "supervisor", "Supervisor"
+
+
+class AgencyStaff(models.Model):
+    """The agency's own people. They cross creditors, but only through views made for them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_staff")
+    role = models.CharField(max_length=10, choices=AgencyRole.choices, default=AgencyRole.AGENT)
+
+    class Meta:
+        verbose_name_plural = "agency staff"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=AgencyRole.values), name="agency_staff_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class ApiClient(models.Model):
+    """A partner ERP's credentials. Only the token's SHA-256 is stored; the token is shown once."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.CASCADE, related_name="api_clients")
+    name = models.CharField(max_length=100)
+    token_prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "name"], name="api_client_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_prefix}…)"
+
+    # DRF treats the authenticated principal as a user.
+    is_authenticated = True

@@ -1,0 +1,73 @@
+"""A debtor: one creditor's customer, identified by the creditor's customer number."""
+from django.db import models
+
+from core.identity import IdentityNumber, parse_identity_number
+from core.tenancy import TenantManager
+
+
+class CustomerType(models.TextChoices):
+    CONSUMER = "consumer", "Consumer"
+    COMPANY = "company", "Company"
+
+
+class Category(models.TextChoices):
+    """The PS method's three handlings."""
+
+    RISK = "risk", "Risk"
+    NORMAL = "normal", "Normal"
+    VIP = "vip", "VIP"
+
+
+class Language(models.TextChoices):
+    SV = "sv", "Svenska"
+    EN = "en", "English"
+
+
+class Debtor(models.Model):
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="debtors")
+    customer_number = models.CharField(max_length=50, help_text="The creditor's own customer number, kept as text")
+    name = models.CharField(max_length=200)
+    customer_type = models.CharField(max_length=10, choices=CustomerType.choices, default=CustomerType.CONSUMER)
+    identity_number = models.CharField(
+        max_length=13, blank=True, help_text="Canonical: YYYYMMDD-NNNN for a person, NNNNNN-NNNN for an organisation"
+    )
+    email = models.EmailField(blank=True)
+    email_letters_agreed = models.BooleanField(default=False)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="SE")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.SV)
+    vip = models.BooleanField(default=False, help_text="Designated by the creditor")
+    category = models.CharField(max_length=6, choices=Category.choices, default=Category.NORMAL)
+    category_reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["customer_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["creditor", "customer_number"], name="debtor_unique_customer_number"),
+            models.CheckConstraint(condition=models.Q(category__in=Category.values), name="debtor_category_valid"),
+            models.CheckConstraint(
+                condition=models.Q(customer_type__in=CustomerType.values), name="debtor_customer_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.customer_number})"
+
+    @property
+    def identity(self) -> IdentityNumber | None:
+        return parse_identity_number(self.identity_number) if self.identity_number else None
+
+    @property
+    def identity_masked(self) -> str:
+        identity = self.identity
+        return identity.masked if identity else ""
+
+    @property
+    def is_consumer(self) -> bool:
+        return self.customer_type == CustomerType.CONSUMER
