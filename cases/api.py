@@ -83,6 +83,7 @@ class CasePagination(PageNumberPagination):
 class CaseViewSet(viewsets.GenericViewSet):
     """Cases of the API client's creditor, with balances as of a date."""
 
+    lookup_value_regex = r"[0-9]+"
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 
@@ -96,7 +97,8 @@ class CaseViewSet(viewsets.GenericViewSet):
         views = selectors.with_balances(page, as_of=parse_as_of(request))
         return self.get_paginated_response(self.get_serializer(views, many=True).data)
 
-    @extend_schema(responses=CaseDetailSerializer, parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)])
+    @extend_schema(responses=CaseDetailSerializer, parameters=[
+        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
     def retrieve(self, request, pk=None):
         view = selectors.case_with_balance(pk, as_of=parse_as_of(request))
         return Response(CaseDetailSerializer(view, context=self.get_serializer_context()).data)

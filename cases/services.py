@@ -43,7 +43,7 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
         creditor_id=invoice.creditor_id, invoice=invoice, debtor_id=invoice.debtor_id,
         currency=invoice.currency, ocr_reference=ocr_reference(invoice.pk), opened_on=opened_on,
     )
-    entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.due_date,
+    entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
                text=f"Invoice {invoice.invoice_number}")
     log_event(case=case, code="cases.case.opened", actor=actor,
               text=f"Case opened for invoice {invoice.invoice_number}, {principal} {invoice.currency}",

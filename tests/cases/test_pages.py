@@ -1,0 +1,63 @@
+"""The creditor portal: login, dashboard, case list, case timeline; tenants never meet."""
+import pytest
+
+from core.tenancy import creditor_scope
+from creditors.models import Role
+from creditors.services import membership_add
+from tests.factories import make_case
+
+PASSWORD = "a-long-demo-password"
+
+
+@pytest.fixture
+def staff(creditor):
+    with creditor_scope(creditor):
+        return membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD).user
+
+
+@pytest.fixture
+def browser(client, staff):
+    assert client.login(username="staff@acme.se", password=PASSWORD)
+    return client
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_login_form_logs_in(client, staff):
+    response = client.post("/login/", {"username": "staff@acme.se", "password": PASSWORD}, follow=True)
+    assert response.status_code == 200
+    assert "Acme Bygg AB" in response.content.decode()
+
+
+def test_dashboard_shows_the_portfolio(browser, creditor):
+    make_case(creditor, amount="1234.50")
+    make_case(creditor, amount="100.00")
+    page = browser.get("/").content.decode()
+    assert "Öppna ärenden" in page
+    assert "1\u00a0334,50\u00a0kr" in page  # outstanding total
+
+
+def test_case_pages_show_balance_and_timeline(browser, creditor):
+    case = make_case(creditor, amount="1234.50")
+    listing = browser.get("/cases/?stage=reminder").content.decode()
+    assert case.invoice.invoice_number in listing
+    page = browser.get(f"/cases/{case.pk}/").content.decode()
+    assert case.ocr_reference in page
+    assert "1\u00a0234,50\u00a0kr" in page
+    assert "cases.case.opened" in page
+
+
+def test_another_creditors_case_answers_404_like_a_missing_one(browser, other_creditor):
+    theirs = make_case(other_creditor)
+    assert browser.get(f"/cases/{theirs.pk}/").status_code == 404
+    assert browser.get("/cases/999999/").status_code == 404
+    assert theirs.invoice.invoice_number not in browser.get("/cases/").content.decode()
+
+
+def test_user_without_membership_sees_no_portfolio(client, db, django_user_model):
+    django_user_model.objects.create_user("lost@example.se", password=PASSWORD)
+    client.login(username="lost@example.se", password=PASSWORD)
+    assert client.get("/").status_code == 404

@@ -1,0 +1,49 @@
+"""Test data, built through the same services users go through."""
+import datetime
+import itertools
+from decimal import Decimal
+
+import factory
+from django_scopes import scopes_disabled
+
+from cases.models import Case, Invoice
+from cases.services import case_open
+from core.tenancy import creditor_scope
+from creditors.models import Creditor
+from creditors.services import creditor_create
+from debtors.models import CustomerType, Debtor
+
+_serial = itertools.count(1)
+
+
+def make_creditor(slug: str, name: str, org_number: str, bankgiro: str = "") -> Creditor:
+    with scopes_disabled():
+        return creditor_create(slug=slug, name=name, org_number=org_number, bankgiro=bankgiro)
+
+
+class DebtorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debtor
+
+    customer_number = factory.Sequence(lambda n: f"{n:05d}")
+    name = factory.Sequence(lambda n: f"Kund {n}")
+    customer_type = CustomerType.CONSUMER
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invoice
+
+    invoice_number = factory.Sequence(lambda n: f"F{n:06d}")
+    invoice_date = factory.LazyAttribute(lambda o: o.due_date - datetime.timedelta(days=30))
+    due_date = datetime.date(2026, 10, 1)
+    amount = Decimal("1000.00")
+    debtor = factory.SubFactory(DebtorFactory, creditor=factory.SelfAttribute("..creditor"))
+
+
+def make_case(creditor: Creditor, *, amount=Decimal("1000.00"), due_date=datetime.date(2026, 10, 1),
+              debtor: Debtor | None = None) -> Case:
+    with creditor_scope(creditor):
+        extra = {"debtor": debtor} if debtor else {}
+        invoice = InvoiceFactory(creditor=creditor, amount=Decimal(amount), due_date=due_date, **extra)
+        return case_open(invoice=invoice, opened_on=due_date + datetime.timedelta(days=1))
