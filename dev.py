@@ -3,6 +3,7 @@
 
     python3 dev.py up     set up .venv, migrate, seed the demo, serve http://127.0.0.1:8000/
     python3 dev.py test   set up .venv and run the whole test suite (extra args go to pytest)
+    python3 dev.py requirements [--production]   print the dependencies, one a line (for images)
 
 The virtual environment is (re)installed whenever pyproject.toml's dependencies change.
 """
@@ -22,9 +23,9 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def requirements() -> list[str]:
+def requirements(*, production: bool = False) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return project["dependencies"] + project["optional-dependencies"]["dev"]
+    return project["dependencies"] + ([] if production else project["optional-dependencies"]["dev"])
 
 
 def ensure_venv() -> Path:
@@ -62,6 +63,9 @@ def test(python: Path, args: list[str]) -> int:
 
 def main() -> int:
     command, *args = sys.argv[1:] or ["up"]
+    if command == "requirements":
+        print("\n".join(requirements(production="--production" in args)))
+        return 0
     commands = {"up": up, "test": test}
     if command not in commands:
         print(__doc__)
