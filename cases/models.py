@@ -99,24 +99,24 @@ class Case(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    PRINCIPAL = "principal", "Principal"
-    REMINDER_FEE = "reminder_fee", "Reminder fee"  # påminnelseavgift
-    COLLECTION_FEE = "collection_fee", "Collection fee"  # inkassoavgift
-    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Late-payment compensation"  # förseningsersättning
-    PAYMENT_PLAN_FEE = "payment_plan_fee", "Payment-plan fee"
-    PAYMENT_ORDER_FEE = "payment_order_fee", "Payment-order fee"
-    INTEREST = "interest", "Interest"  # dröjsmålsränta
-    PAYMENT = "payment", "Payment"
-    CREDIT = "credit", "Credit note"
-    WRITE_OFF = "write_off", "Write-off"
-    REFUND = "refund", "Refund of overpayment"
+    PRINCIPAL = "principal", "Kapital"
+    REMINDER_FEE = "reminder_fee", "Påminnelseavgift"  # påminnelseavgift
+    COLLECTION_FEE = "collection_fee", "Inkassoavgift"  # inkassoavgift
+    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Förseningsersättning"  # förseningsersättning
+    PAYMENT_PLAN_FEE = "payment_plan_fee", "Avgift för avbetalningsplan"
+    PAYMENT_ORDER_FEE = "payment_order_fee", "Avgift för betalningsföreläggande"
+    INTEREST = "interest", "Dröjsmålsränta"
+    PAYMENT = "payment", "Betalning"
+    CREDIT = "credit", "Kreditering"
+    WRITE_OFF = "write_off", "Avskrivning"
+    REFUND = "refund", "Återbetalning av överskott"
 
 
 class Component(models.TextChoices):
-    PRINCIPAL = "principal", "Principal"
-    FEES = "fees", "Fees"
-    INTEREST = "interest", "Interest"
-    OVERPAYMENT = "overpayment", "Overpayment"
+    PRINCIPAL = "principal", "Kapital"
+    FEES = "fees", "Avgifter"
+    INTEREST = "interest", "Ränta"
+    OVERPAYMENT = "overpayment", "Överbetalning"
 
 
 FEE_KINDS = (

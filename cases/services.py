@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.errors import TransitionNotAllowed, ValidationError
-from core.money import round_ore
+from core.money import format_sek, round_ore
 
 from .events import log_event
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
@@ -44,9 +44,9 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
         currency=invoice.currency, ocr_reference=ocr_reference(invoice.pk), opened_on=opened_on,
     )
     entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
-               text=f"Invoice {invoice.invoice_number}")
+               text=f"Faktura {invoice.invoice_number}")
     log_event(case=case, code="cases.case.opened", actor=actor,
-              text=f"Case opened for invoice {invoice.invoice_number}, {principal} {invoice.currency}",
+              text=f"Ärende öppnat för faktura {invoice.invoice_number}, {format_sek(principal)} {invoice.currency}",
               data={"invoice": invoice.invoice_number, "principal": str(principal)})
     return case
 
@@ -76,7 +76,8 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     case.save(update_fields=["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"])
     reason = closed_reason or hold_reason
     log_event(case=case, code="cases.stage.changed", actor=actor,
-              text=text or f"Stage {source} → {to}" + (f" ({reason})" if reason else ""),
+              text=text or f"{Stage(source).label} → {Stage(to).label}"
+              + (f" ({(ClosedReason if closed_reason else HoldReason)(reason).label})" if reason else ""),
               data={"from": source, "to": to, "reason": reason})
     return case
 

@@ -7,25 +7,25 @@ from django.db import models
 
 
 class Stage(models.TextChoices):
-    REMINDER = "reminder", "Reminder"  # påminnelse
-    COLLECTION = "collection", "Collection"  # inkassokrav
-    LEGAL = "legal", "Legal"  # betalningsföreläggande
-    ON_HOLD = "on_hold", "On hold"
-    CLOSED = "closed", "Closed"
+    REMINDER = "reminder", "Påminnelse"
+    COLLECTION = "collection", "Inkasso"  # inkassokrav
+    LEGAL = "legal", "Rättsligt"  # betalningsföreläggande
+    ON_HOLD = "on_hold", "Vilande"
+    CLOSED = "closed", "Avslutat"
 
 
 class ClosedReason(models.TextChoices):
-    PAID = "paid", "Paid"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    CREDITED = "credited", "Credited"
-    WRITTEN_OFF = "written_off", "Written off"
+    PAID = "paid", "Betalt"
+    WITHDRAWN = "withdrawn", "Återkallat"
+    CREDITED = "credited", "Krediterat"
+    WRITTEN_OFF = "written_off", "Avskrivet"
 
 
 class HoldReason(models.TextChoices):
-    DISPUTE = "dispute", "Disputed"
-    PROMISE = "promise", "Promise to pay"
-    PAYMENT_PLAN = "payment_plan", "Payment plan"
-    PAUSED = "paused", "Paused by creditor"
+    DISPUTE = "dispute", "Bestritt"
+    PROMISE = "promise", "Betalningslöfte"
+    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
+    PAUSED = "paused", "Pausat av borgenären"
 
 
 OPEN_STAGES = (Stage.REMINDER, Stage.COLLECTION, Stage.LEGAL)

@@ -6,8 +6,8 @@ from core.tenancy import TenantManager
 
 
 class CustomerType(models.TextChoices):
-    CONSUMER = "consumer", "Consumer"
-    COMPANY = "company", "Company"
+    CONSUMER = "consumer", "Privatperson"
+    COMPANY = "company", "Företag"
 
 
 class Category(models.TextChoices):
