@@ -8,7 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.errors import ValidationError
-from dunning.selectors import ladders_by_category, next_step_of
+from dunning.selectors import next_step_of
 
 from . import selectors
 
@@ -47,7 +47,7 @@ class CaseSerializer(serializers.Serializer):
 
     @extend_schema_field(NextStepSerializer(allow_null=True))
     def get_next_step(self, view):
-        step = next_step_of(view.case, ladders=self.context["ladders"])
+        step = next_step_of(view.case)
         return NextStepSerializer(step).data if step else None
 
 
@@ -87,9 +87,6 @@ class CaseViewSet(viewsets.GenericViewSet):
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "ladders": ladders_by_category()}
-
     @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE), OpenApiParameter("stage", str)])
     def list(self, request):
         cases = selectors.case_list(stage=request.query_params.get("stage"))
@@ -101,4 +98,4 @@ class CaseViewSet(viewsets.GenericViewSet):
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
     def retrieve(self, request, pk=None):
         view = selectors.case_with_balance(pk, as_of=parse_as_of(request))
-        return Response(CaseDetailSerializer(view, context=self.get_serializer_context()).data)
+        return Response(CaseDetailSerializer(view).data)

@@ -1,13 +1,20 @@
-"""Balances, always derived from the ledger: never stored, so they cannot drift."""
+"""Balances, always derived from the ledger: never stored, so they cannot drift.
+
+Principal and fees are sums of their entries. Interest is what has accrued on the
+principal entries up to the day (see `cases.interest`) less what has been paid, credited
+or written off of it.
+"""
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.utils import timezone
 
 from core.money import ZERO
 
-from .models import Component, LedgerEntry
+from . import interest
+from .models import Case, Component, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -21,34 +28,46 @@ class Balance:
     def total(self) -> Decimal:
         return self.principal + self.fees + self.interest
 
-    @classmethod
-    def from_sums(cls, sums: dict[str, Decimal]) -> "Balance":
-        return cls(
-            principal=sums.get(Component.PRINCIPAL, ZERO),
-            fees=sums.get(Component.FEES, ZERO),
-            interest=sums.get(Component.INTEREST, ZERO),
-            overpayment=-sums.get(Component.OVERPAYMENT, ZERO),
-        )
+
+def interest_until(case: Case, as_of: datetime.date) -> datetime.date:
+    """Interest stops when the case closes: a withdrawn claim no longer runs here."""
+    return min(as_of, case.closed_on) if case.closed_on else as_of
 
 
-def _component_sums(entries) -> dict[int, dict[str, Decimal]]:
-    rows = entries.values("case_id", "component").annotate(total=Sum("amount")).order_by()
-    sums: dict[int, dict[str, Decimal]] = {}
-    for row in rows:
-        sums.setdefault(row["case_id"], {})[row["component"]] = row["total"]
-    return sums
+def balance_of(case: Case, entries: list[LedgerEntry], *, as_of: datetime.date, rates, fixed_rate=None) -> Balance:
+    """The balance of one case from its entries (any order), as of a day."""
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    movements = []
+    for entry in entries:
+        if entry.booked_on > as_of:
+            continue
+        sums[entry.component] += entry.amount
+        if entry.component == Component.PRINCIPAL:
+            movements.append((entry.booked_on, entry.amount))
+    accrued = interest.accrued(movements=movements, due_date=case.invoice.due_date,
+                               until=interest_until(case, as_of), rates=rates, fixed_rate=fixed_rate)
+    return Balance(
+        principal=sums[Component.PRINCIPAL],
+        fees=sums[Component.FEES],
+        interest=accrued - interest.interest_reductions(entries, as_of=as_of),
+        overpayment=-sums[Component.OVERPAYMENT],
+    )
 
 
-def case_balance(case, *, as_of: datetime.date | None = None) -> Balance:
-    """The case's posted balance, counting entries booked up to and including `as_of`."""
-    return case_balances([case.pk], as_of=as_of)[case.pk]
+def case_balances(cases, *, as_of: datetime.date | None = None) -> dict[int, Balance]:
+    """Balances of many cases (with their invoices loaded), in one query for the entries."""
+    from dunning.selectors import contractual_rates, reference_rates
+
+    cases = list(cases)
+    as_of = as_of or timezone.localdate()
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for entry in LedgerEntry.objects.filter(case__in=[c.pk for c in cases], booked_on__lte=as_of).only(
+            "case_id", "kind", "component", "amount", "booked_on"):
+        entries[entry.case_id].append(entry)
+    rates, fixed = reference_rates(), contractual_rates()
+    return {case.pk: balance_of(case, entries[case.pk], as_of=as_of, rates=rates,
+                                fixed_rate=fixed.get(case.debtor.category)) for case in cases}
 
 
-def case_balances(case_ids, *, as_of: datetime.date | None = None) -> dict[int, Balance]:
-    """Balances of many cases in one query."""
-    case_ids = list(case_ids)
-    entries = LedgerEntry.objects.filter(case_id__in=case_ids)
-    if as_of is not None:
-        entries = entries.filter(booked_on__lte=as_of)
-    sums = _component_sums(entries)
-    return {case_id: Balance.from_sums(sums.get(case_id, {})) for case_id in case_ids}
+def case_balance(case: Case, *, as_of: datetime.date | None = None) -> Balance:
+    return case_balances([case], as_of=as_of)[case.pk]

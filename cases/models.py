@@ -60,8 +60,9 @@ class Case(models.Model):
     ocr_reference = models.CharField(max_length=25)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
-    next_step_number = models.PositiveSmallIntegerField(default=1)
-    next_step_on = models.DateField(null=True, blank=True, db_index=True)
+    next_action = models.CharField(max_length=20, blank=True, help_text="The engine's plan: the next step's action")
+    next_step_on = models.DateField(null=True, blank=True, help_text="…and the bank day it is due")
+    hold_until = models.DateField(null=True, blank=True, help_text="A promise to pay: the promised date")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -83,7 +84,11 @@ class Case(models.Model):
                 name="case_on_hold_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["creditor", "stage"], name="case_creditor_stage")]
+        indexes = [
+            models.Index(fields=["creditor", "stage"], name="case_creditor_stage"),
+            models.Index(fields=["creditor", "next_step_on"], name="case_creditor_next_step",
+                         condition=Q(next_step_on__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.pk} ({self.invoice.invoice_number})"
@@ -104,12 +109,14 @@ class EntryKind(models.TextChoices):
     COLLECTION_FEE = "collection_fee", "Inkassoavgift"  # inkassoavgift
     LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Förseningsersättning"  # förseningsersättning
     PAYMENT_PLAN_FEE = "payment_plan_fee", "Avgift för avbetalningsplan"
-    PAYMENT_ORDER_FEE = "payment_order_fee", "Avgift för betalningsföreläggande"
+    PAYMENT_ORDER_FEE = "payment_order_fee", "Ansökningsavgift för betalningsföreläggande"
+    PAYMENT_ORDER_WORK = "payment_order_work", "Upprättande av ansökan om betalningsföreläggande"
     INTEREST = "interest", "Dröjsmålsränta"
     PAYMENT = "payment", "Betalning"
     CREDIT = "credit", "Kreditering"
     WRITE_OFF = "write_off", "Avskrivning"
     REFUND = "refund", "Återbetalning av överskott"
+    INTEREST_ADJUSTMENT = "interest_adjustment", "Ränterättelse"
 
 
 class Component(models.TextChoices):
@@ -121,10 +128,10 @@ class Component(models.TextChoices):
 
 FEE_KINDS = (
     EntryKind.REMINDER_FEE, EntryKind.COLLECTION_FEE, EntryKind.LATE_PAYMENT_COMPENSATION,
-    EntryKind.PAYMENT_PLAN_FEE, EntryKind.PAYMENT_ORDER_FEE,
+    EntryKind.PAYMENT_PLAN_FEE, EntryKind.PAYMENT_ORDER_FEE, EntryKind.PAYMENT_ORDER_WORK,
 )
 CHARGE_KINDS = (EntryKind.PRINCIPAL, EntryKind.INTEREST, EntryKind.REFUND, *FEE_KINDS)
-REDUCTION_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT, EntryKind.WRITE_OFF)
+REDUCTION_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT, EntryKind.WRITE_OFF, EntryKind.INTEREST_ADJUSTMENT)
 KIND_COMPONENT = {
     EntryKind.PRINCIPAL: Component.PRINCIPAL,
     EntryKind.INTEREST: Component.INTEREST,
@@ -145,6 +152,9 @@ class LedgerEntry(models.Model):
     booked_on = models.DateField(help_text="The day the entry takes effect (a payment's payment date)")
     text = models.CharField(max_length=200, blank=True)
     reference = models.CharField(max_length=100, blank=True, help_text="A payment's or step's reference")
+    applies_to = models.CharField(max_length=20, choices=EntryKind.choices, blank=True,
+                                  help_text="For a reduction of fees: the fee kind it pays")
+    payment = models.ForeignKey("cases.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -193,3 +203,84 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.code}"
+
+
+class PaymentSource(models.TextChoices):
+    DIRECT = "direct", "Betalt direkt till borgenären"
+    API = "api", "API"
+    MANUAL = "manual", "Manuell"
+    BGMAX = "bgmax", "Bankgirot BgMax"
+    CAMT054 = "camt054", "camt.054"
+    CSV = "csv", "CSV"
+
+
+class Payment(models.Model):
+    """Money received for a case (or not yet matched to one). Never dropped, never imported twice."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="payments")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    amount = MoneyField()
+    currency = CurrencyField()
+    paid_on = models.DateField()
+    source = models.CharField(max_length=10, choices=PaymentSource.choices)
+    reference = models.CharField(max_length=100, blank=True, help_text="The bank's or sender's reference")
+    ocr_reference = models.CharField(max_length=25, blank=True)
+    payer = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["creditor", "source", "reference", "paid_on"],
+                                    condition=~Q(reference=""), name="payment_unique_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.amount} {self.currency}"
+
+
+class QueueKind(models.TextChoices):
+    PHONE_CALL = "phone_call", "Telefonsamtal"
+    PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
+    DISPUTE_REVIEW = "dispute_review", "Bestridande"
+
+
+class Outcome(models.TextChoices):
+    NO_AGREEMENT = "no_agreement", "Ingen överenskommelse"
+    AGREEMENT = "agreement", "Överenskommelse"
+    WAIVED = "waived", "Samtal efterges av arbetsledare"
+    APPROVED = "approved", "Godkänd"
+    REJECTED = "rejected", "Avslagen"
+    UPHELD = "upheld", "Bestridandet godtas"
+    DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
+    CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
+
+
+class QueueItem(models.Model):
+    """Work that waits for a collection agent: a call, a review, a decision on a dispute."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="queue_items")
+    kind = models.CharField(max_length=20, choices=QueueKind.choices)
+    created_on = models.DateField()
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], condition=Q(outcome=""), name="queue_one_open_item"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(decided_on__isnull=False), name="queue_decided_has_date"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome

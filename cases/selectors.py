@@ -2,11 +2,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
 from core.errors import NotFound
+from core.money import ZERO
 from .ledger import Balance, case_balance, case_balances
-from .models import Case, LedgerEntry
+from .models import Case
 from .stages import Stage
 
 
@@ -36,7 +37,7 @@ class CaseView:
 
 def with_balances(cases, *, as_of: datetime.date | None = None) -> list[CaseView]:
     cases = list(cases)
-    balances = case_balances([c.pk for c in cases], as_of=as_of)
+    balances = case_balances(cases, as_of=as_of)
     return [CaseView(case, balances[case.pk]) for case in cases]
 
 
@@ -57,8 +58,13 @@ def portfolio_overview() -> Overview:
     by_stage = {stage: 0 for stage in Stage.values}
     for row in Case.objects.values("stage").annotate(n=Count("id")).order_by():
         by_stage[row["stage"]] = row["n"]
-    sums = (LedgerEntry.objects.exclude(case__stage=Stage.CLOSED)
-            .values("component").annotate(total=Sum("amount")).order_by())
-    outstanding = Balance.from_sums({row["component"]: row["total"] for row in sums})
+    # Interest accrues per case, so the sum is taken over each open case's balance.
+    balances = case_balances(case_queryset().exclude(stage=Stage.CLOSED)).values()
+    outstanding = Balance(
+        principal=sum((b.principal for b in balances), ZERO),
+        fees=sum((b.fees for b in balances), ZERO),
+        interest=sum((b.interest for b in balances), ZERO),
+        overpayment=sum((b.overpayment for b in balances), ZERO),
+    )
     return Overview(open_cases=sum(n for s, n in by_stage.items() if s != Stage.CLOSED),
                     outstanding=outstanding, by_stage=by_stage)

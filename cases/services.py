@@ -18,7 +18,7 @@ from .stages import ClosedReason, HoldReason, Stage, can_transition
 
 
 def entry_post(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
-               text: str = "", reference: str = "") -> LedgerEntry:
+               text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
     """Append one entry to the case's ledger. Charges are positive; reductions negative."""
     amount = Decimal(amount)
     if amount != round_ore(amount):
@@ -29,7 +29,8 @@ def entry_post(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.da
         component = KIND_COMPONENT[kind]
     return LedgerEntry.objects.create(
         creditor_id=case.creditor_id, case=case, kind=kind, component=component, amount=amount,
-        currency=case.currency, booked_on=booked_on, text=text, reference=reference,
+        currency=case.currency, booked_on=booked_on, text=text, reference=reference, applies_to=applies_to,
+        payment=payment,
     )
 
 
@@ -48,6 +49,9 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     log_event(case=case, code="cases.case.opened", actor=actor,
               text=f"Ärende öppnat för faktura {invoice.invoice_number}, {format_sek(principal)} {invoice.currency}",
               data={"invoice": invoice.invoice_number, "principal": str(principal)})
+    from dunning.planning import case_replan
+
+    case_replan(case)
     return case
 
 

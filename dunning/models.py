@@ -23,6 +23,11 @@ class Policy(models.Model):
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.CASCADE, related_name="policies")
     category = models.CharField(max_length=6, choices=Category.choices)
     min_collection_amount = MoneyField(default=100, help_text="No collection demand below this principal")
+    late_payment_compensation = models.BooleanField(
+        default=True, help_text="Charge a business debtor förseningsersättning instead of reminder and collection fees")
+    contractual_interest_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text="A higher agreed interest rate, in percent a year, instead of the reference rate + 8")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager()
@@ -61,3 +66,73 @@ class PolicyStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.action}"
+
+
+class FeeKind(models.TextChoices):
+    """The fees LAW.md caps. Each matches a ledger entry kind of the same value."""
+
+    REMINDER_FEE = "reminder_fee", "Påminnelseavgift"
+    COLLECTION_FEE = "collection_fee", "Inkassoavgift"
+    PAYMENT_PLAN_FEE = "payment_plan_fee", "Avgift för avbetalningsplan"
+    PAYMENT_ORDER_FEE = "payment_order_fee", "Ansökningsavgift, betalningsföreläggande"
+    PAYMENT_ORDER_WORK = "payment_order_work", "Upprättande av ansökan"
+    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Förseningsersättning"
+
+
+class FeeCap(models.Model):
+    """A legal cap on a fee, in force from `valid_from`. Data, so an operator can correct it."""
+
+    kind = models.CharField(max_length=20, choices=FeeKind.choices)
+    valid_from = models.DateField()
+    amount = MoneyField()
+    source = models.CharField(max_length=200, help_text="The statute that sets it")
+
+    class Meta:
+        ordering = ["kind", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="fee_cap_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ≤ {self.amount} from {self.valid_from}"
+
+
+class ReferenceRate(models.Model):
+    """Riksbanken's reference rate for the half-year starting `valid_from` (räntelagen 9 §)."""
+
+    valid_from = models.DateField(unique=True)
+    rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__day=1) & (Q(valid_from__month=1) | Q(valid_from__month=7)),
+                name="reference_rate_half_year_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: {self.rate} %"
+
+
+class AppliedStep(models.Model):
+    """A step the daily cycle applied to a case. Unique per (case, sequence): exactly once."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="applied_steps")
+    sequence = models.PositiveSmallIntegerField(help_text="1 for the case's first step, 2 for its second, …")
+    category = models.CharField(max_length=6, choices=Category.choices)
+    ladder_step = models.PositiveSmallIntegerField(help_text="The policy step's number in that category's ladder")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    applied_on = models.DateField()
+    deadline = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="applied_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.action} {self.applied_on}"

@@ -1,20 +1,47 @@
-"""Reads about policies."""
-from .models import PolicyStep
+"""Reads about policies and the legal rule pack."""
+from .models import Policy, PolicyStep
 
 
-def ladders_by_category() -> dict[str, dict[int, PolicyStep]]:
-    """Every policy step of the current creditor, by category and step number."""
-    ladders: dict[str, dict[int, PolicyStep]] = {}
-    for step in PolicyStep.objects.select_related("policy"):
-        ladders.setdefault(step.policy.category, {})[step.number] = step
+def next_step_of(case) -> dict | None:
+    """The step the case waits for and its date, or None (closed, on hold, or nothing planned)."""
+    if not case.is_open or case.next_step_on is None or not case.next_action:
+        return None
+    return {"action": case.next_action, "date": case.next_step_on}
+
+
+def ladders_by_category() -> dict[str, list[PolicyStep]]:
+    """The current creditor's policy steps, by category, in order."""
+    ladders: dict[str, list[PolicyStep]] = {}
+    for step in PolicyStep.objects.select_related("policy").order_by("policy__category", "number"):
+        ladders.setdefault(step.policy.category, []).append(step)
     return ladders
 
 
-def next_step_of(case, *, ladders) -> dict | None:
-    """The step the case waits for and its date, or None (closed, on hold, or nothing planned)."""
-    if not case.is_open or case.next_step_on is None:
-        return None
-    step = ladders.get(case.debtor.category, {}).get(case.next_step_number)
-    if step is None:
-        return None
-    return {"action": step.action, "date": case.next_step_on}
+def policies() -> list[Policy]:
+    return list(Policy.objects.prefetch_related("steps").order_by("category"))
+
+
+def reference_rates():
+    from .models import ReferenceRate
+    from .rules.interest import ReferenceRates
+
+    return ReferenceRates(tuple(ReferenceRate.objects.values_list("valid_from", "rate")))
+
+
+def fee_caps():
+    from .models import FeeCap
+    from .rules.fees import FeeCaps
+
+    return FeeCaps(tuple(FeeCap.objects.values_list("kind", "valid_from", "amount")))
+
+
+def rule_pack():
+    from .rules.pack import RulePack
+
+    return RulePack(fee_caps=fee_caps(), rates=reference_rates())
+
+
+def contractual_rates() -> dict[str, object]:
+    """Categories of the current creditor whose policy claims a contractual interest rate."""
+    return dict(Policy.objects.filter(contractual_interest_rate__isnull=False)
+                .values_list("category", "contractual_interest_rate"))

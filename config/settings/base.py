@@ -7,6 +7,7 @@ to PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("FORDRA_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -128,7 +129,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Steps fire on bank days; the cycle itself runs every morning and finds nothing due on others.
+    "daily-dunning-cycle": {"task": "dunning.run_daily_cycle", "schedule": crontab(hour=5, minute=30)},
+}
 
 LOGGING = {
     "version": 1,

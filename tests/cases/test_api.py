@@ -18,11 +18,12 @@ def api(creditor):
 
 def test_case_list_and_detail(api, creditor):
     case = make_case(creditor, amount="1234.50")
-    listing = api.get("/api/v1/cases/").json()
+    listing = api.get("/api/v1/cases/?as_of=2026-11-23").json()
     assert listing["count"] == 1
     row = listing["results"][0]
     assert row["id"] == case.pk
-    assert row["balance"] == {"principal": "1234.50", "fees": "0.00", "interest": "0.00", "total": "1234.50"}
+    # Due 2026-10-01: 53 days at 2.00 % + 8 on 1 234,50 = 17.925… → 17.93.
+    assert row["balance"] == {"principal": "1234.50", "fees": "0.00", "interest": "17.93", "total": "1252.43"}
     assert row["stage"] == "reminder" and row["closed_reason"] == "" and row["category"] == "normal"
     assert row["ocr_reference"] == case.ocr_reference
     detail = api.get(f"/api/v1/cases/{case.pk}/").json()

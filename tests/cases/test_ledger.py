@@ -12,22 +12,30 @@ from core.errors import ValidationError
 
 
 def test_a_new_case_owes_its_principal(open_case):
-    balance = case_balance(open_case)
+    due = open_case.invoice.due_date
+    balance = case_balance(open_case, as_of=due)
     assert balance.principal == Decimal("1250.00")
     assert balance.total == Decimal("1250.00")
     assert open_case.events.filter(code="cases.case.opened").count() == 1
 
 
+def test_interest_accrues_on_the_principal_from_the_day_after_the_due_date(open_case, today):
+    # Due 2026-11-03; 20 days at 2.00 % + 8 on 1 250,00 = 6.849… → 6.85.
+    assert case_balance(open_case, as_of=today).interest == Decimal("6.85")
+    assert case_balance(open_case, as_of=open_case.invoice.due_date).interest == Decimal("0.00")
+
+
 def test_balance_is_the_sum_of_entries_by_component(open_case, today):
-    entry_post(case=open_case, kind=EntryKind.REMINDER_FEE, amount=Decimal("60.00"), booked_on=today)
-    entry_post(case=open_case, kind=EntryKind.INTEREST, amount=Decimal("7.53"), booked_on=today)
+    due = open_case.invoice.due_date
+    entry_post(case=open_case, kind=EntryKind.REMINDER_FEE, amount=Decimal("60.00"), booked_on=due)
     entry_post(case=open_case, kind=EntryKind.PAYMENT, component=Component.FEES, amount=Decimal("-60.00"),
-               booked_on=today)
+               booked_on=due)
     entry_post(case=open_case, kind=EntryKind.PAYMENT, component=Component.PRINCIPAL, amount=Decimal("-250.00"),
-               booked_on=today)
-    balance = case_balance(open_case)
-    assert (balance.principal, balance.fees, balance.interest) == (Decimal("1000.00"), Decimal("0.00"), Decimal("7.53"))
-    assert balance.total == Decimal("1007.53")
+               booked_on=due)
+    balance = case_balance(open_case, as_of=due)
+    assert (balance.principal, balance.fees, balance.interest) == (Decimal("1000.00"), Decimal("0.00"), Decimal("0.00"))
+    # From then on interest runs on 1 000,00: 20 days → 5.479… → 5.48.
+    assert case_balance(open_case, as_of=today).total == Decimal("1005.48")
 
 
 def test_balance_as_of_a_date_ignores_later_entries(open_case, today):
@@ -36,12 +44,13 @@ def test_balance_as_of_a_date_ignores_later_entries(open_case, today):
     assert case_balance(open_case, as_of=today).fees == Decimal("60.00")
 
 
-def test_overpayment_is_kept_as_owed_back(open_case, today):
+def test_overpayment_is_kept_as_owed_back(open_case):
+    due = open_case.invoice.due_date
     entry_post(case=open_case, kind=EntryKind.PAYMENT, component=Component.PRINCIPAL, amount=Decimal("-1250.00"),
-               booked_on=today)
+               booked_on=due)
     entry_post(case=open_case, kind=EntryKind.PAYMENT, component=Component.OVERPAYMENT, amount=Decimal("-10.00"),
-               booked_on=today)
-    balance = case_balance(open_case)
+               booked_on=due)
+    balance = case_balance(open_case, as_of=due)
     assert balance.total == Decimal("0.00")
     assert balance.overpayment == Decimal("10.00")
 

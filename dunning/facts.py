@@ -1,0 +1,70 @@
+"""Gather what the engine needs to know about cases, in a handful of queries per batch."""
+from collections import defaultdict
+from decimal import Decimal
+
+from cases.models import FEE_KINDS, Component, LedgerEntry, Outcome, QueueItem, QueueKind
+from core.money import ZERO
+
+from .engine import CaseFacts, Decided, Ladder, LadderStep, Taken
+from .models import AppliedStep, Policy
+
+
+def ladders() -> dict[str, Ladder]:
+    """The current creditor's ladder for each category."""
+    result = {}
+    for policy in Policy.objects.prefetch_related("steps"):
+        steps = tuple(
+            LadderStep(s.number, s.action, s.anchor, s.offset_days, s.term_days, s.fee_amount, s.requires_approval)
+            for s in sorted(policy.steps.all(), key=lambda s: s.number)
+        )
+        result[policy.category] = Ladder(policy.category, steps, policy.min_collection_amount,
+                                         policy.late_payment_compensation)
+    return result
+
+
+def entries_by_case(ids) -> dict[int, list[LedgerEntry]]:
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for entry in LedgerEntry.objects.filter(case_id__in=ids).only(
+            "case_id", "kind", "component", "amount", "booked_on").order_by("booked_on", "id"):
+        entries[entry.case_id].append(entry)
+    return entries
+
+
+def facts_for(cases, entries: dict[int, list[LedgerEntry]] | None = None) -> dict[int, CaseFacts]:
+    """Facts for each case (invoice and debtor loaded with it)."""
+    ids = [case.pk for case in cases]
+    if entries is None:
+        entries = entries_by_case(ids)
+    principal: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    fees: dict[int, set[str]] = defaultdict(set)
+    for case_id, case_entries in entries.items():
+        for entry in case_entries:
+            if entry.component == Component.PRINCIPAL:
+                principal[case_id] += entry.amount
+            elif entry.kind in FEE_KINDS:
+                fees[case_id].add(entry.kind)
+    taken: dict[int, list[Taken]] = defaultdict(list)
+    for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__in=ids).order_by(
+            "case_id", "sequence").values_list("case_id", "action", "applied_on", "deadline"):
+        taken[case_id].append(Taken(action, applied_on, deadline))
+    calls: dict[int, Decided] = {}
+    approvals: dict[int, Decided] = {}
+    decided = (QueueItem.objects.filter(case_id__in=ids).exclude(outcome="").exclude(outcome=Outcome.CANCELLED)
+               .order_by("decided_on", "id").values_list("case_id", "kind", "outcome", "decided_on"))
+    for case_id, kind, outcome, decided_on in decided:
+        target = calls if kind == QueueKind.PHONE_CALL else approvals if kind == QueueKind.PAYMENT_ORDER_REVIEW else None
+        if target is not None:
+            target[case_id] = Decided(outcome, decided_on)  # the latest decision wins
+    return {
+        case.pk: CaseFacts(
+            due_date=case.invoice.due_date,
+            is_consumer=case.debtor.is_consumer,
+            reminder_fee_agreed=case.invoice.reminder_fee_agreed,
+            principal=principal[case.pk],
+            taken=tuple(taken[case.pk]),
+            fees_charged=frozenset(fees[case.pk]),
+            call=calls.get(case.pk),
+            approval=approvals.get(case.pk),
+        )
+        for case in cases
+    }

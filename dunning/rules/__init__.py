@@ -1,0 +1,1 @@
+"""The legal rule pack: pure functions over data, no ORM."""
