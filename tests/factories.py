@@ -42,8 +42,9 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
 
 
 def make_case(creditor: Creditor, *, amount=Decimal("1000.00"), due_date=datetime.date(2026, 10, 1),
-              debtor: Debtor | None = None) -> Case:
+              debtor: Debtor | None = None, **invoice_fields) -> Case:
     with creditor_scope(creditor):
         extra = {"debtor": debtor} if debtor else {}
-        invoice = InvoiceFactory(creditor=creditor, amount=Decimal(amount), due_date=due_date, **extra)
+        invoice = InvoiceFactory(creditor=creditor, amount=Decimal(amount), due_date=due_date, **extra,
+                                 **invoice_fields)
         return case_open(invoice=invoice, opened_on=due_date + datetime.timedelta(days=1))
