@@ -35,9 +35,12 @@ def periods(*, movements, due_date, until, rates: ReferenceRates, fixed_rate=Non
 
 
 def interest_reductions(entries, *, as_of: datetime.date | None = None) -> Decimal:
-    """What payments, credits and write-offs have taken off interest (adjustments are not reductions)."""
-    return -sum((e.amount for e in entries if e.component == Component.INTEREST and e.amount < 0
-                 and e.kind != EntryKind.INTEREST_ADJUSTMENT and (as_of is None or e.booked_on <= as_of)), ZERO)
+    """What payments, credits and write-offs have taken off interest, net of reallocations.
+
+    Postings and their adjustments are not reductions: they record the accrual itself."""
+    return -sum((e.amount for e in entries if e.component == Component.INTEREST
+                 and e.kind not in (EntryKind.INTEREST, EntryKind.INTEREST_ADJUSTMENT)
+                 and (as_of is None or e.booked_on <= as_of)), ZERO)
 
 
 def interest_posted(entries) -> Decimal:

@@ -15,6 +15,7 @@ from core.money import ZERO
 
 from . import interest
 from .models import Case, Component, LedgerEntry
+from .stages import ClosedReason
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,11 @@ class Balance:
 
 
 def interest_until(case: Case, as_of: datetime.date) -> datetime.date:
-    """Interest stops when the case closes: a withdrawn claim no longer runs here."""
-    return min(as_of, case.closed_on) if case.closed_on else as_of
+    """A withdrawn claim stops accruing here the day it is withdrawn. (A paid, credited or
+    written-off case has no principal left to accrue on.)"""
+    if case.closed_reason == ClosedReason.WITHDRAWN and case.closed_on:
+        return min(as_of, case.closed_on)
+    return as_of
 
 
 def balance_of(case: Case, entries: list[LedgerEntry], *, as_of: datetime.date, rates, fixed_rate=None) -> Balance:

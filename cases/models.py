@@ -117,6 +117,7 @@ class EntryKind(models.TextChoices):
     WRITE_OFF = "write_off", "Avskrivning"
     REFUND = "refund", "Återbetalning av överskott"
     INTEREST_ADJUSTMENT = "interest_adjustment", "Ränterättelse"
+    REALLOCATION = "reallocation", "Omfördelning av betalning"
 
 
 class Component(models.TextChoices):
@@ -132,6 +133,8 @@ FEE_KINDS = (
 )
 CHARGE_KINDS = (EntryKind.PRINCIPAL, EntryKind.INTEREST, EntryKind.REFUND, *FEE_KINDS)
 REDUCTION_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT, EntryKind.WRITE_OFF, EntryKind.INTEREST_ADJUSTMENT)
+# A back-dated payment can turn interest already paid into principal: a pair of
+# reallocation entries (one positive, one negative, summing to zero) moves it.
 KIND_COMPONENT = {
     EntryKind.PRINCIPAL: Component.PRINCIPAL,
     EntryKind.INTEREST: Component.INTEREST,
@@ -166,7 +169,8 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="entry_kind_valid"),
             models.CheckConstraint(condition=Q(component__in=Component.values), name="entry_component_valid"),
             models.CheckConstraint(
-                condition=(Q(kind__in=CHARGE_KINDS) & Q(amount__gt=0)) | (Q(kind__in=REDUCTION_KINDS) & Q(amount__lt=0)),
+                condition=(Q(kind__in=CHARGE_KINDS) & Q(amount__gt=0)) | (Q(kind__in=REDUCTION_KINDS) & Q(amount__lt=0))
+                | (Q(kind=EntryKind.REALLOCATION) & ~Q(amount=0)),
                 name="entry_sign_matches_kind",
             ),
         ]

@@ -114,8 +114,30 @@ def _reduce(case: Case, amount: Decimal, *, on: datetime.date, kind: str, paymen
     allocation = allocate(amount, outstanding)
     entries += _post_allocation(case, allocation, on=on, kind=kind, payment=payment, reference=reference)
     # The principal now stops accruing from the day after `on`: true up again.
-    _true_up_interest(case, entries, on=max(on, last_interest), rates=rates, fixed_rate=fixed)
+    latest = max(on, last_interest)
+    _true_up_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
+    _reallocate_overpaid_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
     return allocation
+
+
+def _reallocate_overpaid_interest(case: Case, entries: list, *, on: datetime.date, rates, fixed_rate) -> None:
+    """A back-dated payment lowers the interest that later payments already paid: move the
+    excess to principal (and past it, to overpayment), so no balance goes negative."""
+    excess = -balance_of(case, entries, as_of=on, rates=rates, fixed_rate=fixed_rate).interest
+    if excess <= 0:
+        return
+    principal = sum((e.amount for e in entries if e.component == Component.PRINCIPAL), ZERO)
+    to_principal = min(excess, max(principal, ZERO))
+    text = "Ränta som en senare registrerad betalning gjort obetald flyttas"
+    entries.append(entry_post(case=case, kind=EntryKind.REALLOCATION, component=Component.INTEREST, amount=excess,
+                              booked_on=on, text=text))
+    if to_principal:
+        entries.append(entry_post(case=case, kind=EntryKind.REALLOCATION, component=Component.PRINCIPAL,
+                                  amount=-to_principal, booked_on=on, text=text))
+    if excess - to_principal:
+        entries.append(entry_post(case=case, kind=EntryKind.REALLOCATION, component=Component.OVERPAYMENT,
+                                  amount=-(excess - to_principal), booked_on=on, text=text))
+    _true_up_interest(case, entries, on=on, rates=rates, fixed_rate=fixed_rate)
 
 
 def _close_if_settled(case: Case, *, on: datetime.date, reason: str, actor=None) -> None:
@@ -128,6 +150,12 @@ def _close_if_settled(case: Case, *, on: datetime.date, reason: str, actor=None)
     rates, fixed = _rates_for(case)
     entries = list(LedgerEntry.objects.filter(case=case))
     if balance_of(case, entries, as_of=on, rates=rates, fixed_rate=fixed).total <= 0:
+        # Settled on `on`: a fee charged after that day (a reminder that crossed the
+        # payment in the post) is not owed.
+        latest = max(e.booked_on for e in entries)
+        late_fees = balance_of(case, entries, as_of=latest, rates=rates, fixed_rate=fixed).fees
+        if late_fees > 0:
+            _reduce(case, late_fees, on=latest, kind=EntryKind.WRITE_OFF, reference="fee after payment")
         case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=reason)
         queue_cancel(case=case, on=on)
     elif case.stage in OPEN_STAGES:
@@ -146,6 +174,11 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
                               f"{format_sek(amount)} kr is not possible")
     entry_post(case=case, kind=EntryKind.CREDIT, component=Component.PRINCIPAL, amount=-amount, booked_on=on,
                reference=reference, text="Kreditfaktura")
+    rates, fixed = _rates_for(case)
+    entries = list(LedgerEntry.objects.filter(case=case).order_by("booked_on", "id"))
+    latest = max(e.booked_on for e in entries)
+    _true_up_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
+    _reallocate_overpaid_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
     log_event(case=case, code="cases.credit.applied", actor=actor, text=f"Kreditering {format_sek(amount)} kr",
               data={"amount": str(amount), "reference": reference})
     if amount == principal:
@@ -163,6 +196,8 @@ def _write_off_rest(case: Case, *, on: datetime.date) -> None:
     """A claim credited in full owes no fees or interest either."""
     rates, fixed = _rates_for(case)
     entries = list(LedgerEntry.objects.filter(case=case))
-    balance = balance_of(case, entries, as_of=on, rates=rates, fixed_rate=fixed)
+    latest = max(on, *(e.booked_on for e in entries))  # fees charged after the credit's date too
+    balance = balance_of(case, entries, as_of=latest, rates=rates, fixed_rate=fixed)
     if balance.fees + balance.interest > 0:
-        _reduce(case, balance.fees + balance.interest, on=on, kind=EntryKind.WRITE_OFF, reference="credited in full")
+        _reduce(case, balance.fees + balance.interest, on=latest, kind=EntryKind.WRITE_OFF,
+                reference="credited in full")
