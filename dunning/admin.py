@@ -1,10 +1,27 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Policy, PolicyStep
+from .models import FeeCap, Policy, PolicyStep, ReferenceRate
+from .services import ladder_violations
+
+
+class PolicyStepFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        steps = [
+            {field: form.cleaned_data[field] for field in
+             ("number", "action", "anchor", "offset_days", "term_days", "fee_amount", "requires_approval")}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        violations = ladder_violations(sorted(steps, key=lambda s: s["number"]))
+        if violations:
+            raise forms.ValidationError([f"Step {v.step or '–'}: {v.message} [{v.rule}]" for v in violations])
 
 
 class PolicyStepInline(admin.TabularInline):
     model = PolicyStep
+    formset = PolicyStepFormSet
     extra = 0
     fields = ["number", "action", "anchor", "offset_days", "term_days", "fee_amount", "requires_approval"]
 
@@ -22,3 +39,13 @@ class PolicyAdmin(admin.ModelAdmin):
         formset.save_m2m()
         for step in formset.deleted_objects:
             step.delete()
+
+
+@admin.register(FeeCap)
+class FeeCapAdmin(admin.ModelAdmin):
+    list_display = ["kind", "valid_from", "amount", "source"]
+
+
+@admin.register(ReferenceRate)
+class ReferenceRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "rate", "note"]

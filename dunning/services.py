@@ -19,3 +19,82 @@ def policies_create_defaults(*, creditor) -> list[Policy]:
             )
         policies.append(policy)
     return policies
+
+
+def ladder_violations(steps: list[dict], *, on=None) -> list:
+    """What in this ladder breaks the law (dunning.rules.policy), as of `on` (default today)."""
+    from django.utils import timezone
+
+    from .rules.policy import StepSpec, validate_ladder
+    from .selectors import fee_caps
+
+    specs = [StepSpec(number=s["number"], action=s["action"], anchor=s["anchor"], offset_days=s["offset_days"],
+                      term_days=s["term_days"], fee_amount=s["fee_amount"],
+                      requires_approval=s["requires_approval"]) for s in steps]
+    return validate_ladder(specs, fee_caps(), on or timezone.localdate())
+
+
+@transaction.atomic
+def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Policy:
+    """Replace the policy's ladder, if the new one obeys the law; else nothing changes."""
+    from core.errors import ValidationError
+
+    violations = ladder_violations(steps)
+    if violations:
+        raise ValidationError(
+            "; ".join(f"step {v.step}: {v.message} [{v.rule}]" if v.step else f"{v.message} [{v.rule}]"
+                      for v in violations),
+            detail=[{"step": v.step, "rule": v.rule, "message": v.message} for v in violations],
+            code="policy_unlawful",
+        )
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy.steps.all().delete()
+    PolicyStep.objects.bulk_create(PolicyStep(creditor_id=policy.creditor_id, policy=policy, **step) for step in steps)
+    policy.save(update_fields=["updated_at"])
+    _replan_open_cases(category=policy.category)
+    return policy
+
+
+def _replan_open_cases(*, category: str) -> None:
+    from cases.models import Case
+    from cases.stages import OPEN_STAGES
+
+    from .planning import case_replan
+
+    for case in Case.objects.select_related("invoice", "debtor").filter(stage__in=OPEN_STAGES,
+                                                                        debtor__category=category):
+        case_replan(case)
+
+
+@transaction.atomic
+def debtor_change_category(*, debtor, category: str, reasons: list[str], actor=None) -> bool:
+    """Move the debtor to another category; its open cases continue on the new ladder from
+    where they stand (the engine derives the position from the steps taken). Returns
+    whether anything changed."""
+    from cases.events import log_event
+    from cases.models import Case
+    from cases.stages import OPEN_STAGES, Stage
+    from core.errors import ValidationError
+    from debtors.models import Category, Debtor
+
+    from .planning import case_replan
+
+    if category not in Category.values:
+        raise ValidationError(f"category {category!r} must be one of {', '.join(Category.values)}")
+    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    old = debtor.category
+    if old == category and debtor.category_reasons == reasons:
+        return False
+    debtor.category, debtor.category_reasons = category, reasons
+    debtor.save(update_fields=["category", "category_reasons"])
+    if old == category:
+        return True
+    cases = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).filter(
+        debtor=debtor).exclude(stage=Stage.CLOSED)
+    for case in cases:
+        log_event(case=case, code="classification.category.changed", actor=actor,
+                  text=f"Kategori {old} → {category}: " + "; ".join(reasons),
+                  data={"from": old, "to": category, "reasons": reasons})
+        if case.stage in OPEN_STAGES:
+            case_replan(case)
+    return True

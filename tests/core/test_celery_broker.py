@@ -24,7 +24,7 @@ def record_visible_cases(*, creditor_id):
     done.set()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the shipped rule pack
 def test_a_task_goes_through_redis_to_a_worker_in_its_scope(creditor, other_creditor):
     from celery.contrib.testing.worker import start_worker
 

@@ -1,0 +1,84 @@
+"""Policies that break the law are refused with the rule named; category changes keep the place."""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from cases.models import Case, LedgerEntry
+from core.errors import ValidationError
+from debtors.models import Category
+from dunning.cycle import run_cycle
+from dunning.defaults import DEFAULT_LADDERS
+from dunning.models import Policy
+from dunning.services import debtor_change_category, ladder_violations, policy_replace_steps
+from tests.factories import make_case
+
+D = datetime.date
+
+
+def ladder(category, changes=None):
+    changes = changes or {}
+    steps = []
+    for number, (action, anchor, offset, term, fee, approval) in enumerate(DEFAULT_LADDERS[category], start=1):
+        step = {"number": number, "action": action, "anchor": anchor, "offset_days": offset, "term_days": term,
+                "fee_amount": fee, "requires_approval": approval}
+        step.update(changes.get(number, {}))
+        steps.append(step)
+    return steps
+
+
+@pytest.mark.parametrize("category", list(DEFAULT_LADDERS))
+def test_the_default_ladders_obey_the_law(db, category):
+    assert ladder_violations(ladder(category)) == []
+
+
+@pytest.mark.parametrize("changes, rule", [
+    ({1: {"fee_amount": Decimal("60.01")}}, "fee.cap.reminder_fee"),
+    ({2: {"fee_amount": Decimal("200")}}, "fee.cap.collection_fee"),
+    ({2: {"term_days": 7}}, "term.collection_demand"),
+    ({3: {"requires_approval": False}}, "approval.payment_order"),
+])
+def test_an_unlawful_normal_ladder_is_refused_naming_the_rule(scoped, changes, rule):
+    policy = Policy.objects.get(category=Category.NORMAL)
+    before = list(policy.steps.values_list("fee_amount", "term_days"))
+    with pytest.raises(ValidationError) as error:
+        policy_replace_steps(policy=policy, steps=ladder("normal", changes))
+    assert rule in error.value.message and rule in [v["rule"] for v in error.value.detail]
+    assert list(policy.steps.values_list("fee_amount", "term_days")) == before
+
+
+def test_a_second_reminder_fee_is_refused(scoped):
+    policy = Policy.objects.get(category=Category.VIP)
+    with pytest.raises(ValidationError, match="fee.reminder.once"):
+        policy_replace_steps(policy=policy, steps=ladder("vip", {2: {"fee_amount": Decimal("60")}}))
+
+
+def test_a_payment_order_before_any_demand_and_a_fee_on_a_call_are_refused(scoped):
+    steps = ladder("vip", {3: {"fee_amount": Decimal("10")}})
+    steps[3], steps[4] = {**steps[4], "number": 4}, {**steps[3], "number": 5}
+    rules = {v.rule for v in ladder_violations(steps)}
+    assert {"fee.phone_call", "order.payment_order"} <= rules
+
+
+def test_a_lawful_change_replans_open_cases(scoped):
+    case = make_case(scoped, due_date=D(2026, 3, 2))
+    assert case.next_step_on == D(2026, 3, 12)
+    policy_replace_steps(policy=Policy.objects.get(category=Category.NORMAL),
+                         steps=ladder("normal", {1: {"offset_days": 20}}))
+    assert Case.objects.get(pk=case.pk).next_step_on == D(2026, 3, 23)  # 22 March is a Sunday
+
+
+def test_category_change_continues_on_the_new_ladder_without_repeating_a_fee(scoped):
+    case = make_case(scoped, due_date=D(2026, 3, 2), reminder_fee_agreed=True)
+    run_cycle(creditor=scoped, day=D(2026, 3, 12))  # the normal reminder, with its fee
+    debtor = case.debtor
+    assert debtor_change_category(debtor=debtor, category=Category.RISK, reasons=["3 of the last 5 invoices late"])
+    case = Case.objects.get(pk=case.pk)
+    # Risk ladder: collection demand the first bank day after the reminder's deadline (23 March).
+    assert (case.next_action, case.next_step_on) == ("collection_demand", D(2026, 3, 24))
+    event = case.events.get(code="classification.category.changed")
+    assert event.data == {"from": "normal", "to": "risk", "reasons": ["3 of the last 5 invoices late"]}
+    run_cycle(creditor=scoped, day=D(2026, 3, 24))
+    kinds = list(LedgerEntry.objects.filter(case=case, kind__endswith="fee").values_list("kind", flat=True))
+    assert sorted(kinds) == ["collection_fee", "reminder_fee"]
+    assert not debtor_change_category(debtor=debtor, category=Category.RISK, reasons=["3 of the last 5 invoices late"])
