@@ -19,9 +19,11 @@ def actor_label(actor) -> str:
     return f"user:{actor.get_username()}"
 
 
-def build_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None) -> CaseEvent:
-    """An unsaved event, for writers that insert many at once (the daily cycle)."""
-    return CaseEvent(
+def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None) -> CaseEvent:
+    """Record that `code` (dotted: `cases.stage.changed`) happened to `case`.
+
+    (The daily cycle writes its events in bulk with the same fields; see `dunning.cycle`.)"""
+    return CaseEvent.objects.create(
         creditor_id=case.creditor_id,
         case=case,
         at=at or timezone.now(),
@@ -30,10 +32,3 @@ def build_event(*, case, code: str, text: str = "", actor=None, data: dict | Non
         text=text[:500],
         data=data or {},
     )
-
-
-def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None) -> CaseEvent:
-    """Record that `code` (dotted: `cases.stage.changed`) happened to `case`."""
-    event = build_event(case=case, code=code, text=text, actor=actor, data=data, at=at)
-    event.save()
-    return event

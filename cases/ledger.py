@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -16,6 +17,27 @@ from core.money import ZERO
 from . import interest
 from .models import Case, Component, LedgerEntry
 from .stages import ClosedReason
+
+
+class EntryRow(NamedTuple):
+    """The fields of a ledger entry that balances and the engine read; cheaper than a model instance."""
+
+    case_id: int
+    kind: str
+    component: str
+    amount: Decimal
+    booked_on: datetime.date
+
+
+def entry_rows(case_ids, *, as_of: datetime.date | None = None) -> dict[int, list[EntryRow]]:
+    """Each case's entries, oldest first, as light rows: one query."""
+    entries = LedgerEntry.objects.filter(case_id__in=list(case_ids))
+    if as_of is not None:
+        entries = entries.filter(booked_on__lte=as_of)
+    rows: dict[int, list[EntryRow]] = defaultdict(list)
+    for row in entries.order_by("booked_on", "id").values_list("case_id", "kind", "component", "amount", "booked_on"):
+        rows[row[0]].append(EntryRow(*row))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -64,10 +86,7 @@ def case_balances(cases, *, as_of: datetime.date | None = None) -> dict[int, Bal
 
     cases = list(cases)
     as_of = as_of or timezone.localdate()
-    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in LedgerEntry.objects.filter(case__in=[c.pk for c in cases], booked_on__lte=as_of).only(
-            "case_id", "kind", "component", "amount", "booked_on"):
-        entries[entry.case_id].append(entry)
+    entries = entry_rows([c.pk for c in cases], as_of=as_of)
     rates, fixed = reference_rates(), contractual_rates()
     return {case.pk: balance_of(case, entries[case.pk], as_of=as_of, rates=rates,
                                 fixed_rate=fixed.get(case.debtor.category)) for case in cases}

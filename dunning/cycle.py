@@ -6,6 +6,10 @@ workers or two cycles never apply the same case at once. The unique (case, seque
 AppliedStep is the last line of defence: a duplicate fails in the database and its whole
 batch rolls back. After a step the engine is asked again, so each case leaves the cycle
 with its next step's date, which is after today: running the same day twice does nothing.
+
+A step writes five kinds of rows (step, fees, events, letter, agent work); they are
+collected as plain tuples and inserted per batch (`core.bulk`), because building and
+preparing a model instance per row costs more than the step's own logic.
 """
 import dataclasses
 import datetime
@@ -13,23 +17,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
-from cases.events import build_event
 from cases.holds import resume_lapsed_promises
-from cases.ledger import balance_of, interest_until
-from cases.models import Case, CaseEvent, Component, LedgerEntry, QueueItem, QueueKind
-from cases.stages import OPEN_STAGES, Stage, can_transition
 from cases.interest import periods as interest_periods_of
+from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
+from cases.models import Case, CaseEvent, Component, Invoice, LedgerEntry, QueueItem, QueueKind
+from cases.stages import OPEN_STAGES, Stage, can_transition
+from core.bulk import bulk_set, insert_rows
 from core.money import format_sek
 from core.tenancy import creditor_scope
-from letters.models import Letter
-from letters.records import KIND_OF_ACTION, fee_lines, letter_build
+from debtors.models import Debtor
+from letters.models import Letter, LetterStatus
+from letters.records import KIND_OF_ACTION, fee_lines, letter_values
 
 from .engine import PHONE_CALL, CaseFacts, Plan, Taken, deadline_for, plan_next
-from .facts import entries_by_case, facts_for, ladders
+from .facts import facts_for, ladders
+from .models import AppliedStep
 from .planning import set_plan
 from .rules.bankdays import is_bank_day
-from .models import AppliedStep
 from .selectors import contractual_rates, rule_pack
 
 # Cases per transaction. Larger batches mean fewer round trips but longer-held row
@@ -43,6 +49,14 @@ EVENT_OF_ACTION = {
     "collection_demand": ("dunning.collection_demand.sent", "Inkassokrav skickat"),
     "payment_order": ("dunning.payment_order.filed", "Ansökan om betalningsföreläggande ges in"),
 }
+STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "action", "applied_on", "deadline",
+               "created_at"]
+ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
+                "applies_to", "created_at"]
+EVENT_FIELDS = ["creditor", "case", "at", "actor", "code", "text", "data"]
+QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_by", "note"]
+LETTER_FIELDS = ["creditor", "case", "step", "kind", "language", "sent_on", "deadline", "ocr_reference", "bankgiro",
+                 "recipient", "amounts", "total", "status", "created_at"]
 
 
 @dataclass
@@ -60,43 +74,64 @@ class CycleReport:
 
 @dataclass
 class _Batch:
-    """What one batch writes, inserted at the end in bulk."""
+    """What one batch writes, as rows in the *_FIELDS orders, inserted at the end."""
 
+    now: datetime.datetime
     steps: list = field(default_factory=list)
     entries: list = field(default_factory=list)
     events: list = field(default_factory=list)
     queue: list = field(default_factory=list)
-    letters: list = field(default_factory=list)
+    letters: list = field(default_factory=list)  # (index into steps, letter fields)
+
+    def event(self, case: Case, code: str, text: str, data: dict | None = None) -> None:
+        self.events.append((case.creditor_id, case.pk, self.now, "system", code, text[:500], data or {}))
 
 
-def run_cycle(*, creditor, day: datetime.date) -> CycleReport:
+def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
+    """Apply every step due for the creditor on `day`. `pack`: the rule pack, if already loaded."""
     report = CycleReport(creditor.slug, day)
     if not is_bank_day(day):  # steps fire on bank days only; the next bank day picks up what fell due
         return report
     with creditor_scope(creditor):
         report.promises_resumed = resume_lapsed_promises(on=day)
-        context = {"pack": rule_pack(), "ladders": ladders(), "fixed": contractual_rates(), "creditor": creditor}
+        context = {"pack": pack or rule_pack(), "ladders": ladders(), "fixed": contractual_rates(),
+                   "creditor": creditor}
         last_id = 0
         while True:
             with transaction.atomic():
-                batch = list(
-                    Case.objects.select_related("invoice", "debtor")
-                    .filter(stage__in=OPEN_STAGES, next_step_on__lte=day, id__gt=last_id)
-                    .order_by("id").select_for_update(skip_locked=True, of=("self",))[:BATCH_SIZE]
-                )
-                if not batch:
-                    break
-                _apply_batch(batch, day, context, report)
-                last_id = batch[-1].pk
+                batch = list(due_cases(creditor, day, last_id))
+                if batch:
+                    _load_invoices_and_debtors(batch)
+                    _apply_batch(batch, day, context, report)
+            if len(batch) < BATCH_SIZE:
+                break
+            last_id = batch[-1].pk
     return report
 
 
+def due_cases(creditor, day: datetime.date, after_id: int):
+    """The next batch of the creditor's cases with a step due, locked; rows another worker holds are skipped.
+
+    Invoices and debtors are fetched afterwards by primary key (`_load_invoices_and_debtors`):
+    joined into the locking query, the planner hashes the creditor's whole invoice and
+    debtor tables per batch."""
+    return (Case.objects.filter(creditor=creditor, stage__in=OPEN_STAGES, next_step_on__lte=day, id__gt=after_id)
+            .order_by("id").select_for_update(skip_locked=True)[:BATCH_SIZE])
+
+
+def _load_invoices_and_debtors(cases: list[Case]) -> None:
+    invoices = Invoice.objects.in_bulk([c.invoice_id for c in cases])
+    debtors = Debtor.objects.in_bulk({c.debtor_id for c in cases})
+    for case in cases:
+        case.invoice, case.debtor = invoices[case.invoice_id], debtors[case.debtor_id]
+
+
 def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: CycleReport) -> None:
-    entries = entries_by_case([c.pk for c in cases])
+    entries = entry_rows([c.pk for c in cases])
     facts = facts_for(cases, entries)
     open_reviews = set(QueueItem.objects.filter(case__in=cases, kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
                        .values_list("case_id", flat=True))
-    out = _Batch()
+    out = _Batch(now=timezone.now())
     for case in cases:
         case.creditor = context["creditor"]
         ladder = context["ladders"][case.debtor.category]
@@ -106,64 +141,61 @@ def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: C
             report.applied[plan.step.action] += 1
             plan = plan_next(new_facts, ladder, context["pack"].fee_caps)
         if plan is not None and plan.needs_review and plan.on <= day and case.pk not in open_reviews:
-            out.queue.append(QueueItem(creditor_id=case.creditor_id, case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW,
-                                       created_on=day, due_on=day))
-            out.events.append(build_event(case=case, code="dunning.payment_order.review_requested",
-                                          text="Betalningsföreläggande väntar på handläggarens godkännande"))
+            out.queue.append((case.creditor_id, case.pk, QueueKind.PAYMENT_ORDER_REVIEW, day, day, "", "", ""))
+            out.event(case, "dunning.payment_order.review_requested",
+                      "Betalningsföreläggande väntar på handläggarens godkännande")
             report.reviews_opened += 1
             open_reviews.add(case.pk)
         set_plan(case, plan, review_open=case.pk in open_reviews)
-    AppliedStep.objects.bulk_create(out.steps)
-    LedgerEntry.objects.bulk_create(out.entries)
-    CaseEvent.objects.bulk_create(out.events)
-    QueueItem.objects.bulk_create(out.queue)
-    Letter.objects.bulk_create(out.letters)
-    Case.objects.bulk_update(cases, ["stage", "next_step_on", "next_action"])
+    step_ids = insert_rows(AppliedStep, STEP_FIELDS, out.steps, returning=True)
+    insert_rows(LedgerEntry, ENTRY_FIELDS, out.entries)
+    insert_rows(CaseEvent, EVENT_FIELDS, out.events)
+    insert_rows(QueueItem, QUEUE_FIELDS, out.queue)
+    insert_rows(Letter, LETTER_FIELDS, [
+        (values["creditor_id"], values["case_id"], step_ids[index], values["kind"], values["language"],
+         values["sent_on"], values["deadline"], values["ocr_reference"], values["bankgiro"], values["recipient"],
+         values["amounts"], values["total"], LetterStatus.PENDING, out.now)
+        for index, values in out.letters
+    ])
+    bulk_set(Case, cases, ["stage", "next_step_on", "next_action"])
 
 
-def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list, day: datetime.date, context: dict,
+def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], day: datetime.date, context: dict,
            out: _Batch) -> CaseFacts:
     action = plan.step.action
     deadline = deadline_for(plan.step, day)
     sequence = len(facts.taken) + 1
-    step = AppliedStep(creditor_id=case.creditor_id, case=case, sequence=sequence, category=case.debtor.category,
-                       ladder_step=plan.step.number, action=action, applied_on=day, deadline=deadline)
-    out.steps.append(step)
-    fee_entries = [LedgerEntry(creditor_id=case.creditor_id, case=case, kind=fee.kind, component=Component.FEES,
-                               amount=fee.amount, currency=case.currency, booked_on=day,
-                               reference=f"step {sequence}") for fee in plan.fees]
-    out.entries.extend(fee_entries)
+    out.steps.append((case.creditor_id, case.pk, sequence, case.debtor.category, plan.step.number, action, day,
+                      deadline, out.now))
+    fee_rows = [EntryRow(case.pk, fee.kind, Component.FEES, fee.amount, day) for fee in plan.fees]
+    out.entries += [(case.creditor_id, case.pk, fee.kind, Component.FEES, fee.amount, case.currency, day, "",
+                     f"step {sequence}", "", out.now) for fee in plan.fees]
     target = STAGE_OF_ACTION.get(action)
     if target and case.stage != target and can_transition(case.stage, target):
-        out.events.append(build_event(case=case, code="cases.stage.changed",
-                                      text=f"{Stage(case.stage).label} → {Stage(target).label}",
-                                      data={"from": case.stage, "to": target, "reason": action}))
+        out.event(case, "cases.stage.changed", f"{Stage(case.stage).label} → {Stage(target).label}",
+                  {"from": case.stage, "to": target, "reason": action})
         case.stage = target
     code, text = EVENT_OF_ACTION[action]
     fee_text = ", ".join(f"{fee.kind} {format_sek(fee.amount)} kr" for fee in plan.fees)
-    out.events.append(build_event(
-        case=case, code=code,
-        text=text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
-        data={"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
-              "deadline": deadline.isoformat() if deadline else None,
-              "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]},
-    ))
+    out.event(case, code,
+              text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
+              {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
+               "deadline": deadline.isoformat() if deadline else None,
+               "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]})
     if action == PHONE_CALL:
-        out.queue.append(QueueItem(creditor_id=case.creditor_id, case=case, kind=QueueKind.PHONE_CALL,
-                                   created_on=day, due_on=day))
+        out.queue.append((case.creditor_id, case.pk, QueueKind.PHONE_CALL, day, day, "", "", ""))
     if action in KIND_OF_ACTION:
-        all_entries = entries + fee_entries
+        all_entries = entries + fee_rows
         fixed = context["fixed"].get(case.debtor.category)
         rates = context["pack"].rates
         balance = balance_of(case, all_entries, as_of=day, rates=rates, fixed_rate=fixed)
         movements = [(e.booked_on, e.amount) for e in all_entries if e.component == Component.PRINCIPAL]
         periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
                                       until=interest_until(case, day), rates=rates, fixed_rate=fixed)
-        out.letters.append(letter_build(case=case, step=step, action=action, sent_on=day, deadline=deadline,
-                                        balance=balance, fees=fee_lines(all_entries), periods=periods))
+        out.letters.append((len(out.steps) - 1, letter_values(
+            case=case, action=action, sent_on=day, deadline=deadline, balance=balance,
+            fees=fee_lines(all_entries), periods=periods)))
     return dataclasses.replace(
         facts, taken=facts.taken + (Taken(action, day, deadline),),
         fees_charged=facts.fees_charged | {fee.kind for fee in plan.fees},
     )
-
-

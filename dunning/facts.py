@@ -2,39 +2,32 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from cases.models import FEE_KINDS, Component, LedgerEntry, Outcome, QueueItem, QueueKind
+from cases.ledger import EntryRow, entry_rows
+from cases.models import FEE_KINDS, Component, Outcome, QueueItem, QueueKind
 from core.money import ZERO
 
 from .engine import CaseFacts, Decided, Ladder, LadderStep, Taken
-from .models import AppliedStep, Policy
+from .models import AppliedStep, Policy, PolicyStep
 
 
 def ladders() -> dict[str, Ladder]:
     """The current creditor's ladder for each category."""
-    result = {}
-    for policy in Policy.objects.prefetch_related("steps"):
-        steps = tuple(
-            LadderStep(s.number, s.action, s.anchor, s.offset_days, s.term_days, s.fee_amount, s.requires_approval)
-            for s in sorted(policy.steps.all(), key=lambda s: s.number)
-        )
-        result[policy.category] = Ladder(policy.category, steps, policy.min_collection_amount,
-                                         policy.late_payment_compensation)
-    return result
+    steps: dict[int, list[LadderStep]] = defaultdict(list)
+    for policy_id, *fields in PolicyStep.objects.order_by("policy_id", "number").values_list(
+            "policy_id", "number", "action", "anchor", "offset_days", "term_days", "fee_amount", "requires_approval"):
+        steps[policy_id].append(LadderStep(*fields))
+    return {
+        category: Ladder(category, tuple(steps[pk]), minimum, compensation)
+        for pk, category, minimum, compensation in Policy.objects.values_list(
+            "pk", "category", "min_collection_amount", "late_payment_compensation")
+    }
 
 
-def entries_by_case(ids) -> dict[int, list[LedgerEntry]]:
-    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in LedgerEntry.objects.filter(case_id__in=ids).only(
-            "case_id", "kind", "component", "amount", "booked_on").order_by("booked_on", "id"):
-        entries[entry.case_id].append(entry)
-    return entries
-
-
-def facts_for(cases, entries: dict[int, list[LedgerEntry]] | None = None) -> dict[int, CaseFacts]:
+def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None) -> dict[int, CaseFacts]:
     """Facts for each case (invoice and debtor loaded with it)."""
     ids = [case.pk for case in cases]
     if entries is None:
-        entries = entries_by_case(ids)
+        entries = entry_rows(ids)
     principal: dict[int, Decimal] = defaultdict(lambda: ZERO)
     fees: dict[int, set[str]] = defaultdict(set)
     for case_id, case_entries in entries.items():

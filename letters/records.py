@@ -4,7 +4,7 @@ import datetime
 from cases.ledger import Balance
 from cases.models import FEE_KINDS, EntryKind
 
-from .models import Letter, LetterKind
+from .models import LetterKind
 
 KIND_OF_ACTION = {
     "reminder": LetterKind.REMINDER,
@@ -25,9 +25,9 @@ def fee_lines(entries) -> list[dict]:
              "charged_on": e.booked_on.isoformat()} for e in charged]
 
 
-def letter_build(*, case, step, action: str, sent_on: datetime.date, deadline, balance: Balance, fees: list[dict],
-                 periods) -> Letter:
-    """An unsaved letter record for a step (the cycle inserts many at once)."""
+def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balance: Balance, fees: list[dict],
+                  periods) -> dict:
+    """A letter record's fields for a step (the cycle inserts many at once), step and status aside."""
     amounts = {
         "principal": str(balance.principal),
         "fees": fees,
@@ -39,8 +39,8 @@ def letter_build(*, case, step, action: str, sent_on: datetime.date, deadline, b
         },
         "total": str(balance.total),
     }
-    return Letter(
-        creditor_id=case.creditor_id, case=case, step=step, kind=KIND_OF_ACTION[action],
+    return dict(
+        creditor_id=case.creditor_id, case_id=case.pk, kind=KIND_OF_ACTION[action],
         language=case.debtor.language, sent_on=sent_on, deadline=deadline, ocr_reference=case.ocr_reference,
         bankgiro=case.creditor.bankgiro, recipient=recipient_of(case.debtor), amounts=amounts, total=balance.total,
     )

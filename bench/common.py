@@ -1,0 +1,29 @@
+"""Shared set-up for benchmarks: Django on a throw-away PostgreSQL database."""
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+@contextmanager
+def scratch_database():
+    """Set Django up on a scratch, migrated copy of DATABASE_URL's database; drop it after."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://user:password@host:port/name")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    old_name = settings.DATABASES["default"]["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
