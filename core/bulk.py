@@ -4,6 +4,9 @@ Django's `bulk_update` builds a CASE WHEN expression per row and field, which co
 in Python than the daily cycle's whole step; on PostgreSQL one `UPDATE … FROM (VALUES …)`
 does the same work. Other databases get `executemany`.
 """
+import io
+import json
+
 from django.db import connection
 
 
@@ -33,28 +36,46 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
 
     Building a model instance per row and letting `bulk_create` prepare it costs several
     times the INSERT itself; the daily cycle writes five rows per step, so it uses this.
+    On PostgreSQL the rows go in by COPY (ids, when wanted, are drawn from the table's
+    sequence first); elsewhere by one INSERT per row.
     """
     if not rows:
         return []
     table = model._meta.db_table
     model_fields = [model._meta.get_field(name) for name in fields]
-    columns = ", ".join(f.column for f in model_fields)
-    suffix = " RETURNING id" if returning else ""
+    columns = [f.column for f in model_fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import Json, execute_values
-
-            json_at = [i for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
-            if json_at:
-                rows = [tuple(Json(v) if i in json_at else v for i, v in enumerate(row)) for row in rows]
-            result = execute_values(cursor.cursor, f"INSERT INTO {table} ({columns}) VALUES %s{suffix}", rows,
-                                    page_size=1000, fetch=returning)
-            return [row[0] for row in result] if returning else []
+            ids = []
+            if returning:
+                cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                               f"FROM generate_series(1, %s)", [len(rows)])
+                ids = [row[0] for row in cursor.fetchall()]
+                rows = [(pk, *row) for pk, row in zip(ids, rows)]
+                columns = ["id", *columns]
+            json_at = {i + returning for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"}
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write(",".join(_csv_value(json.dumps(v) if i in json_at else v) for i, v in enumerate(row)))
+                buffer.write("\n")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+            return ids
         placeholders = ", ".join(["%s"] * len(fields))
+        suffix = " RETURNING id" if returning else ""
         ids = []
         for row in rows:
             values = [f.get_db_prep_save(v, connection) for f, v in zip(model_fields, row)]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){suffix}", values)
+            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}){suffix}", values)
             if returning:
                 ids.append(cursor.fetchone()[0])
         return ids
+
+
+def _csv_value(value) -> str:
+    """COPY's CSV: NULL is an unquoted empty field, text is quoted, the rest is its plain form."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    return str(value)
