@@ -51,17 +51,33 @@ class CaseSerializer(serializers.Serializer):
         return NextStepSerializer(step).data if step else None
 
 
+class LetterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    sent_on = serializers.DateField()
+    deadline = serializers.DateField(allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    pdf_url = serializers.SerializerMethodField()
+
+    def get_pdf_url(self, letter) -> str | None:
+        return None  # set once the letter is rendered (the letters work); the record exists first
+
+
 class CaseDetailSerializer(CaseSerializer):
     events = serializers.SerializerMethodField()
     letters = serializers.SerializerMethodField()
+    limitation_date = serializers.SerializerMethodField()
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, view):
         return EventSerializer(view.case.events.all(), many=True).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(LetterSerializer(many=True))
     def get_letters(self, view):
-        return []  # the letters app records none yet; see its issue
+        return LetterSerializer(view.case.letters.all(), many=True).data
+
+    def get_limitation_date(self, view) -> datetime.date:
+        return selectors.case_limitation(view.case)
 
 
 def parse_as_of(request) -> datetime.date | None:

@@ -68,3 +68,10 @@ def portfolio_overview() -> Overview:
     )
     return Overview(open_cases=sum(n for s, n in by_stage.items() if s != Stage.CLOSED),
                     outstanding=outstanding, by_stage=by_stage)
+
+
+def case_limitation(case: Case) -> datetime.date:
+    from .limitation import limitation_date
+
+    sent = list(case.letters.values_list("sent_on", flat=True))
+    return limitation_date(arose_on=case.invoice.invoice_date, is_consumer=case.debtor.is_consumer, demands_sent=sent)

@@ -7,8 +7,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from core.errors import NotFound
+from dunning.selectors import next_step_of
 
 from . import selectors
+from .limitation import nearing_limitation
 from .stages import Stage
 
 CASES_PER_PAGE = 50
@@ -47,7 +49,10 @@ def case_detail(request, case_id: int):
     except NotFound:
         raise Http404("No such case.") from None
     case = view.case
+    today = datetime.date.today()
+    limitation = selectors.case_limitation(case)
     return render(request, "cases/case_detail.html", {
-        "case": case, "balance": view.balance, "entries": case.entries.all(),
-        "events": case.events.all(), "today": datetime.date.today(),
+        "case": case, "balance": view.balance, "entries": case.entries.all(), "events": case.events.all(),
+        "letters": case.letters.all(), "queue": case.queue_items.all(), "next_step": next_step_of(case),
+        "limitation": limitation, "limitation_near": nearing_limitation(limitation, today),
     })

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from stdnum import luhn
 
-from cases.models import Invoice
+from cases.models import Case, Invoice
 from cases.services import case_open
 from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Creditor, Role
@@ -118,9 +118,42 @@ def seed_creditor(spec: DemoCreditor, *, today: datetime.date) -> Creditor | Non
         )
         for invoice in invoices:
             if invoice.paid_on is None and invoice.due_date < today:
-                case_open(invoice=invoice, opened_on=max(invoice.due_date + datetime.timedelta(days=1),
-                                                         today - datetime.timedelta(days=60)))
+                case_open(invoice=invoice, opened_on=invoice.due_date + datetime.timedelta(days=1))
+        _collect_for_a_year(creditor, rng, today)
     return creditor
+
+
+def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.date) -> None:
+    """Run the daily cycle over the past year, with debtors answering letters as debtors do:
+    most pay within a couple of weeks of a letter, some in part, a few promise or dispute."""
+    from cases.holds import case_dispute, case_promise
+    from cases.ledger import case_balance
+    from cases.payments import payment_register
+    from cases.stages import Stage
+    from dunning.cycle import run_cycle
+    from letters.models import Letter
+
+    day = today - datetime.timedelta(days=365)
+    while day <= today:
+        run_cycle(creditor=creditor, day=day)
+        answering = Letter.objects.filter(sent_on=day - datetime.timedelta(days=rng.choice([3, 6, 9])))
+        for letter in answering.select_related("case"):
+            case = Case.objects.select_related("invoice", "debtor").get(pk=letter.case_id)
+            if case.stage == Stage.CLOSED or case.stage == Stage.ON_HOLD:
+                continue
+            roll = rng.random()
+            if roll < 0.45:
+                payment_register(case=case, amount=case_balance(case, as_of=day).total, paid_on=day,
+                                 reference=f"demo-{case.pk}-{day}")
+            elif roll < 0.55:
+                part = (case_balance(case, as_of=day).total / 3).quantize(Decimal("1"))
+                if part > 0:
+                    payment_register(case=case, amount=part, paid_on=day, reference=f"demo-{case.pk}-{day}")
+            elif roll < 0.58:
+                case_promise(case=case, until=day + datetime.timedelta(days=14), on=day, actor="user:demo-debtor")
+            elif roll < 0.60:
+                case_dispute(case=case, on=day, actor="user:demo-debtor", text="Fakturan stämmer inte med ordern")
+        day += datetime.timedelta(days=1)
 
 
 def seed_agent() -> None:

@@ -8,15 +8,15 @@ from debtors.models import Category
 
 
 class Action(models.TextChoices):
-    REMINDER = "reminder", "Reminder"  # påminnelse
-    PHONE_CALL = "phone_call", "Phone call"
-    COLLECTION_DEMAND = "collection_demand", "Collection demand"  # inkassokrav
-    PAYMENT_ORDER = "payment_order", "Payment order"  # betalningsföreläggande
+    REMINDER = "reminder", "Påminnelse"
+    PHONE_CALL = "phone_call", "Telefonsamtal"
+    COLLECTION_DEMAND = "collection_demand", "Inkassokrav"
+    PAYMENT_ORDER = "payment_order", "Betalningsföreläggande"
 
 
 class Anchor(models.TextChoices):
-    DUE_DATE = "due_date", "days after the due date"
-    PREVIOUS_DEADLINE = "previous_deadline", "days after the previous step's deadline"
+    DUE_DATE = "due_date", "dagar efter förfallodagen"
+    PREVIOUS_DEADLINE = "previous_deadline", "dagar efter föregående stegs sista betalningsdag"
 
 
 class Policy(models.Model):

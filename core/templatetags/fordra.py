@@ -23,3 +23,10 @@ def add_money(a, b) -> Decimal:
 @register.filter
 def get(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    from dunning.models import Action
+
+    return Action(action).label if action in Action.values else action

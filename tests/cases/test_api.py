@@ -71,3 +71,15 @@ def test_schema_and_docs_are_served(client, db):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content
+
+
+def test_letters_and_limitation_on_the_case(api, creditor):
+    from dunning.cycle import run_cycle
+
+    case = make_case(creditor, due_date=datetime.date(2026, 3, 2))
+    run_cycle(creditor=creditor, day=datetime.date(2026, 3, 12))
+    detail = api.get(f"/api/v1/cases/{case.pk}/").json()
+    assert [(x["kind"], x["sent_on"], x["deadline"]) for x in detail["letters"]] == [
+        ("reminder", "2026-03-12", "2026-03-23")]
+    assert detail["limitation_date"] == "2029-03-12"
+    assert detail["next_step"] == {"action": "collection_demand", "date": "2026-03-30"}

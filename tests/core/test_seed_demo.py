@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from cases.ledger import case_balance
-from cases.models import Case, Invoice, LedgerEntry
+from cases.models import Case, Invoice, LedgerEntry, Payment
+from letters.models import Letter
 from cases.stages import Stage
 from creditors.models import Creditor
 from debtors.models import CustomerType, Debtor
@@ -36,10 +37,14 @@ def test_seed_demo_builds_a_believable_portfolio_and_is_rerunnable(db):
             oldest = invoices.order_by("invoice_date").first().invoice_date
             assert oldest <= datetime.date(2025, 12, 1)  # about a year of history
             assert invoices.filter(paid_on__gt=models_due()).exists()  # some were paid late
-            cases = Case.objects.filter(creditor=creditor, stage=Stage.REMINDER)
-            assert cases.count() >= 20
-            case = cases.first()
-            assert case_balance(case).principal == case.invoice.amount
+            cases = Case.objects.filter(creditor=creditor)
+            # A year of collection: letters went out, debtors paid, some cases escalated.
+            assert cases.filter(stage=Stage.CLOSED, closed_reason="paid").count() >= 10
+            assert cases.filter(stage=Stage.COLLECTION).exists()
+            assert Letter.objects.filter(creditor=creditor, kind="collection_demand").exists()
+            assert Payment.objects.filter(creditor=creditor).count() >= 10
+            for case in cases.filter(stage=Stage.CLOSED, closed_reason="paid")[:5]:
+                assert case_balance(case, as_of=case.closed_on).total == 0
         assert Debtor.objects.filter(vip=True).exists()
     before = counts()
     assert "already there" in seed()
