@@ -22,7 +22,7 @@ from django.utils import timezone
 from cases.holds import resume_lapsed_promises
 from cases.interest import periods as interest_periods_of
 from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
-from cases.models import Case, CaseEvent, Component, Invoice, LedgerEntry, QueueItem, QueueKind
+from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry, QueueItem, QueueKind
 from cases.stages import OPEN_STAGES, Stage, can_transition
 from core.bulk import bulk_set, insert_rows
 from core.money import format_sek
@@ -176,7 +176,7 @@ def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], da
                   {"from": case.stage, "to": target, "reason": action})
         case.stage = target
     code, text = EVENT_OF_ACTION[action]
-    fee_text = ", ".join(f"{fee.kind} {format_sek(fee.amount)} kr" for fee in plan.fees)
+    fee_text = ", ".join(f"{EntryKind(fee.kind).label.lower()} {format_sek(fee.amount)} kr" for fee in plan.fees)
     out.event(case, code,
               text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
               {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
