@@ -27,6 +27,7 @@ class NextStepSerializer(serializers.Serializer):
 
 class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
+    on = serializers.DateField()
     code = serializers.CharField()
     text = serializers.CharField()
 

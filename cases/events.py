@@ -19,14 +19,17 @@ def actor_label(actor) -> str:
     return f"user:{actor.get_username()}"
 
 
-def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None) -> CaseEvent:
+def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None,
+              on=None) -> CaseEvent:
     """Record that `code` (dotted: `cases.stage.changed`) happened to `case`.
 
     (The daily cycle writes its events in bulk with the same fields; see `dunning.cycle`.)"""
+    at = at or timezone.now()
     return CaseEvent.objects.create(
         creditor_id=case.creditor_id,
         case=case,
-        at=at or timezone.now(),
+        at=at,
+        on=on or timezone.localdate(at),
         actor=actor_label(actor),
         code=code,
         text=text[:500],

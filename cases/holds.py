@@ -124,7 +124,7 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     item.outcome, item.decided_on, item.decided_by, item.note = outcome, on, actor_name(actor), note or item.note
     item.save(update_fields=["outcome", "decided_on", "decided_by", "note"])
     case = _locked(item.case)
-    log_event(case=case, code=f"cases.{item.kind}.decided", actor=actor,
+    log_event(case=case, code=f"cases.{item.kind}.decided", actor=actor, on=on,
               text=f"{item.get_kind_display()}: {item.get_outcome_display()}" + (f" ({note})" if note else ""),
               data={"item": item.pk, "outcome": outcome})
     if item.kind == QueueKind.DISPUTE_REVIEW:

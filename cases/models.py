@@ -193,7 +193,8 @@ class CaseEvent(models.Model):
 
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField()
+    at = models.DateTimeField(help_text="When it was recorded")
+    on = models.DateField(help_text="The business day it concerns (a catch-up cycle records past days)")
     actor = models.CharField(max_length=120, help_text="system, user:EMAIL, api:NAME")
     code = models.CharField(max_length=80, help_text="Dotted: dunning.reminder.sent")
     text = models.CharField(max_length=500, blank=True)
@@ -202,7 +203,7 @@ class CaseEvent(models.Model):
     objects = TenantManager()
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["on", "at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
 
     def __str__(self) -> str:

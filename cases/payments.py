@@ -90,7 +90,7 @@ def payment_register(*, case: Case, amount: Decimal, paid_on: datetime.date, sou
                                      paid_on=paid_on, source=source, reference=reference,
                                      ocr_reference=case.ocr_reference, payer=payer)
     allocation = _reduce(case, amount, on=paid_on, kind=EntryKind.PAYMENT, payment=payment, reference=reference)
-    log_event(case=case, code="cases.payment.allocated", actor=actor,
+    log_event(case=case, code="cases.payment.allocated", actor=actor, on=paid_on,
               text=f"Betalning {format_sek(amount)} kr den {paid_on}: avgifter "
                    f"{format_sek(sum((a for _, a in allocation.fees), ZERO))}, ränta {format_sek(allocation.interest)}, "
                    f"kapital {format_sek(allocation.principal)}"
@@ -179,7 +179,7 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
     latest = max(e.booked_on for e in entries)
     _true_up_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
     _reallocate_overpaid_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
-    log_event(case=case, code="cases.credit.applied", actor=actor, text=f"Kreditering {format_sek(amount)} kr",
+    log_event(case=case, code="cases.credit.applied", actor=actor, on=on, text=f"Kreditering {format_sek(amount)} kr",
               data={"amount": str(amount), "reference": reference})
     if amount == principal:
         _write_off_rest(case, on=on)

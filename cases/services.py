@@ -46,7 +46,7 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     )
     entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
                text=f"Faktura {invoice.invoice_number}")
-    log_event(case=case, code="cases.case.opened", actor=actor,
+    log_event(case=case, code="cases.case.opened", actor=actor, on=opened_on,
               text=f"Ärende öppnat för faktura {invoice.invoice_number}, {format_sek(principal)} {invoice.currency}",
               data={"invoice": invoice.invoice_number, "principal": str(principal)})
     from dunning.planning import case_replan
@@ -79,7 +79,7 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     case.stage = to
     case.save(update_fields=["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"])
     reason = closed_reason or hold_reason
-    log_event(case=case, code="cases.stage.changed", actor=actor,
+    log_event(case=case, code="cases.stage.changed", actor=actor, on=on,
               text=text or f"{Stage(source).label} → {Stage(to).label}"
               + (f" ({(ClosedReason if closed_reason else HoldReason)(reason).label})" if reason else ""),
               data={"from": source, "to": to, "reason": reason})

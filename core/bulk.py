@@ -15,7 +15,7 @@ def bulk_set(model, objects, fields: list[str]) -> None:
     if not objects:
         return
     table = model._meta.db_table
-    columns = [model._meta.get_field(name).column for name in fields]
+    columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
     rows = [(obj.pk, *(getattr(obj, name) for name in fields)) for obj in objects]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -43,7 +43,7 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
         return []
     table = model._meta.db_table
     model_fields = [model._meta.get_field(name) for name in fields]
-    columns = [f.column for f in model_fields]
+    columns = [connection.ops.quote_name(f.column) for f in model_fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids = []

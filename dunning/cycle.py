@@ -53,7 +53,7 @@ STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "actio
                "created_at"]
 ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
                 "applies_to", "created_at"]
-EVENT_FIELDS = ["creditor", "case", "at", "actor", "code", "text", "data"]
+EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
 QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_by", "note"]
 LETTER_FIELDS = ["creditor", "case", "step", "kind", "language", "sent_on", "deadline", "ocr_reference", "bankgiro",
                  "recipient", "amounts", "total", "status", "created_at"]
@@ -77,6 +77,7 @@ class _Batch:
     """What one batch writes, as rows in the *_FIELDS orders, inserted at the end."""
 
     now: datetime.datetime
+    day: datetime.date
     steps: list = field(default_factory=list)
     entries: list = field(default_factory=list)
     events: list = field(default_factory=list)
@@ -84,7 +85,7 @@ class _Batch:
     letters: list = field(default_factory=list)  # (index into steps, letter fields)
 
     def event(self, case: Case, code: str, text: str, data: dict | None = None) -> None:
-        self.events.append((case.creditor_id, case.pk, self.now, "system", code, text[:500], data or {}))
+        self.events.append((case.creditor_id, case.pk, self.now, self.day, "system", code, text[:500], data or {}))
 
 
 def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
@@ -131,7 +132,7 @@ def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: C
     facts = facts_for(cases, entries)
     open_reviews = set(QueueItem.objects.filter(case__in=cases, kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
                        .values_list("case_id", flat=True))
-    out = _Batch(now=timezone.now())
+    out = _Batch(now=timezone.now(), day=day)
     for case in cases:
         case.creditor = context["creditor"]
         ladder = context["ladders"][case.debtor.category]
