@@ -2,6 +2,7 @@
 from django.db import models
 from django.db.models import Q
 
+from cases.models import FEE_KINDS
 from core.money import MoneyField
 from core.tenancy import TenantManager
 from debtors.models import Category
@@ -68,21 +69,10 @@ class PolicyStep(models.Model):
         return f"{self.number}. {self.action}"
 
 
-class FeeKind(models.TextChoices):
-    """The fees LAW.md caps. Each matches a ledger entry kind of the same value."""
-
-    REMINDER_FEE = "reminder_fee", "Påminnelseavgift"
-    COLLECTION_FEE = "collection_fee", "Inkassoavgift"
-    PAYMENT_PLAN_FEE = "payment_plan_fee", "Avgift för avbetalningsplan"
-    PAYMENT_ORDER_FEE = "payment_order_fee", "Ansökningsavgift, betalningsföreläggande"
-    PAYMENT_ORDER_WORK = "payment_order_work", "Upprättande av ansökan"
-    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Förseningsersättning"
-
-
 class FeeCap(models.Model):
     """A legal cap on a fee, in force from `valid_from`. Data, so an operator can correct it."""
 
-    kind = models.CharField(max_length=20, choices=FeeKind.choices)
+    kind = models.CharField(max_length=20, choices=[(kind.value, kind.label) for kind in FEE_KINDS])
     valid_from = models.DateField()
     amount = MoneyField()
     source = models.CharField(max_length=200, help_text="The statute that sets it")
