@@ -93,8 +93,8 @@ def floor(connection) -> float:
                        applies_to, created_at
                 FROM cases_ledgerentry WHERE booked_on = %s AND component = 'fees'""", [DAY])
             cursor.execute("""
-                INSERT INTO cases_caseevent (creditor_id, case_id, at, actor, code, text, data)
-                SELECT creditor_id, case_id, at, actor, code, text, data
+                INSERT INTO cases_caseevent (creditor_id, case_id, at, "on", actor, code, text, data)
+                SELECT creditor_id, case_id, at, "on", actor, code, text, data
                 FROM cases_caseevent WHERE code LIKE 'dunning.%%'""")
     return time.perf_counter() - start
 
