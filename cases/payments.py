@@ -24,10 +24,12 @@ from .services import case_transition, entry_post
 from .stages import ClosedReason, OPEN_STAGES, Stage
 
 
-def _rates_for(case: Case):
+def _ledger_of(case: Case) -> tuple[list[LedgerEntry], object, object]:
+    """The case's entries (oldest first), the reference rates and its contractual rate, if any."""
     from dunning.selectors import contractual_rates, reference_rates
 
-    return reference_rates(), contractual_rates().get(case.debtor.category)
+    entries = list(LedgerEntry.objects.filter(case=case).order_by("booked_on", "id"))
+    return entries, reference_rates(), contractual_rates().get(case.debtor.category)
 
 
 def fees_outstanding(entries, *, as_of: datetime.date) -> tuple[tuple[str, Decimal], ...]:
@@ -103,8 +105,7 @@ def payment_register(*, case: Case, amount: Decimal, paid_on: datetime.date, sou
 
 
 def _reduce(case: Case, amount: Decimal, *, on: datetime.date, kind: str, payment=None, reference="") -> Allocation:
-    rates, fixed = _rates_for(case)
-    entries = list(LedgerEntry.objects.filter(case=case).order_by("booked_on", "id"))
+    entries, rates, fixed = _ledger_of(case)
     last_interest = max((e.booked_on for e in entries if e.component == Component.INTEREST), default=on)
     _true_up_interest(case, entries, on=max(on, last_interest), rates=rates, fixed_rate=fixed)
     balance = balance_of(case, entries, as_of=on, rates=rates, fixed_rate=fixed)
@@ -147,8 +148,7 @@ def _close_if_settled(case: Case, *, on: datetime.date, reason: str, actor=None)
 
     if case.stage == Stage.CLOSED:
         return
-    rates, fixed = _rates_for(case)
-    entries = list(LedgerEntry.objects.filter(case=case))
+    entries, rates, fixed = _ledger_of(case)
     if balance_of(case, entries, as_of=on, rates=rates, fixed_rate=fixed).total <= 0:
         # Settled on `on`: a fee charged after that day (a reminder that crossed the
         # payment in the post) is not owed.
@@ -174,8 +174,7 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
                               f"{format_sek(amount)} kr is not possible")
     entry_post(case=case, kind=EntryKind.CREDIT, component=Component.PRINCIPAL, amount=-amount, booked_on=on,
                reference=reference, text="Kreditfaktura")
-    rates, fixed = _rates_for(case)
-    entries = list(LedgerEntry.objects.filter(case=case).order_by("booked_on", "id"))
+    entries, rates, fixed = _ledger_of(case)
     latest = max(e.booked_on for e in entries)
     _true_up_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
     _reallocate_overpaid_interest(case, entries, on=latest, rates=rates, fixed_rate=fixed)
@@ -194,8 +193,7 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
 
 def _write_off_rest(case: Case, *, on: datetime.date) -> None:
     """A claim credited in full owes no fees or interest either."""
-    rates, fixed = _rates_for(case)
-    entries = list(LedgerEntry.objects.filter(case=case))
+    entries, rates, fixed = _ledger_of(case)
     latest = max(on, *(e.booked_on for e in entries))  # fees charged after the credit's date too
     balance = balance_of(case, entries, as_of=latest, rates=rates, fixed_rate=fixed)
     if balance.fees + balance.interest > 0:

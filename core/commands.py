@@ -22,19 +22,14 @@ class FordraCommand(BaseCommand):
 class TenantCommand(FordraCommand):
     """A command that works on one creditor, named by `--creditor SLUG`."""
 
-    creditor_required = True
-
     def add_arguments(self, parser):
-        parser.add_argument("--creditor", required=self.creditor_required, metavar="SLUG")
+        parser.add_argument("--creditor", required=True, metavar="SLUG")
 
     def handle(self, *args, **options):
         from creditors.selectors import creditor_by_slug
 
-        slug = options.get("creditor")
-        if not slug:
-            return super().handle(*args, creditor=None, **{k: v for k, v in options.items() if k != "creditor"})
         try:
-            creditor = creditor_by_slug(slug)
+            creditor = creditor_by_slug(options["creditor"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         options["creditor"] = creditor

@@ -35,5 +35,3 @@ class TenantScopeMiddleware:
         value = request.creditor.pk if request.creditor is not None else []
         with scope(creditor=value):
             return self.get_response(request)
-
-
