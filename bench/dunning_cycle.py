@@ -151,7 +151,7 @@ def main() -> None:
         busy = time.perf_counter() - start
         if profiler:
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_callees("run_cycle")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         start = time.perf_counter()
         again = cycle(creditors)
         idle = time.perf_counter() - start
