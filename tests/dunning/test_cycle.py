@@ -166,3 +166,26 @@ def test_a_missing_reference_rate_stops_the_command_with_the_half_year(scoped):
         call_command("run_dunning", "--date", "2027-01-15", stdout=StringIO())
     call_command("set_reference_rate", "2027-01-01", "2.25", stdout=StringIO())
     call_command("run_dunning", "--date", "2027-01-15", stdout=StringIO())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["2027-03-01", "2.25"], "does not start a half-year"),
+    (["2027-01-01", "abc"], "not a number"),
+    (["2027-01-01", "2.255"], "two decimals"),
+])
+def test_set_reference_rate_refuses_bad_input(db, args, message):
+    from django.core.management import CommandError
+
+    from dunning.models import ReferenceRate
+
+    before = ReferenceRate.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("set_reference_rate", *args, stdout=StringIO())
+    assert ReferenceRate.objects.count() == before
+
+
+def test_run_dunning_refuses_an_until_before_the_date(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="before"):
+        call_command("run_dunning", "--date", "2026-03-10", "--until", "2026-03-01", stdout=StringIO())
