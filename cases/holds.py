@@ -37,7 +37,7 @@ def case_hold(*, case: Case, reason: str, on: datetime.date, actor=None, until: 
               text: str = "") -> Case:
     case = _locked(case)
     if case.stage == Stage.ON_HOLD:
-        raise Conflict(f"the case is already on hold ({Case(hold_reason=case.hold_reason).get_hold_reason_display()})")
+        raise Conflict(f"the case is already on hold ({case.get_hold_reason_display()})")
     case = case_transition(case=case, to=Stage.ON_HOLD, on=on, actor=actor, hold_reason=reason, text=text)
     case.hold_until = until
     case.next_action, case.next_step_on = "", None

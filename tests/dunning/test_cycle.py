@@ -189,3 +189,9 @@ def test_run_dunning_refuses_an_until_before_the_date(db):
 
     with pytest.raises(CommandError, match="before"):
         call_command("run_dunning", "--date", "2026-03-10", "--until", "2026-03-01", stdout=StringIO())
+
+
+def test_a_case_on_hold_cannot_be_held_again(scoped, case):
+    case_pause(case=case, on=D(2026, 3, 5))
+    with pytest.raises(Conflict, match="already on hold \\(Pausat av borgenären\\)"):
+        case_promise(case=reload(case), until=D(2026, 3, 20), on=D(2026, 3, 6))
