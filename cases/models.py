@@ -29,6 +29,9 @@ class Invoice(models.Model):
     currency = CurrencyField()
     reminder_fee_agreed = models.BooleanField(default=False, help_text="The invoice terms allowed a reminder fee")
     paid_on = models.DateField(null=True, blank=True, help_text="When the creditor saw it paid in full, if known")
+    open_amount_reported = MoneyField(null=True, blank=True,
+                                      help_text="The open amount in the creditor's latest ledger file (None: never "
+                                                "reported; the amount then)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -219,18 +222,52 @@ class PaymentSource(models.TextChoices):
     CSV = "csv", "CSV"
 
 
-class Payment(models.Model):
-    """Money received for a case (or not yet matched to one). Never dropped, never imported twice."""
+BANK_SOURCES = (PaymentSource.BGMAX, PaymentSource.CAMT054)
 
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="payments")
+
+class PaymentFile(models.Model):
+    """A payment file as received from the bank: the agency's, not one creditor's.
+
+    Its payments may belong to many creditors (or, unmatched, to none yet)."""
+
+    format = models.CharField(max_length=10, choices=PaymentSource.choices)
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(null=True, blank=True, help_text="When the bank wrote it")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    payments = models.PositiveIntegerField(default=0)
+    total = MoneyField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.name}"
+
+
+class Payment(models.Model):
+    """Money received for a case, or not yet matched to one. Never dropped, never imported twice.
+
+    An unmatched payment whose creditor is unknown too (the agency's client-funds
+    account, an OCR reference that fits no case) has no creditor: no tenant sees it, and
+    an agent assigns it (`cases.payment_import.payment_assign`)."""
+
+    creditor = models.ForeignKey("creditors.Creditor", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="payments")
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
-    amount = MoneyField()
+    amount = MoneyField(help_text="Negative for a bank's deduction (BgMax TK21), which an agent handles")
     currency = CurrencyField()
     paid_on = models.DateField()
     source = models.CharField(max_length=10, choices=PaymentSource.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="The bank's or sender's reference")
+    account = models.CharField(max_length=34, blank=True, help_text="The receiving bankgiro or IBAN")
     ocr_reference = models.CharField(max_length=25, blank=True)
+    free_text = models.CharField(max_length=200, blank=True, help_text="The payer's message, for matching by hand")
     payer = models.CharField(max_length=200, blank=True)
+    file = models.ForeignKey(PaymentFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    record = models.PositiveIntegerField(null=True, blank=True, help_text="The record or row in the file")
+    unmatched_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -238,10 +275,19 @@ class Payment(models.Model):
     class Meta:
         ordering = ["paid_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
+            models.CheckConstraint(condition=Q(case__isnull=True) | Q(creditor__isnull=False) & Q(amount__gt=0),
+                                   name="payment_matched_is_positive"),
+            # A bank's reference is unique per receiving account; anyone else's per creditor.
+            models.UniqueConstraint(fields=["source", "account", "reference", "paid_on"],
+                                    condition=~Q(reference="") & Q(source__in=BANK_SOURCES),
+                                    name="payment_unique_bank_reference"),
             models.UniqueConstraint(fields=["creditor", "source", "reference", "paid_on"],
-                                    condition=~Q(reference=""), name="payment_unique_reference"),
+                                    condition=~Q(reference="") & ~Q(source__in=BANK_SOURCES),
+                                    name="payment_unique_reference"),
         ]
+        indexes = [models.Index(fields=["creditor", "case"], name="payment_unmatched",
+                                condition=Q(case__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount} {self.currency}"

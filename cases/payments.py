@@ -191,6 +191,26 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
     return case
 
 
+@transaction.atomic
+def case_settle_by_creditor(*, case: Case, on: datetime.date, actor=None) -> Case:
+    """The creditor reports the invoice settled with it (a ledger row with open amount 0):
+    what is still owed on the case is written off, and it closes as paid."""
+    from .holds import queue_cancel
+
+    case = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
+    if case.stage == Stage.CLOSED:
+        return case
+    entries, rates, fixed = _ledger_of(case)
+    latest = max(on, *(e.booked_on for e in entries))
+    total = balance_of(case, entries, as_of=latest, rates=rates, fixed_rate=fixed).total
+    if total > 0:
+        _reduce(case, total, on=latest, kind=EntryKind.WRITE_OFF, reference="settled with the creditor")
+    case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.PAID,
+                    text="Betald direkt till borgenären enligt dennes reskontra")
+    queue_cancel(case=case, on=on)
+    return case
+
+
 def _write_off_rest(case: Case, *, on: datetime.date) -> None:
     """A claim credited in full owes no fees or interest either."""
     entries, rates, fixed = _ledger_of(case)

@@ -148,3 +148,9 @@ FORDRA_AGENCY = {
     "name": env.str("FORDRA_AGENCY_NAME", default="Fordra Inkasso AB"),
     "org_number": env.str("FORDRA_AGENCY_ORG_NUMBER", default="556703-7485"),
 }
+
+# Imports: a file beyond these limits is refused whole, before anything is read into the database.
+LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=500_000)
+LEDGER_IMPORT_MAX_XLSX_UNPACKED = env.int("LEDGER_IMPORT_MAX_XLSX_UNPACKED", default=500 * 1024 * 1024)
+PAYMENT_IMPORT_MAX_BYTES = env.int("PAYMENT_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)

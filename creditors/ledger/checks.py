@@ -1,0 +1,112 @@
+"""Checks across rows and against what is stored, before anything is written.
+
+Every problem is a `Problem` with row, column, value and reason; the service stores
+nothing when there is one (unless told to skip the rows that have them).
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.money import ZERO, format_sek
+
+from .rows import LedgerRow
+
+IMMUTABLE = (("invoice_date", "invoice date"), ("due_date", "due date"), ("amount", "amount"),
+             ("currency", "currency"))
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+    def __str__(self) -> str:
+        value = f" {self.value!r}" if self.value else ""
+        return f"row {self.row}, {self.column}{value}: {self.reason}"
+
+
+def within_file(rows: list[LedgerRow]) -> list[Problem]:
+    """An invoice or credit note twice, or one customer described two ways."""
+    problems = []
+    first_of_number: dict[str, int] = {}
+    first_of_customer: dict[str, LedgerRow] = {}
+    for row in rows:
+        if row.invoice_number in first_of_number:
+            problems.append(Problem(row.row, "invoice_number", row.invoice_number,
+                                    f"appears already in row {first_of_number[row.invoice_number]}"))
+            continue
+        first_of_number[row.invoice_number] = row.row
+        first = first_of_customer.setdefault(row.customer_number, row)
+        if first is not row and first.debtor_values() != row.debtor_values():
+            field = next(f for f, v in row.debtor_values().items() if first.debtor_values()[f] != v)
+            problems.append(Problem(row.row, field, str(getattr(row, field)),
+                                    f"customer {row.customer_number} has {getattr(first, field)!r} in row {first.row}"))
+    return problems
+
+
+def against_stored(rows: list[LedgerRow], invoices: dict, credited: dict[str, Decimal],
+                   applied_credits: set[str]) -> list[Problem]:
+    """Rows that contradict stored invoices. `invoices`: number → Invoice (with its debtor and
+    case, if any); `credited`: invoice number → the credit notes in this file not yet applied."""
+    problems = []
+    in_file = {row.invoice_number: row for row in rows if not row.is_credit_note}
+    for row in rows:
+        if row.is_credit_note:
+            problems += _credit_note_problems(row, invoices, in_file, applied_credits)
+            continue
+        invoice = invoices.get(row.invoice_number)
+        if invoice is None:
+            continue
+        if invoice.debtor.customer_number != row.customer_number:
+            problems.append(Problem(row.row, "customer_number", row.customer_number,
+                                    f"invoice {row.invoice_number} belongs to customer "
+                                    f"{invoice.debtor.customer_number}"))
+            continue
+        changed = next(((field, label) for field, label in IMMUTABLE if getattr(invoice, field) != getattr(row, field)),
+                       None)
+        if changed:
+            field, label = changed
+            problems.append(Problem(row.row, field, str(getattr(row, field)),
+                                    f"invoice {row.invoice_number} was handed over with {label} "
+                                    f"{getattr(invoice, field)}; a handed-over invoice cannot change (send a credit "
+                                    f"note instead)"))
+            continue
+        before = reported_open(invoice)
+        if row.open_amount > before:
+            problems.append(Problem(row.row, "open_amount", format_sek(row.open_amount),
+                                    f"rose from {format_sek(before)}: an open amount can only fall"))
+    return problems
+
+
+def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied: set[str]) -> list[Problem]:
+    if row.invoice_number in applied:
+        return []
+    target = invoices.get(row.credited_invoice)
+    if target is None and row.credited_invoice not in in_file:
+        return [Problem(row.row, "credited_invoice", row.credited_invoice, "no such invoice, here or in the file")]
+    if target is not None and target.debtor.customer_number != row.customer_number:
+        return [Problem(row.row, "customer_number", row.customer_number,
+                        f"the credited invoice {row.credited_invoice} belongs to customer "
+                        f"{target.debtor.customer_number}")]
+    if target is not None and getattr(target, "case", None) is None:
+        return [Problem(row.row, "credited_invoice", row.credited_invoice,
+                        "that invoice is not under collection (it was paid before it was handed over)")]
+    return []
+
+
+def reported_open(invoice) -> Decimal:
+    return invoice.amount if invoice.open_amount_reported is None else invoice.open_amount_reported
+
+
+def credits_by_invoice(rows: list[LedgerRow], applied: set[str]) -> dict[str, Decimal]:
+    """Invoice number → what this file's not-yet-applied credit notes take off it."""
+    credited: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        if row.is_credit_note and row.invoice_number not in applied:
+            credited[row.credited_invoice] += -row.amount
+    return credited

@@ -1,0 +1,120 @@
+"""The bulk half of a ledger import: new and changed debtors, new invoices and their cases.
+
+A file is mostly new invoices, so they are written as rows in a few statements per
+table (`core.bulk`), with each new case's first step planned by the engine in memory;
+the result is the same as `cases.services.case_open` per invoice (a test compares them).
+"""
+import datetime
+
+from django.utils import timezone
+
+from cases.events import actor_label
+from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
+from cases.ocr import ocr_reference
+from cases.stages import Stage
+from core.bulk import bulk_set, insert_rows
+from core.money import ZERO, format_sek
+from debtors.models import Category, Debtor
+from dunning.engine import CaseFacts, plan_next
+from dunning.facts import ladders
+from dunning.planning import set_plan
+from dunning.selectors import fee_caps
+
+from .rows import LedgerRow
+
+CHUNK = 2000
+DEBTOR_COLUMNS = {"name": "customer_name", "customer_type": "customer_type", "identity_number": "identity_number",
+                  "email": "email", "phone": "phone", "address": "address", "postal_code": "postal_code",
+                  "city": "city", "country": "country", "language": "language"}
+DEBTOR_FIELDS = ["creditor", "customer_number", *DEBTOR_COLUMNS, "email_letters_agreed", "vip", "category",
+                 "category_reasons", "created_at"]
+INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount", "currency",
+                  "reminder_fee_agreed", "paid_on", "open_amount_reported", "created_at"]
+CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
+               "ocr_reference", "opened_on", "next_action", "next_step_on", "created_at"]
+ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
+                "applies_to", "created_at"]
+EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
+
+
+def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[dict[str, Debtor], set[str]]:
+    """Every customer of the file, created or updated from its first row; and the customer
+    numbers whose stored details changed. Only columns the file has are compared: a file
+    without an e-mail column leaves stored e-mail addresses alone."""
+    first: dict[str, LedgerRow] = {}
+    for row in rows:
+        first.setdefault(row.customer_number, row)
+    numbers = sorted(first)
+    stored: dict[str, Debtor] = {}
+    for start in range(0, len(numbers), CHUNK):
+        stored.update((d.customer_number, d) for d in Debtor.objects.filter(customer_number__in=numbers[start:start + CHUNK]))
+    fields = [name for name, column in DEBTOR_COLUMNS.items() if column in present or name == "name"]
+    changed = []
+    for number, debtor in stored.items():
+        row = first[number]
+        values = {name: getattr(row, DEBTOR_COLUMNS[name]) for name in fields}
+        if any(getattr(debtor, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(debtor, name, value)
+            changed.append(debtor)
+    bulk_set(Debtor, changed, fields)
+    now = timezone.now()
+    new = [first[number] for number in numbers if number not in stored]
+    ids = insert_rows(Debtor, DEBTOR_FIELDS, [
+        (creditor.pk, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()), False, False,
+         Category.NORMAL, [], now) for row in new], returning=True)
+    for pk, row in zip(ids, new):
+        stored[row.customer_number] = Debtor(pk=pk, creditor=creditor, customer_number=row.customer_number,
+                                             name=row.customer_name, customer_type=row.customer_type,
+                                             category=Category.NORMAL)
+    return stored, {d.customer_number for d in changed}
+
+
+def invoices_open(creditor, rows: list[LedgerRow], debtors: dict[str, Debtor], credited: dict,
+                  today: datetime.date, actor) -> dict[str, Invoice]:
+    """Insert the new invoices and, for each still open, its case with the principal entry,
+    the opening event and the first step planned. Returns number → Invoice (ids set)."""
+    now = timezone.now()
+    ids = insert_rows(Invoice, INVOICE_FIELDS, [
+        (creditor.pk, debtors[row.customer_number].pk, row.invoice_number, row.invoice_date, row.due_date,
+         row.amount, row.currency, row.reminder_fee_agreed, row.paid_on if row.open_amount == 0 else None,
+         row.open_amount, now) for row in rows], returning=True)
+    invoices = {}
+    openings = []  # (row, invoice, principal)
+    for pk, row in zip(ids, rows):
+        debtor = debtors[row.customer_number]
+        invoice = Invoice(pk=pk, creditor=creditor, debtor=debtor, invoice_number=row.invoice_number,
+                          invoice_date=row.invoice_date, due_date=row.due_date, amount=row.amount,
+                          currency=row.currency, reminder_fee_agreed=row.reminder_fee_agreed,
+                          open_amount_reported=row.open_amount)
+        invoices[row.invoice_number] = invoice
+        # A credit note in the same file may or may not be netted into the open amount already.
+        principal = min(row.amount, row.open_amount + credited.get(row.invoice_number, ZERO))
+        if principal > 0:
+            openings.append((row, invoice, principal))
+    _cases_open(creditor, openings, today, now, actor)
+    return invoices
+
+
+def _cases_open(creditor, openings, today: datetime.date, now, actor) -> None:
+    ladder_of, caps = ladders(), fee_caps()
+    cases = []
+    for row, invoice, principal in openings:
+        case = Case(creditor=creditor, invoice=invoice, debtor=invoice.debtor, currency=row.currency,
+                    ocr_reference=ocr_reference(invoice.pk), opened_on=today)
+        facts = CaseFacts(due_date=row.due_date, is_consumer=invoice.debtor.is_consumer,
+                          reminder_fee_agreed=row.reminder_fee_agreed, principal=principal)
+        set_plan(case, plan_next(facts, ladder_of[invoice.debtor.category], caps), review_open=False)
+        cases.append(case)
+    ids = insert_rows(Case, CASE_FIELDS, [
+        (creditor.pk, case.invoice.pk, case.invoice.debtor.pk, Stage.REMINDER, "", "", "", case.currency,
+         case.ocr_reference, today, case.next_action, case.next_step_on, now) for case in cases], returning=True)
+    insert_rows(LedgerEntry, ENTRY_FIELDS, [
+        (creditor.pk, pk, EntryKind.PRINCIPAL, Component.PRINCIPAL, principal, row.currency, row.invoice_date,
+         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, openings)])
+    who = actor_label(actor)
+    insert_rows(CaseEvent, EVENT_FIELDS, [
+        (creditor.pk, pk, now, today, who, "cases.case.opened",
+         f"Ärende öppnat för faktura {row.invoice_number}, {format_sek(principal)} {row.currency}",
+         {"invoice": row.invoice_number, "principal": str(principal), "source": "ledger import"})
+        for pk, (row, _, principal) in zip(ids, openings)])

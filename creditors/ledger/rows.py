@@ -1,0 +1,194 @@
+"""One ledger row: from the file's text to checked values, or the column and reason it fails.
+
+Headers are matched case-insensitively, in English or Swedish (CONTRACT.md). A credit
+note is a row with a negative amount and the number of the invoice it credits.
+"""
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+
+from core.errors import ApplicationError, ValidationError
+from core.money import ZERO, parse_amount
+from debtors.models import CustomerType, Language
+from debtors.services import clean_identity_number
+
+# field → accepted header names (lower case; spaces, dashes and underscores are equal).
+COLUMNS = {
+    "customer_number": ("customer_number", "kundnummer", "kundnr"),
+    "customer_name": ("customer_name", "namn", "kundnamn", "name"),
+    "invoice_number": ("invoice_number", "fakturanummer", "fakturanr"),
+    "invoice_date": ("invoice_date", "fakturadatum"),
+    "due_date": ("due_date", "förfallodatum", "forfallodatum"),
+    "amount": ("amount", "belopp"),
+    "customer_type": ("customer_type", "kundtyp"),
+    "identity_number": ("identity_number", "organisationsnummer", "personnummer", "org_number", "orgnr"),
+    "email": ("email", "e_post", "epost"),
+    "phone": ("phone", "telefon"),
+    "address": ("address", "adress"),
+    "postal_code": ("postal_code", "postnummer"),
+    "city": ("city", "ort"),
+    "country": ("country", "land"),
+    "language": ("language", "språk", "sprak"),
+    "currency": ("currency", "valuta"),
+    "reminder_fee_agreed": ("reminder_fee_agreed", "påminnelseavgift_avtalad", "paminnelseavgift_avtalad"),
+    "open_amount": ("open_amount", "restbelopp"),
+    "paid_on": ("paid_on", "betaldatum", "betalningsdatum"),
+    "credited_invoice": ("credited_invoice", "krediterad_faktura", "krediterar"),
+}
+REQUIRED = ("customer_number", "customer_name", "invoice_number", "invoice_date", "due_date", "amount")
+TRUE = {"yes", "ja", "true", "1", "y", "j", "x"}
+FALSE = {"no", "nej", "false", "0", "n", ""}
+CUSTOMER_TYPES = {"consumer": CustomerType.CONSUMER, "privatperson": CustomerType.CONSUMER,
+                  "privat": CustomerType.CONSUMER, "company": CustomerType.COMPANY, "företag": CustomerType.COMPANY,
+                  "foretag": CustomerType.COMPANY}
+DEBTOR_FIELDS = ("customer_name", "customer_type", "identity_number", "email", "phone", "address", "postal_code",
+                 "city", "country", "language")
+
+
+@dataclass(frozen=True)
+class RowError(Exception):
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    row: int
+    customer_number: str
+    customer_name: str
+    customer_type: str
+    identity_number: str
+    email: str
+    phone: str
+    address: str
+    postal_code: str
+    city: str
+    country: str
+    language: str
+    invoice_number: str
+    invoice_date: datetime.date
+    due_date: datetime.date
+    amount: Decimal
+    currency: str
+    reminder_fee_agreed: bool
+    open_amount: Decimal
+    paid_on: datetime.date | None
+    credited_invoice: str
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.amount < 0
+
+    def debtor_values(self) -> dict:
+        return {field: getattr(self, field) for field in DEBTOR_FIELDS}
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[\s\-_]+", "_", header.strip().lower())
+
+
+def column_positions(header: list[str]) -> dict[str, int]:
+    """Field → column index; raises ValidationError naming missing or repeated columns."""
+    alias = {_key(name): field for field, names in COLUMNS.items() for name in names}
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = alias.get(_key(name))
+        if field is None:
+            continue
+        if field in positions:
+            raise ValidationError(f"columns {header[positions[field]]!r} and {name!r} both give {field}")
+        positions[field] = index
+    missing = [field for field in REQUIRED if field not in positions]
+    if missing:
+        raise ValidationError(f"the header lacks required column(s): {', '.join(missing)} "
+                              f"(found: {', '.join(h for h in header if h) or 'nothing'})")
+    return positions
+
+
+def parse_row(number: int, values: list[str], positions: dict[str, int]) -> LedgerRow:
+    """The row's checked values; raises RowError for the first field that is wrong."""
+    raw = {field: (values[i].strip() if i < len(values) and values[i] is not None else "")
+           for field, i in positions.items()}
+    text = lambda field: raw.get(field, "")  # noqa: E731
+    for field in REQUIRED:
+        if not text(field):
+            raise RowError(field, "", "is required")
+    amount = _amount("amount", text("amount"))
+    if amount == 0:
+        raise RowError("amount", text("amount"), "an invoice of 0 is not a claim")
+    invoice_date, due_date = _date("invoice_date", text("invoice_date")), _date("due_date", text("due_date"))
+    if due_date < invoice_date:
+        raise RowError("due_date", text("due_date"), f"is before the invoice date {invoice_date}")
+    open_amount = _amount("open_amount", text("open_amount")) if text("open_amount") else abs(amount)
+    if amount > 0 and not ZERO <= open_amount <= amount:
+        raise RowError("open_amount", text("open_amount"), f"must be between 0 and the amount {amount}")
+    if amount < 0 and not text("credited_invoice"):
+        raise RowError("credited_invoice", "", "a negative amount is a credit note and must name the invoice it credits")
+    customer_type = CUSTOMER_TYPES.get(text("customer_type").lower() or "consumer")
+    if customer_type is None:
+        raise RowError("customer_type", text("customer_type"), "must be company or consumer (företag/privatperson)")
+    try:
+        identity = clean_identity_number(text("identity_number"), customer_type)
+    except (ApplicationError, ValueError) as exc:
+        raise RowError("identity_number", text("identity_number"), getattr(exc, "message", str(exc))) from None
+    language = (text("language") or Language.SV).lower()
+    if language not in Language.values:
+        raise RowError("language", text("language"), f"must be one of {', '.join(Language.values)}")
+    currency = (text("currency") or "SEK").upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise RowError("currency", text("currency"), "must be a three-letter ISO 4217 code such as SEK")
+    country = (text("country") or "SE").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise RowError("country", text("country"), "must be a two-letter ISO 3166 code such as SE")
+    if text("email"):
+        try:
+            validate_email(text("email"))
+        except DjangoValidationError:
+            raise RowError("email", text("email"), "is not an e-mail address") from None
+    agreed = text("reminder_fee_agreed").lower()
+    if agreed not in TRUE | FALSE:
+        raise RowError("reminder_fee_agreed", text("reminder_fee_agreed"), "must be yes or no (ja/nej)")
+    _check_lengths(raw)
+    return LedgerRow(
+        row=number, customer_number=text("customer_number"), customer_name=text("customer_name"),
+        customer_type=customer_type, identity_number=identity, email=text("email"), phone=text("phone"),
+        address=text("address"), postal_code=text("postal_code"), city=text("city"), country=country,
+        language=language, invoice_number=text("invoice_number"), invoice_date=invoice_date, due_date=due_date,
+        amount=amount, currency=currency, reminder_fee_agreed=agreed in TRUE, open_amount=open_amount,
+        paid_on=_date("paid_on", text("paid_on")) if text("paid_on") else None,
+        credited_invoice=text("credited_invoice"),
+    )
+
+
+MAX_LENGTH = {"customer_number": 50, "customer_name": 200, "invoice_number": 50, "phone": 40, "address": 200,
+              "postal_code": 10, "city": 100, "email": 254, "credited_invoice": 50}
+
+
+def _check_lengths(raw: dict[str, str]) -> None:
+    for field, limit in MAX_LENGTH.items():
+        if len(raw.get(field, "")) > limit:
+            raise RowError(field, raw[field][:40] + "…", f"is longer than {limit} characters")
+
+
+def _amount(column: str, text: str) -> Decimal:
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise RowError(column, text, str(exc)) from None
+
+
+def _date(column: str, text: str) -> datetime.date:
+    value = text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?", text) else text
+    for pattern in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            parsed = datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}", value):
+            return parsed
+    raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD")

@@ -1,0 +1,179 @@
+"""Import a creditor's ledger file: debtors, invoices and cases, atomically and re-runnably.
+
+    ledger_import(creditor=…, data=…, name=…, dry_run=False, skip_invalid=False) -> LedgerImportReport
+
+The whole file is read and checked before anything is written; a problem anywhere means
+nothing is stored (`LedgerRejected`, with every problem) unless `skip_invalid` is given,
+in which case the other rows are imported. A row that matches what is stored changes
+nothing, so the same file twice changes nothing.
+
+What a row does to a stored invoice: a lower open amount means the debtor paid the
+creditor directly, so the difference is registered as a direct payment today (less what
+this file's credit notes on it explain); an open amount of 0 closes the case as paid;
+a credit note (a negative amount naming the invoice it credits) reduces its principal.
+New invoices go in by bulk insert (`openings`), so a file of 100 000 rows takes seconds.
+"""
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.events import actor_label
+from cases.models import Case, EntryKind, Invoice, LedgerEntry
+from core.errors import ApplicationError, ValidationError
+
+from ..models import LedgerImport
+from .checks import Problem, against_stored, credits_by_invoice, within_file
+from .openings import debtors_save, invoices_open
+from .reading import read_table
+from .rows import LedgerRow, RowError, column_positions, parse_row
+from .updates import credit_note_reference, invoice_update
+
+CHUNK = 2000
+
+
+@dataclass
+class LedgerImportReport:
+    name: str
+    format: str = ""
+    encoding: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def summary(self) -> str:
+        mode = " (dry run: nothing stored)" if self.dry_run else ""
+        return (f"{self.name}: {self.rows} rows — created {self.created}, updated {self.updated}, "
+                f"unchanged {self.unchanged}, rejected {self.rejected}{mode}")
+
+
+class LedgerRejected(ValidationError):
+    """The file has problems and `skip_invalid` was not given: nothing was stored."""
+
+    def __init__(self, report: LedgerImportReport):
+        self.report = report
+        super().__init__(f"{report.rejected} of {report.rows} rows rejected; nothing was stored",
+                         detail=[p.as_dict() for p in report.problems], code="ledger_rejected")
+
+
+def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool = False, skip_invalid: bool = False,
+                  today: datetime.date | None = None, actor=None) -> LedgerImportReport:
+    today = today or timezone.localdate()
+    report = LedgerImportReport(name=name, dry_run=dry_run)
+    table = read_table(data)
+    report.format, report.encoding, report.rows = table.format, table.encoding, len(table.rows)
+    positions = column_positions(table.header)
+    rows: list[LedgerRow] = []
+    for number, values in table.rows:
+        try:
+            rows.append(parse_row(number, values, positions))
+        except RowError as error:
+            report.problems.append(Problem(number, error.column, error.value, error.reason))
+    with transaction.atomic():
+        rows = _drop(rows, within_file(rows), report)
+        invoices = _stored_invoices(rows)
+        applied = _applied_credit_notes(rows)
+        rows = _drop(rows, against_stored(rows, invoices, credits_by_invoice(rows, applied), applied), report)
+        if report.problems and not skip_invalid:
+            raise LedgerRejected(report)
+        _write(creditor, rows, set(positions), invoices, applied, today, report, actor)
+        if report.problems and not skip_invalid:
+            raise LedgerRejected(report)  # a service refused a row while writing: roll everything back
+        LedgerImport.objects.create(
+            creditor=creditor, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), format=table.format,
+            actor=actor_label(actor), rows=report.rows, created=report.created, updated=report.updated,
+            unchanged=report.unchanged, rejected=report.rejected,
+            problems=[p.as_dict() for p in report.problems[:1000]])
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _drop(rows: list[LedgerRow], problems: list[Problem], report: LedgerImportReport) -> list[LedgerRow]:
+    report.problems += problems
+    bad = {p.row for p in problems}
+    return [row for row in rows if row.row not in bad]
+
+
+def _stored_invoices(rows: list[LedgerRow]) -> dict[str, Invoice]:
+    numbers = sorted({row.invoice_number for row in rows if not row.is_credit_note}
+                     | {row.credited_invoice for row in rows if row.is_credit_note})
+    found = {}
+    for start in range(0, len(numbers), CHUNK):
+        for invoice in (Invoice.objects.filter(invoice_number__in=numbers[start:start + CHUNK])
+                        .select_related("debtor", "case")):
+            found[invoice.invoice_number] = invoice
+    return found
+
+
+def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
+    notes = {credit_note_reference(row.invoice_number): row.invoice_number for row in rows if row.is_credit_note}
+    references = sorted(notes)
+    applied = set()
+    for start in range(0, len(references), CHUNK):
+        applied |= set(LedgerEntry.objects.filter(kind=EntryKind.CREDIT, reference__in=references[start:start + CHUNK])
+                       .values_list("reference", flat=True))
+    return {notes[reference] for reference in applied}
+
+
+def _write(creditor, rows, present, invoices, applied, today, report, actor) -> None:
+    debtors, debtors_changed = debtors_save(creditor, rows, present)
+    credited = credits_by_invoice(rows, applied)
+    new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
+    invoices.update(invoices_open(creditor, new_rows, debtors, credited, today, actor))
+    first_row_of_debtor = {}
+    for row in rows:
+        first_row_of_debtor.setdefault(row.customer_number, row.row)
+    # Credit notes first: an open amount of 0 on their invoice would otherwise close it before.
+    for row in sorted(rows, key=lambda r: not r.is_credit_note):
+        debtor_changed = row.customer_number in debtors_changed and first_row_of_debtor[row.customer_number] == row.row
+        if row.is_credit_note:
+            changed = row.invoice_number not in applied and _guarded(
+                report, row, "amount",
+                lambda: _credit(row, invoices[row.credited_invoice], today, actor))
+        elif row in new_rows:
+            report.created += 1
+            continue
+        else:
+            changed = _guarded(report, row, "open_amount",
+                               lambda: invoice_update(invoices[row.invoice_number], row,
+                                                      credited=credited.get(row.invoice_number),
+                                                      on=today, actor=actor))
+        if changed is None:
+            continue
+        if row.is_credit_note and changed:
+            report.created += 1
+        elif changed or debtor_changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def _credit(row: LedgerRow, invoice: Invoice, today: datetime.date, actor) -> bool:
+    from cases.payments import credit_note_apply
+
+    case = Case.objects.get(invoice=invoice)
+    credit_note_apply(case=case, amount=-row.amount, on=max(row.invoice_date, case.opened_on),
+                      reference=credit_note_reference(row.invoice_number), actor=actor)
+    return True
+
+
+def _guarded(report: LedgerImportReport, row: LedgerRow, column: str, work):
+    """Run one row's service call; a refusal becomes the row's problem (in a savepoint, so
+    with `skip_invalid` the rest stays). Returns None when refused."""
+    try:
+        with transaction.atomic():
+            return work()
+    except ApplicationError as error:
+        report.problems.append(Problem(row.row, column, "", error.message))
+        return None
+
