@@ -80,27 +80,39 @@ def _post_allocation(case: Case, allocation: Allocation, *, on: datetime.date, k
 
 @transaction.atomic
 def payment_register(*, case: Case, amount: Decimal, paid_on: datetime.date, source: str = PaymentSource.DIRECT,
-                     reference: str = "", payer: str = "", actor=None) -> Payment:
-    """Record a payment for the case and allocate it (costs, interest, principal, overpayment)."""
+                     reference: str = "", payer: str = "", actor=None, **details) -> Payment:
+    """Record a payment for the case and allocate it (costs, interest, principal, overpayment).
+
+    `details`: where it came from (file, record, account, free_text, ocr_reference). The
+    returned payment carries its `allocation` (not stored: the ledger entries are)."""
     amount = Decimal(amount)
     if amount <= 0 or amount != round_ore(amount):
         raise ValidationError(f"a payment must be a positive amount in whole öre, not {amount}")
     if source not in PaymentSource.values:
         raise ValidationError(f"unknown payment source {source!r}")
     case = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
+    details.setdefault("ocr_reference", case.ocr_reference)
     payment = Payment.objects.create(creditor_id=case.creditor_id, case=case, amount=amount, currency=case.currency,
-                                     paid_on=paid_on, source=source, reference=reference,
-                                     ocr_reference=case.ocr_reference, payer=payer)
-    allocation = _reduce(case, amount, on=paid_on, kind=EntryKind.PAYMENT, payment=payment, reference=reference)
+                                     paid_on=paid_on, source=source, reference=reference, payer=payer, **details)
+    return payment_allocate(case, payment, actor=actor)
+
+
+def payment_allocate(case: Case, payment: Payment, *, actor=None) -> Payment:
+    """Allocate a stored payment of the (locked) case, log it, and close the case if settled."""
+    amount, paid_on = payment.amount, payment.paid_on
+    allocation = _reduce(case, amount, on=paid_on, kind=EntryKind.PAYMENT, payment=payment,
+                         reference=payment.reference)
     log_event(case=case, code="cases.payment.allocated", actor=actor, on=paid_on,
               text=f"Betalning {format_sek(amount)} kr den {paid_on}: avgifter "
                    f"{format_sek(sum((a for _, a in allocation.fees), ZERO))}, ränta {format_sek(allocation.interest)}, "
                    f"kapital {format_sek(allocation.principal)}"
                    + (f", överbetalt {format_sek(allocation.overpayment)}" if allocation.overpayment else ""),
               data={"payment": payment.pk, "amount": str(amount), "paid_on": paid_on.isoformat(),
-                    "fees": [[k, str(a)] for k, a in allocation.fees], "interest": str(allocation.interest),
-                    "principal": str(allocation.principal), "overpayment": str(allocation.overpayment)})
+                    "source": payment.source, "fees": [[k, str(a)] for k, a in allocation.fees],
+                    "interest": str(allocation.interest), "principal": str(allocation.principal),
+                    "overpayment": str(allocation.overpayment)})
     _close_if_settled(case, on=paid_on, reason=ClosedReason.PAID, actor=actor)
+    payment.allocation = allocation
     return payment
 
 

@@ -4,10 +4,13 @@ Django's `bulk_update` builds a CASE WHEN expression per row and field, which co
 in Python than the daily cycle's whole step; on PostgreSQL one `UPDATE … FROM (VALUES …)`
 does the same work. Other databases get `executemany`.
 """
+import csv
 import io
 import json
 
 from django.db import connection
+
+TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField"}
 
 
 def bulk_set(model, objects, fields: list[str]) -> None:
@@ -53,13 +56,19 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
                 ids = [row[0] for row in cursor.fetchall()]
                 rows = [(pk, *row) for pk, row in zip(ids, rows)]
                 columns = ["id", *columns]
-            json_at = {i + returning for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"}
+            json_at = [i + returning for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
+            if json_at:
+                rows = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in rows]
+            # csv.writer (C) leaves None and "" both as an empty field, which COPY reads as NULL;
+            # FORCE_NOT_NULL makes it "" again in the text columns, which are never NULL.
+            text = [connection.ops.quote_name(f.column) for f in model_fields
+                    if f.get_internal_type() in TEXT_TYPES and not f.null]
             buffer = io.StringIO()
-            for row in rows:
-                buffer.write(",".join(_csv_value(json.dumps(v) if i in json_at else v) for i, v in enumerate(row)))
-                buffer.write("\n")
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
             buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
+            options = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})",
+                                      buffer)
             return ids
         placeholders = ", ".join(["%s"] * len(fields))
         suffix = " RETURNING id" if returning else ""
@@ -71,11 +80,3 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
                 ids.append(cursor.fetchone()[0])
         return ids
 
-
-def _csv_value(value) -> str:
-    """COPY's CSV: NULL is an unquoted empty field, text is quoted, the rest is its plain form."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    return str(value)

@@ -183,12 +183,11 @@ def _amount(column: str, text: str) -> Decimal:
 
 
 def _date(column: str, text: str) -> datetime.date:
-    value = text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?", text) else text
-    for pattern in ("%Y-%m-%d", "%Y%m%d"):
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" or len(text) == 8 and text.isdigit():
         try:
-            parsed = datetime.datetime.strptime(value, pattern).date()
+            return datetime.date.fromisoformat(text if len(text) == 10 else f"{text[:4]}-{text[4:6]}-{text[6:]}")
         except ValueError:
-            continue
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}", value):
-            return parsed
+            pass
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", text):
+        return _date(column, text[:10])
     raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD")

@@ -29,7 +29,7 @@ from .checks import Problem, against_stored, credits_by_invoice, within_file
 from .openings import debtors_save, invoices_open
 from .reading import read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
-from .updates import credit_note_reference, invoice_update
+from .updates import credit_note_reference, invoice_changes, invoice_update
 
 CHUNK = 2000
 
@@ -130,6 +130,7 @@ def _write(creditor, rows, present, invoices, applied, today, report, actor) -> 
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     invoices.update(invoices_open(creditor, new_rows, debtors, credited, today, actor))
+    new_row_numbers = {row.row for row in new_rows}
     first_row_of_debtor = {}
     for row in rows:
         first_row_of_debtor.setdefault(row.customer_number, row.row)
@@ -140,9 +141,11 @@ def _write(creditor, rows, present, invoices, applied, today, report, actor) -> 
             changed = row.invoice_number not in applied and _guarded(
                 report, row, "amount",
                 lambda: _credit(row, invoices[row.credited_invoice], today, actor))
-        elif row in new_rows:
+        elif row.row in new_row_numbers:
             report.created += 1
             continue
+        elif not invoice_changes(invoices[row.invoice_number], row):
+            changed = False
         else:
             changed = _guarded(report, row, "open_amount",
                                lambda: invoice_update(invoices[row.invoice_number], row,

@@ -21,6 +21,12 @@ def credit_note_reference(number: str) -> str:
     return f"kreditfaktura {number}"
 
 
+def invoice_changes(invoice: Invoice, row: LedgerRow) -> bool:
+    """Whether the row says anything new about the stored invoice (cheap: no queries)."""
+    return (invoice.reminder_fee_agreed != row.reminder_fee_agreed or bool(row.paid_on) and invoice.paid_on != row.paid_on
+            or row.open_amount != reported_open(invoice))
+
+
 def invoice_update(invoice: Invoice, row: LedgerRow, *, credited: Decimal | None, on: datetime.date,
                    actor=None) -> bool:
     """Apply what the row says about a stored invoice; True if anything changed.

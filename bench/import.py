@@ -1,0 +1,91 @@
+"""Money in at scale: a 100 000-row ledger CSV, and a BgMax file of 100 000 payments.
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/import.py [--rows 100000] [--payments 100000]
+
+Prints the time to import the ledger (every row new), to import it again (every row
+unchanged), and to import, match and allocate the BgMax file. Goals (this machine):
+ledger under 20 s, payments under 60 s. Runs on a scratch database it creates and drops.
+"""
+import argparse
+import datetime
+import time
+from decimal import Decimal
+
+from common import scratch_database
+
+DAY = datetime.date(2026, 11, 23)
+
+
+def ledger_csv(rows: int) -> bytes:
+    lines = ["kundnummer;namn;kundtyp;personnummer;fakturanummer;fakturadatum;förfallodatum;belopp;ort"]
+    for i in range(rows):
+        due = DAY - datetime.timedelta(days=i % 60)
+        lines.append(f"{i // 2:07d};Kund {i // 2};privatperson;;F{i:08d};{due - datetime.timedelta(days=30)};{due};"
+                     f"{1000 + i % 977} {i % 1000:03d},{i % 100:02d};Örebro")
+    return ("\n".join(lines) + "\n").encode("cp1252")
+
+
+def bgmax_file(payments: list[tuple[str, Decimal]], bankgiro: str, day: datetime.date) -> bytes:
+    """A BgMax file in Bankgirot's layout: one deposit section per 1 000 payments."""
+    def record(text: str) -> str:
+        return text.ljust(80)
+
+    out = [record(f"01BGMAX               0120{day:%Y%m%d}120000000000P")]
+    sections = 0
+    for start in range(0, len(payments), 1000):
+        chunk = payments[start:start + 1000]
+        sections += 1
+        out.append(record(f"05{bankgiro.replace('-', '').zfill(10)}{'':10}SEK"))
+        for n, (ocr, amount) in enumerate(chunk, start=start + 1):
+            out.append(record(f"20{'9912346':>10}{ocr:<25}{int(amount * 100):018d}1{'':1}{n:012d}0"))
+        total = sum(int(a * 100) for _, a in chunk)
+        out.append(record(f"15{'00000000000000000000000':35}{day:%Y%m%d}{sections:05d}{total:018d}SEK"
+                          f"{len(chunk):08d}"))
+    out.append(record(f"70{len(payments):08d}{0:08d}{0:08d}{sections:08d}"))
+    return "\r\n".join(out).encode("latin-1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--payments", type=int, default=100_000)
+    args = parser.parse_args()
+    with scratch_database():
+        from cases.models import Case
+        from core.tenancy import creditor_scope
+        from creditors.ledger.service import ledger_import
+        from creditors.services import creditor_create
+
+        creditor = creditor_create(slug="bench", name="Bench AB", org_number="556703-7485", bankgiro="5050-1055")
+        data = ledger_csv(args.rows)
+        with creditor_scope(creditor):
+            started = time.perf_counter()
+            report = ledger_import(creditor=creditor, data=data, name="bench.csv", today=DAY)
+            first = time.perf_counter() - started
+            print(f"ledger, {report.rows:,} rows new:       {first:6.1f} s  ({report.rows / first:,.0f} rows/s) "
+                  f"created {report.created:,}  goal < 20 s")
+            started = time.perf_counter()
+            report = ledger_import(creditor=creditor, data=data, name="bench.csv", today=DAY)
+            again = time.perf_counter() - started
+            print(f"ledger, {report.rows:,} rows unchanged: {again:6.1f} s  unchanged {report.unchanged:,}")
+            cases = list(Case.objects.order_by("id").values_list("ocr_reference", "invoice__amount")[:args.payments])
+        if not args.payments:
+            return
+        payments = [(ocr, amount if i % 3 else amount / 2 if i % 2 else amount + 10)
+                    for i, (ocr, amount) in enumerate(cases)]
+        payments = [(ocr, Decimal(amount).quantize(Decimal("0.01"))) for ocr, amount in payments]
+        payment_run(bgmax_file(payments, creditor.bankgiro, DAY))
+
+
+def payment_run(data: bytes) -> None:
+    from cases.payment_import import payments_import
+
+    started = time.perf_counter()
+    summary = payments_import(data=data, name="bench.bgmax")
+    elapsed = time.perf_counter() - started
+    print(f"BgMax, {summary.count:,} payments:        {elapsed:6.1f} s  ({summary.count / elapsed:,.0f} payments/s) "
+          f"{summary}  goal < 60 s")
+
+
+if __name__ == "__main__":
+    main()

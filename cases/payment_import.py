@@ -1,0 +1,194 @@
+"""Money in from the bank: a payment file matched by OCR reference and allocated, atomically.
+
+    payments_import(data=…, name=…, format=None, creditor=None) -> PaymentImportSummary
+
+The file is parsed and checked against itself first (`cases.payment_files`); one that does
+not add up is refused whole. Then, in one transaction: the file is recorded (its SHA-256
+makes the same file twice a no-op), each payment is deduplicated on the bank's reference
+and date, matched to a case by its OCR reference, and allocated by `payment_register`.
+A payment that matches nothing (no valid OCR reference, no such case, a deduction) is
+stored with the file and record it came from and the reason, for an agent to assign
+(`payment_assign`); it is never dropped.
+
+Which creditor: the payments of a section go to the creditor whose bankgiro received
+them; when the receiving account is the agency's own (no creditor, or several, have it)
+the OCR reference decides, and OCR references are unique across creditors.
+"""
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from core.errors import Conflict, ValidationError
+from core.money import ZERO, format_sek
+from core.tenancy import creditor_scope, scopes_disabled
+from creditors.models import Creditor
+
+from .events import log_event
+from .models import Case, Payment, PaymentFile, PaymentSource
+from .ocr import is_valid_ocr_reference
+from .payments import payment_allocate, payment_register
+
+CHUNK = 2000
+
+
+@dataclass
+class Tally:
+    count: int = 0
+    amount: Decimal = ZERO
+
+    def add(self, amount: Decimal) -> None:
+        self.count += 1
+        self.amount += amount
+
+    def __str__(self) -> str:
+        return f"{self.count} ({format_sek(self.amount)} kr)"
+
+
+@dataclass
+class PaymentImportSummary:
+    name: str
+    format: str = ""
+    file_id: int | None = None
+    already_imported_at: datetime.datetime | None = None
+    total: Tally = field(default_factory=Tally)
+    matched: Tally = field(default_factory=Tally)
+    unmatched: Tally = field(default_factory=Tally)
+    overpaid: Tally = field(default_factory=Tally)
+    duplicates: Tally = field(default_factory=Tally)
+
+    @property
+    def count(self) -> int:
+        return self.total.count
+
+    def __str__(self) -> str:
+        if self.already_imported_at:
+            return f"{self.name}: already imported {self.already_imported_at:%Y-%m-%d %H:%M}; nothing imported"
+        return (f"{self.name} ({self.format}): total {self.total}, matched {self.matched}, unmatched {self.unmatched}, "
+                f"overpaid {self.overpaid}, duplicates skipped {self.duplicates}")
+
+
+def payments_import(*, data: bytes, name: str, format: str | None = None, creditor: Creditor | None = None
+                    ) -> PaymentImportSummary:
+    """Import a payment file (BgMax, camt.054 or CSV; detected when `format` is None).
+
+    `creditor`: the file is that creditor's own (a CSV export): only its cases match."""
+    from .payment_csv import parse_payment_csv
+    from .payment_files import detect_format, parse
+
+    if len(data) > settings.PAYMENT_IMPORT_MAX_BYTES:
+        raise ValidationError(f"the file is {len(data):,} bytes; the limit is {settings.PAYMENT_IMPORT_MAX_BYTES:,}")
+    format = format or detect_format(data)
+    if format not in (PaymentSource.BGMAX, PaymentSource.CAMT054, PaymentSource.CSV):
+        raise ValidationError(f"unknown payment file format {format!r}: bgmax, camt054 or csv")
+    summary = PaymentImportSummary(name=name, format=format)
+    parsed = parse_payment_csv(data) if format == PaymentSource.CSV else parse(data, format)
+    digest = hashlib.sha256(data).hexdigest()
+    with scopes_disabled(), transaction.atomic():
+        earlier = PaymentFile.objects.filter(sha256=digest).first()
+        if earlier is not None:
+            summary.already_imported_at, summary.file_id = earlier.imported_at, earlier.pk
+            return summary
+        file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest,
+                                          created_at=getattr(parsed, "created_at", None))
+        summary.file_id = file.pk
+        matcher = _Matcher(parsed.payments, creditor)
+        for payment in parsed.payments:
+            summary.total.add(payment.amount)
+            _import_one(payment, file, format, matcher, summary)
+        file.payments, file.total = summary.total.count, summary.total.amount
+        file.summary = {key: {"count": tally.count, "amount": str(tally.amount)} for key, tally in (
+            ("matched", summary.matched), ("unmatched", summary.unmatched), ("overpaid", summary.overpaid),
+            ("duplicates", summary.duplicates))}
+        file.save(update_fields=["payments", "total", "summary"])
+    return summary
+
+
+class _Matcher:
+    """Cases by OCR reference and creditors by receiving account, loaded once per file."""
+
+    def __init__(self, payments, creditor: Creditor | None):
+        self.only = creditor
+        references = sorted({p.ocr_reference for p in payments if is_valid_ocr_reference(p.ocr_reference)})
+        self.cases: dict[str, list[tuple[int, int]]] = defaultdict(list)  # ocr → [(creditor id, case id)]
+        cases = Case.objects.all() if creditor is None else Case.objects.filter(creditor=creditor)
+        for start in range(0, len(references), CHUNK):
+            for row in cases.filter(ocr_reference__in=references[start:start + CHUNK]).values_list(
+                    "ocr_reference", "creditor_id", "id"):
+                self.cases[row[0]].append(row[1:])
+        self.by_account: dict[str, list[int]] = defaultdict(list)
+        for pk, bankgiro in Creditor.objects.exclude(bankgiro="").values_list("pk", "bankgiro"):
+            self.by_account[bankgiro.replace("-", "")].append(pk)
+
+    def creditor_of_account(self, account: str) -> int | None:
+        if self.only is not None:
+            return self.only.pk
+        owners = self.by_account.get(account.replace("-", ""), [])
+        return owners[0] if len(owners) == 1 else None
+
+    def match(self, payment) -> tuple[int | None, int | None, str]:
+        """(creditor id, case id, why not) for a payment."""
+        account_owner = self.creditor_of_account(payment.receiver_account)
+        if payment.amount < 0:
+            return account_owner, None, "a deduction (returned or corrected payment): an agent must handle it"
+        if not payment.ocr_reference:
+            return account_owner, None, "no OCR reference"
+        if not is_valid_ocr_reference(payment.ocr_reference):
+            return account_owner, None, f"OCR reference {payment.ocr_reference} has a wrong check or length digit"
+        candidates = self.cases.get(payment.ocr_reference, [])
+        if account_owner is not None:
+            candidates = [c for c in candidates if c[0] == account_owner] or candidates
+        if len(candidates) == 1:
+            return (*candidates[0], "")
+        if not candidates:
+            return account_owner, None, f"no case has OCR reference {payment.ocr_reference}"
+        return account_owner, None, f"OCR reference {payment.ocr_reference} fits {len(candidates)} creditors' cases"
+
+
+def _import_one(payment, file: PaymentFile, format: str, matcher: _Matcher, summary: PaymentImportSummary) -> None:
+    if payment.reference and Payment.objects.filter(
+            source=format, account=payment.receiver_account if format != PaymentSource.CSV else "",
+            reference=payment.reference, paid_on=payment.paid_on).exists():
+        summary.duplicates.add(payment.amount)
+        return
+    details = dict(file=file, record=payment.record, free_text=payment.free_text[:200],
+                   account=payment.receiver_account[:34], ocr_reference=payment.ocr_reference[:25])
+    creditor_id, case_id, reason = matcher.match(payment)
+    if case_id is None:
+        Payment.objects.create(creditor_id=creditor_id, amount=payment.amount, currency=payment.currency,
+                               paid_on=payment.paid_on, source=format, reference=payment.reference[:100],
+                               payer=payment.payer[:200], unmatched_reason=reason[:200], **details)
+        summary.unmatched.add(payment.amount)
+        return
+    with creditor_scope(creditor_id):
+        stored = payment_register(case=Case(pk=case_id), amount=payment.amount, paid_on=payment.paid_on,
+                                  source=format, reference=payment.reference[:100], payer=payment.payer[:200],
+                                  **details)
+    summary.matched.add(payment.amount)
+    if stored.allocation.overpayment:
+        summary.overpaid.add(stored.allocation.overpayment)
+
+
+@transaction.atomic
+def payment_assign(*, payment: Payment, case: Case, actor=None) -> Payment:
+    """An agent assigns an unmatched payment to a case: it is allocated as if it had matched."""
+    with scopes_disabled():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.case_id is not None:
+            raise Conflict(f"payment {payment.pk} is already allocated to case {payment.case_id}")
+        if payment.amount <= 0:
+            raise ValidationError("a deduction cannot be allocated to a case; settle it with the bank")
+        if payment.creditor_id not in (None, case.creditor_id):
+            raise ValidationError(f"payment {payment.pk} was received for another creditor")
+    with creditor_scope(case.creditor_id):
+        case = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
+        payment.creditor_id, payment.case, payment.unmatched_reason = case.creditor_id, case, ""
+        payment.save(update_fields=["creditor", "case", "unmatched_reason"])
+        log_event(case=case, code="cases.payment.assigned", actor=actor, on=payment.paid_on,
+                  text=f"Omatchad betalning {format_sek(payment.amount)} kr kopplad till ärendet",
+                  data={"payment": payment.pk, "record": payment.record, "file": payment.file_id})
+        return payment_allocate(case, payment, actor=actor)
