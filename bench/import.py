@@ -12,6 +12,7 @@ import time
 from decimal import Decimal
 
 from common import scratch_database
+from tests.cases.bgmax_files import bgmax_file
 
 DAY = datetime.date(2026, 11, 23)
 
@@ -23,26 +24,6 @@ def ledger_csv(rows: int) -> bytes:
         lines.append(f"{i // 2:07d};Kund {i // 2};privatperson;;F{i:08d};{due - datetime.timedelta(days=30)};{due};"
                      f"{1000 + i % 977} {i % 1000:03d},{i % 100:02d};Örebro")
     return ("\n".join(lines) + "\n").encode("cp1252")
-
-
-def bgmax_file(payments: list[tuple[str, Decimal]], bankgiro: str, day: datetime.date) -> bytes:
-    """A BgMax file in Bankgirot's layout: one deposit section per 1 000 payments."""
-    def record(text: str) -> str:
-        return text.ljust(80)
-
-    out = [record(f"01BGMAX               0120{day:%Y%m%d}120000000000P")]
-    sections = 0
-    for start in range(0, len(payments), 1000):
-        chunk = payments[start:start + 1000]
-        sections += 1
-        out.append(record(f"05{bankgiro.replace('-', '').zfill(10)}{'':10}SEK"))
-        for n, (ocr, amount) in enumerate(chunk, start=start + 1):
-            out.append(record(f"20{'9912346':>10}{ocr:<25}{int(amount * 100):018d}1{'':1}{n:012d}0"))
-        total = sum(int(a * 100) for _, a in chunk)
-        out.append(record(f"15{'00000000000000000000000':35}{day:%Y%m%d}{sections:05d}{total:018d}SEK"
-                          f"{len(chunk):08d}"))
-    out.append(record(f"70{len(payments):08d}{0:08d}{0:08d}{sections:08d}"))
-    return "\r\n".join(out).encode("latin-1")
 
 
 def main() -> None:
@@ -74,7 +55,7 @@ def main() -> None:
         payments = [(ocr, amount if i % 3 else amount / 2 if i % 2 else amount + 10)
                     for i, (ocr, amount) in enumerate(cases)]
         payments = [(ocr, Decimal(amount).quantize(Decimal("0.01"))) for ocr, amount in payments]
-        payment_run(bgmax_file(payments, creditor.bankgiro, DAY))
+        payment_run(bgmax_file(payments, bankgiro=creditor.bankgiro, day=DAY))
 
 
 def payment_run(data: bytes) -> None:

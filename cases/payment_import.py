@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import Conflict, ValidationError
 from core.money import ZERO, format_sek
@@ -93,8 +94,10 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         if earlier is not None:
             summary.already_imported_at, summary.file_id = earlier.imported_at, earlier.pk
             return summary
-        file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest,
-                                          created_at=getattr(parsed, "created_at", None))
+        created_at = parsed.created_at
+        if created_at is not None and timezone.is_naive(created_at):  # Bankgirot writes Swedish local time
+            created_at = timezone.make_aware(created_at)
+        file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest, created_at=created_at)
         summary.file_id = file.pk
         matcher = _Matcher(parsed.payments, creditor)
         for payment in parsed.payments:
