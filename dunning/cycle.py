@@ -30,6 +30,7 @@ from core.tenancy import creditor_scope
 from debtors.models import Debtor
 from letters.models import Letter, LetterStatus
 from letters.records import KIND_OF_ACTION, fee_lines, letter_values
+from letters.tasks import letters_render_after_commit
 
 from .engine import PHONE_CALL, CaseFacts, Plan, Taken, deadline_for, plan_next
 from .facts import facts_for, ladders
@@ -158,6 +159,8 @@ def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: C
          values["amounts"], values["total"], LetterStatus.PENDING, out.now)
         for index, values in out.letters
     ])
+    if out.letters:  # rendered by a task once this batch commits: the records exist first
+        letters_render_after_commit(creditor_id=context["creditor"].pk)
     bulk_set(Case, cases, ["stage", "next_step_on", "next_action"])
 
 

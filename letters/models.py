@@ -1,7 +1,11 @@
 """A letter is a record first: what was sent, to whom, with which amounts and deadline.
 
-The daily cycle creates it in the same transaction as its step; rendering to PDF comes
-after commit (the letters work).
+The daily cycle creates it in the same transaction as its step (status pending). After
+commit a task renders it once to PDF/A, stores the file under MEDIA_ROOT and keeps its
+SHA-256: the archived bytes are the letter as sent. Everything the template printed
+beyond the record (creditor letterhead, agency, claim) is frozen in `printed` at that
+first render, and `template_version` and `variant` name the template, so rendering the
+same letter again produces the same text.
 """
 from django.db import models
 
@@ -18,6 +22,18 @@ class LetterKind(models.TextChoices):
 class LetterStatus(models.TextChoices):
     PENDING = "pending", "Väntar på rendering"
     RENDERED = "rendered", "Renderat"
+    FAILED = "failed", "Rendering misslyckades"
+
+
+class Variant(models.TextChoices):
+    """The letter designs a creditor can choose: the same text, another look."""
+
+    STANDARD = "standard", "Standard (sans-serif)"
+    CLASSIC = "classic", "Klassisk (serif)"
+
+
+def letter_upload_to(letter, filename: str) -> str:
+    return f"letters/{letter.creditor_id}/{letter.sent_on:%Y/%m}/{filename}"
 
 
 class Letter(models.Model):
@@ -36,11 +52,99 @@ class Letter(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     status = models.CharField(max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Filled by the first render. The daily cycle inserts rows with raw SQL naming only the
+    # record's columns, so these carry database defaults.
+    printed = models.JSONField(null=True, blank=True,
+                               help_text="Creditor, agency and claim details as printed, frozen at the first render")
+    template_version = models.CharField(max_length=20, blank=True, db_default="")
+    variant = models.CharField(max_length=20, blank=True, db_default="")
+    pdf = models.FileField(upload_to=letter_upload_to, blank=True, db_default="", max_length=200)
+    sha256 = models.CharField(max_length=64, blank=True, db_default="")
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_error = models.CharField(max_length=500, blank=True, db_default="")
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["sent_on", "id"]
+        indexes = [models.Index(fields=["creditor", "status"], name="letter_creditor_status")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sent_on} (case {self.case_id})"
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.status == LetterStatus.RENDERED
+
+
+class Channel(models.TextChoices):
+    PRINT = "print", "Post (tryckeri)"
+    EMAIL = "email", "E-post"
+
+
+class PrintBatch(models.Model):
+    """One day's letters of one creditor for the mail house: one PDF and a manifest CSV."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    pdf = models.FileField(upload_to="print-batches/", max_length=200)
+    manifest = models.FileField(upload_to="print-batches/", max_length=200)
+    sha256 = models.CharField(max_length=64, help_text="Of the PDF")
+    letter_count = models.PositiveIntegerField()
+    page_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["creditor", "day"], name="print_batch_unique_day")]
+
+    def __str__(self) -> str:
+        return f"print batch {self.day} ({self.letter_count} letters)"
+
+
+class LetterDelivery(models.Model):
+    """A letter went out: by which channel, when, and where to. A letter is delivered once."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="delivery")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    at = models.DateTimeField()
+    batch = models.ForeignKey(PrintBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    address = models.CharField(max_length=254, blank=True, help_text="The e-mail address it was sent to")
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="letter_delivery_channel_valid"),
+            models.CheckConstraint(condition=~models.Q(channel=Channel.PRINT) | models.Q(batch__isnull=False),
+                                   name="letter_delivery_print_has_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.at:%Y-%m-%d %H:%M} (letter {self.letter_id})"
+
+
+def logo_upload_to(design, filename: str) -> str:
+    return f"logos/{design.creditor_id}/{filename}"
+
+
+class LetterDesign(models.Model):
+    """A creditor's choice of letter variant and its logo (stored re-encoded as PNG)."""
+
+    creditor = models.OneToOneField("creditors.Creditor", on_delete=models.CASCADE, related_name="letter_design")
+    variant = models.CharField(max_length=20, choices=Variant.choices, default=Variant.STANDARD)
+    logo = models.FileField(upload_to=logo_upload_to, blank=True, max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(variant__in=Variant.values),
+                                              name="letter_design_variant_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.variant} ({self.creditor_id})"

@@ -44,3 +44,23 @@ def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balanc
         language=case.debtor.language, sent_on=sent_on, deadline=deadline, ocr_reference=case.ocr_reference,
         bankgiro=case.creditor.bankgiro, recipient=recipient_of(case.debtor), amounts=amounts, total=balance.total,
     )
+
+
+def case_letter_values(*, case, kind: str, sent_on: datetime.date, deadline) -> dict:
+    """A letter record's fields for a case as it stands on `sent_on`, outside the daily cycle
+    (a payment plan; tests). Reads the case's ledger and the rule pack."""
+    from cases.interest import entries_of, periods as interest_periods_of
+    from cases.ledger import balance_of, interest_until
+    from dunning.selectors import contractual_rates, reference_rates
+
+    entries = [e for e in entries_of(case) if e.booked_on <= sent_on]
+    rates, fixed = reference_rates(), contractual_rates().get(case.debtor.category)
+    balance = balance_of(case, entries, as_of=sent_on, rates=rates, fixed_rate=fixed)
+    movements = [(e.booked_on, e.amount) for e in entries if e.component == "principal"]
+    periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
+                                  until=interest_until(case, sent_on), rates=rates, fixed_rate=fixed)
+    action = {value: key for key, value in KIND_OF_ACTION.items()}.get(kind, "reminder")
+    values = letter_values(case=case, action=action, sent_on=sent_on, deadline=deadline, balance=balance,
+                           fees=fee_lines(entries), periods=periods)
+    values["kind"] = kind
+    return values
