@@ -22,7 +22,7 @@ def ledger_csv(rows: int) -> bytes:
     for i in range(rows):
         due = DAY - datetime.timedelta(days=i % 60)
         lines.append(f"{i // 2:07d};Kund {i // 2};privatperson;;F{i:08d};{due - datetime.timedelta(days=30)};{due};"
-                     f"{1000 + i % 977} {i % 1000:03d},{i % 100:02d};Örebro")
+                     f"{1 + i % 9} {i % 1000:03d},{i % 100:02d};Örebro")
     return ("\n".join(lines) + "\n").encode("cp1252")
 
 

@@ -17,9 +17,9 @@ from .ocr import ocr_reference
 from .stages import ClosedReason, HoldReason, Stage, can_transition
 
 
-def entry_post(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
-               text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
-    """Append one entry to the case's ledger. Charges are positive; reductions negative."""
+def entry_build(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
+                text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
+    """One ledger entry for the case, checked but not saved (see `entry_post`)."""
     amount = Decimal(amount)
     if amount != round_ore(amount):
         raise ValidationError(f"ledger amount {amount} is not in whole öre")
@@ -27,11 +27,18 @@ def entry_post(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.da
         if kind not in KIND_COMPONENT:
             raise ValidationError(f"a {kind} entry needs the component it reduces")
         component = KIND_COMPONENT[kind]
-    return LedgerEntry.objects.create(
+    return LedgerEntry(
         creditor_id=case.creditor_id, case=case, kind=kind, component=component, amount=amount,
         currency=case.currency, booked_on=booked_on, text=text, reference=reference, applies_to=applies_to,
         payment=payment,
     )
+
+
+def entry_post(**fields) -> LedgerEntry:
+    """Append one entry to the case's ledger. Charges are positive; reductions negative."""
+    entry = entry_build(**fields)
+    entry.save(force_insert=True)
+    return entry
 
 
 @transaction.atomic
