@@ -51,9 +51,9 @@ LABELS = {
 
 TITLES = {
     "sv": {"reminder": "Påminnelse", "collection_demand": "Inkassokrav",
-           "payment_order_notice": "Underrättelse om ansökan om betalningsföreläggande",
+           "payment_order_notice": "Ansökan om betalningsföreläggande",
            "payment_plan": "Avbetalningsplan"},
     "en": {"reminder": "Payment reminder", "collection_demand": "Debt collection demand",
-           "payment_order_notice": "Notice of application for a payment order",
+           "payment_order_notice": "Payment order application",
            "payment_plan": "Payment plan"},
 }
