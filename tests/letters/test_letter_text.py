@@ -83,7 +83,8 @@ def test_the_ladder_s_letters_say_everything_the_law_asks(scoped, debtor, langua
     assert ("Påminnelseavgift 60,00" if sv else "Reminder fee 60,00") in demand
     assert ("Inkassoavgift 180,00" if sv else "Collection fee 180,00") in demand
     # how to pay, how to dispute, what happens otherwise
-    assert ("ange OCR-nummer" if sv else "quoting OCR reference") in demand
+    assert ("Ange alltid OCR-numret" if sv else "Always quote the OCR reference") in demand
+    assert ("är också sista dag att invända mot kravet" if sv else "also the last day to dispute the claim") in demand
     assert ("bestrider kravet" if sv else "dispute all or part of the claim") in demand
     assert "kundtjanst@fordra.se" in demand and "08-120 450 00" in demand
     assert ("betalningsföreläggande hos Kronofogden" if sv else "for a payment order") in demand
