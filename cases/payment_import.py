@@ -5,7 +5,8 @@
 The file is parsed and checked against itself first (`cases.payment_files`); one that does
 not add up is refused whole. Then, in one transaction: the file is recorded (its SHA-256
 makes the same file twice a no-op), each payment is deduplicated on the bank's reference
-and date, matched to a case by its OCR reference, and allocated by `payment_register`.
+and date, matched to a case by its OCR reference, and allocated by the rules
+`payment_register` follows, in batches (`cases.payment_batch`).
 A payment that matches nothing (no valid OCR reference, no such case, a deduction) is
 stored with the file and record it came from and the reason, for an agent to assign
 (`payment_assign`); it is never dropped.
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from core.errors import Conflict, ValidationError
 from core.money import ZERO, format_sek
 from core.tenancy import creditor_scope, scopes_disabled
@@ -32,7 +34,8 @@ from creditors.models import Creditor
 from .events import log_event
 from .models import Case, Payment, PaymentFile, PaymentSource
 from .ocr import is_valid_ocr_reference
-from .payments import payment_allocate, payment_register
+from .payment_batch import PAYMENT_FIELDS, Matched, allocate_matched
+from .payments import payment_allocate
 
 CHUNK = 2000
 
@@ -100,9 +103,29 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest, created_at=created_at)
         summary.file_id = file.pk
         matcher = _Matcher(parsed.payments, creditor)
+        seen = _already_imported(parsed.payments, format)
+        matched: dict[int, list[Matched]] = defaultdict(list)
+        unmatched = []
         for payment in parsed.payments:
             summary.total.add(payment.amount)
-            _import_one(payment, file, format, matcher, summary)
+            key = (_account(payment, format), payment.reference, payment.paid_on)
+            if payment.reference and key in seen:
+                summary.duplicates.add(payment.amount)
+                continue
+            seen.add(key)
+            creditor_id, case_id, reason = matcher.match(payment)
+            if case_id is None:
+                unmatched.append((creditor_id, payment, reason))
+                summary.unmatched.add(payment.amount)
+            else:
+                matched[creditor_id].append(Matched(payment, case_id))
+        _unmatched_insert(unmatched, file, format)
+        for creditor_id, items in matched.items():
+            allocate_matched(creditor_id, items, file=file, source=format)
+            for item in items:
+                summary.matched.add(item.parsed.amount)
+                if item.allocation.overpayment:
+                    summary.overpaid.add(item.allocation.overpayment)
         file.payments, file.total = summary.total.count, summary.total.amount
         file.summary = {key: {"count": tally.count, "amount": str(tally.amount)} for key, tally in (
             ("matched", summary.matched), ("unmatched", summary.unmatched), ("overpaid", summary.overpaid),
@@ -152,28 +175,27 @@ class _Matcher:
         return account_owner, None, f"OCR reference {payment.ocr_reference} fits {len(candidates)} creditors' cases"
 
 
-def _import_one(payment, file: PaymentFile, format: str, matcher: _Matcher, summary: PaymentImportSummary) -> None:
-    if payment.reference and Payment.objects.filter(
-            source=format, account=payment.receiver_account if format != PaymentSource.CSV else "",
-            reference=payment.reference, paid_on=payment.paid_on).exists():
-        summary.duplicates.add(payment.amount)
-        return
-    details = dict(file=file, record=payment.record, free_text=payment.free_text[:200],
-                   account=payment.receiver_account[:34], ocr_reference=payment.ocr_reference[:25])
-    creditor_id, case_id, reason = matcher.match(payment)
-    if case_id is None:
-        Payment.objects.create(creditor_id=creditor_id, amount=payment.amount, currency=payment.currency,
-                               paid_on=payment.paid_on, source=format, reference=payment.reference[:100],
-                               payer=payment.payer[:200], unmatched_reason=reason[:200], **details)
-        summary.unmatched.add(payment.amount)
-        return
-    with creditor_scope(creditor_id):
-        stored = payment_register(case=Case(pk=case_id), amount=payment.amount, paid_on=payment.paid_on,
-                                  source=format, reference=payment.reference[:100], payer=payment.payer[:200],
-                                  **details)
-    summary.matched.add(payment.amount)
-    if stored.allocation.overpayment:
-        summary.overpaid.add(stored.allocation.overpayment)
+def _account(payment, format: str) -> str:
+    """The receiving account a bank's reference is unique for (a CSV's references are the creditor's)."""
+    return "" if format == PaymentSource.CSV else payment.receiver_account[:34]
+
+
+def _already_imported(payments, format: str) -> set[tuple]:
+    """(account, reference, date) of the file's payments that an earlier file brought already."""
+    references = sorted({p.reference for p in payments if p.reference})
+    seen = set()
+    for start in range(0, len(references), CHUNK):
+        seen |= set(Payment.objects.filter(source=format, reference__in=references[start:start + CHUNK])
+                    .values_list("account", "reference", "paid_on"))
+    return seen
+
+
+def _unmatched_insert(unmatched: list, file: PaymentFile, format: str) -> None:
+    now = timezone.now()
+    insert_rows(Payment, PAYMENT_FIELDS, [
+        (creditor_id, None, p.amount, p.currency, p.paid_on, format, p.reference[:100], _account(p, format),
+         p.ocr_reference[:25], p.free_text[:200], p.payer[:200], file.pk, p.record, reason[:200], now)
+        for creditor_id, p, reason in unmatched])
 
 
 @transaction.atomic

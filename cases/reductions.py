@@ -16,6 +16,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from core.money import ZERO
 
@@ -23,7 +24,21 @@ from . import interest
 from .allocation import Allocation, Outstanding, allocate
 from .ledger import Balance, balance_of, interest_until
 from .models import FEE_KINDS, Case, Component, EntryKind, LedgerEntry
-from .services import entry_build, entry_post
+from .services import entry_component, entry_post
+
+
+class Row(NamedTuple):
+    """A ledger entry as the rules read it, and as a bulk insert writes it: no model instance."""
+
+    case_id: int
+    kind: str
+    component: str
+    amount: Decimal
+    booked_on: datetime.date
+    applies_to: str = ""
+    text: str = ""
+    reference: str = ""
+    payment_id: int | None = None
 
 
 @dataclass
@@ -32,13 +47,16 @@ class Book:
     entries: list
     rates: object
     fixed_rate: object = None
-    pending: list | None = None  # None: write through; a list: collect unsaved entries for a bulk insert
+    pending: list | None = None  # None: write through; a list: collect `Row`s for a bulk insert
 
     def post(self, **fields) -> LedgerEntry:
         if self.pending is None:
             entry = entry_post(case=self.case, **fields)
         else:
-            entry = entry_build(case=self.case, **fields)
+            amount, payment = Decimal(fields["amount"]), fields.get("payment")
+            entry = Row(self.case.pk, fields["kind"], entry_component(fields["kind"], fields.get("component"), amount),
+                        amount, fields["booked_on"], fields.get("applies_to", ""), fields.get("text", ""),
+                        fields.get("reference", ""), payment.pk if payment is not None else None)
             self.pending.append(entry)
         self.entries.append(entry)
         return entry

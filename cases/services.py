@@ -17,20 +17,25 @@ from .ocr import ocr_reference
 from .stages import ClosedReason, HoldReason, Stage, can_transition
 
 
-def entry_build(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
-                text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
-    """One ledger entry for the case, checked but not saved (see `entry_post`)."""
-    amount = Decimal(amount)
+def entry_component(kind: str, component: str | None, amount: Decimal) -> str:
+    """The component an entry of `kind` books on; refuses an amount that is not whole öre."""
     if amount != round_ore(amount):
         raise ValidationError(f"ledger amount {amount} is not in whole öre")
     if component is None:
         if kind not in KIND_COMPONENT:
             raise ValidationError(f"a {kind} entry needs the component it reduces")
         component = KIND_COMPONENT[kind]
+    return component
+
+
+def entry_build(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
+                text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
+    """One ledger entry for the case, checked but not saved (see `entry_post`)."""
+    amount = Decimal(amount)
     return LedgerEntry(
-        creditor_id=case.creditor_id, case=case, kind=kind, component=component, amount=amount,
-        currency=case.currency, booked_on=booked_on, text=text, reference=reference, applies_to=applies_to,
-        payment=payment,
+        creditor_id=case.creditor_id, case=case, kind=kind, component=entry_component(kind, component, amount),
+        amount=amount, currency=case.currency, booked_on=booked_on, text=text, reference=reference,
+        applies_to=applies_to, payment=payment,
     )
 
 
