@@ -64,21 +64,25 @@ def time_limit(seconds: float):
 
 
 def html_to_pdf(html: str, *, fetcher: SandboxFetcher, css: tuple[CSS, ...] = (), identifier: bytes | None = None,
-                seconds: float = RENDER_SECONDS) -> bytes:
-    """Render one letter's HTML to PDF/A bytes. Raises RenderFailed."""
+                seconds: float | None = None) -> bytes:
+    """Render one letter's HTML to PDF/A bytes. Raises RenderFailed, also when the HTML asked
+    for anything the sandbox refused: a letter with a resource missing is not sent."""
     try:
-        with time_limit(seconds):
+        with time_limit(seconds or RENDER_SECONDS):
             document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher)
             _drop_attachment_links(document)
             rendered = document.render(font_config=font_config(), stylesheets=list(css), pdf_variant=PDF_VARIANT)
             if len(rendered.pages) > MAX_PAGES:
                 raise RenderFailed(f"{len(rendered.pages)} pages; a letter has at most {MAX_PAGES}")
             rendered.metadata.attachments = []
-            return rendered.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+            data = rendered.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
     except RenderFailed:
         raise
     except Exception as exc:  # WeasyPrint's errors on hostile CSS are arithmetic, overflow, recursion…
         raise RenderFailed(f"{type(exc).__name__}: {exc}"[:300]) from exc
+    if fetcher.refused:
+        raise RenderFailed("the sandbox refused " + ", ".join(url[:80] for url in fetcher.refused[:3]))
+    return data
 
 
 def _drop_attachment_links(document: HTML) -> None:
