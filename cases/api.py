@@ -61,7 +61,9 @@ class LetterSerializer(serializers.Serializer):
     pdf_url = serializers.SerializerMethodField()
 
     def get_pdf_url(self, letter) -> str | None:
-        return None  # set once the letter is rendered (the letters work); the record exists first
+        from letters.selectors import letter_pdf_url
+
+        return letter_pdf_url(letter)  # None until the letter is rendered: the record exists first
 
 
 class CaseDetailSerializer(CaseSerializer):
