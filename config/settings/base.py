@@ -132,6 +132,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Steps fire on bank days; the cycle itself runs every morning and finds nothing due on others.
     "daily-dunning-cycle": {"task": "dunning.run_daily_cycle", "schedule": crontab(hour=5, minute=30)},
+    # Letters are rendered (and e-mailed) right after the cycle commits; the rest go to the mail house at 14:00.
+    "daily-letter-delivery": {"task": "letters.deliver_all", "schedule": crontab(hour=14, minute=0)},
 }
 
 LOGGING = {

@@ -1,0 +1,141 @@
+"""Delivery: e-mail where the debtor has an address and has agreed, a daily print batch for the rest.
+
+Each letter is delivered once (LetterDelivery is one-to-one with the letter), recorded
+with its channel and time, and leaves a case event. A print batch is one PDF — the
+archived letters, byte for byte, one after another — and a manifest CSV telling the
+mail house which pages make which letter and where it goes.
+"""
+import csv
+import datetime
+import hashlib
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+
+from cases.models import CaseEvent
+from core.money import format_sek
+from debtors.models import Debtor
+
+from .context import agency_details
+from .models import Channel, Letter, LetterDelivery, LetterStatus, PrintBatch
+from .texts import TITLES
+
+MANIFEST_FIELDS = ["sequence", "letter_id", "case_id", "kind", "language", "sent_on", "first_page", "pages", "name",
+                   "address", "postal_code", "city", "country", "customer_number", "ocr_reference", "total", "sha256"]
+
+EMAIL_BODY = {
+    "sv": "Hej,\n\nBifogat finns {title_lower} från {agency} på uppdrag av {creditor}, OCR-nummer {ocr}, "
+          "att betala {total} kr{deadline}.\n\nHar du frågor? Svara på det här brevet eller ring {phone}.\n\n{agency}",
+    "en": "Hello,\n\nAttached is a {title_lower} from {agency} on behalf of {creditor}, OCR reference {ocr}, "
+          "amount to pay {total} kr{deadline}.\n\nQuestions? Reply to this e-mail or call {phone}.\n\n{agency}",
+}
+
+
+def undelivered():
+    return Letter.objects.filter(status=LetterStatus.RENDERED, delivery__isnull=True)
+
+
+def _emailable_debtors(letters) -> set[int]:
+    return set(Debtor.objects.filter(cases__letters__in=letters, email_letters_agreed=True)
+               .exclude(email="").values_list("pk", flat=True))
+
+
+def _event(letter: Letter, code: str, text: str, at, data: dict) -> CaseEvent:
+    return CaseEvent(creditor_id=letter.creditor_id, case_id=letter.case_id, at=at, on=timezone.localdate(at),
+                     actor="system", code=code, text=text, data=data)
+
+
+def letter_email(*, letter: Letter) -> LetterDelivery | None:
+    """E-mail one rendered letter with its PDF attached, if the debtor agreed to e-mail. Once."""
+    with transaction.atomic():
+        letter = (Letter.objects.select_for_update(of=("self",)).select_related("case__debtor", "creditor")
+                  .filter(pk=letter.pk, status=LetterStatus.RENDERED, delivery__isnull=True).first())
+        debtor = letter.case.debtor if letter else None
+        if debtor is None or not (debtor.email and debtor.email_letters_agreed):
+            return None
+        language = letter.language if letter.language in EMAIL_BODY else "sv"
+        title = TITLES[language][letter.kind]
+        agency = agency_details()
+        deadline = ""
+        if letter.deadline:
+            deadline = f" senast {letter.deadline}" if language == "sv" else f" by {letter.deadline}"
+        message = EmailMessage(
+            subject=f"{title} – {letter.printed['creditor']['name']} – OCR {letter.ocr_reference}",
+            body=EMAIL_BODY[language].format(title_lower=title.lower(), agency=agency["name"], ocr=letter.ocr_reference,
+                                             creditor=letter.printed["creditor"]["name"], phone=agency["phone"],
+                                             total=format_sek(letter.total), deadline=deadline),
+            from_email=settings.DEFAULT_FROM_EMAIL, to=[debtor.email], reply_to=[agency["email"]],
+        )
+        with letter.pdf.open("rb") as stored:
+            message.attach(f"{letter.kind}-{letter.ocr_reference}.pdf", stored.read(), "application/pdf")
+        message.send()  # a failure raises and rolls back: the letter stays undelivered and goes again
+        now = timezone.now()
+        delivery = LetterDelivery.objects.create(creditor_id=letter.creditor_id, letter=letter, channel=Channel.EMAIL,
+                                                 at=now, address=debtor.email)
+        _event(letter, "letters.letter.emailed", f"{title} skickat med e-post till {debtor.email}", now,
+               {"letter": letter.pk, "channel": Channel.EMAIL}).save()
+    return delivery
+
+
+def letters_email_pending(*, creditor_id: int) -> int:
+    """E-mail every rendered, undelivered letter whose debtor agreed to e-mail; returns how many went."""
+    letters = undelivered().filter(creditor_id=creditor_id)
+    emailable = _emailable_debtors(letters)
+    sent = 0
+    for letter in letters.filter(case__debtor__in=emailable).order_by("id"):
+        sent += letter_email(letter=letter) is not None
+    return sent
+
+
+@transaction.atomic
+def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
+    """The creditor's print batch for `day`: every rendered letter sent on or before it that is
+    neither e-mailed nor printed yet. None when nothing waits. Building the same day again
+    returns the batch already built; letters rendered after it wait for the next day's."""
+    existing = PrintBatch.objects.filter(creditor=creditor, day=day).first()
+    if existing:
+        return existing
+    letters = list(undelivered().select_for_update(of=("self",)).select_related("case")
+                   .filter(creditor=creditor, sent_on__lte=day).order_by("id"))
+    emailable = _emailable_debtors(Letter.objects.filter(pk__in=[letter.pk for letter in letters]))
+    letters = [letter for letter in letters if letter.case.debtor_id not in emailable]
+    if not letters:
+        return None
+    writer, manifest, page = PdfWriter(), io.StringIO(), 1
+    rows = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+    rows.writeheader()
+    for sequence, letter in enumerate(letters, start=1):
+        with letter.pdf.open("rb") as stored:
+            reader = PdfReader(io.BytesIO(stored.read()))
+        writer.append(reader)
+        recipient = letter.recipient
+        rows.writerow({
+            "sequence": sequence, "letter_id": letter.pk, "case_id": letter.case_id, "kind": letter.kind,
+            "language": letter.language, "sent_on": letter.sent_on.isoformat(), "first_page": page,
+            "pages": len(reader.pages), "name": recipient.get("name", ""), "address": recipient.get("address", ""),
+            "postal_code": recipient.get("postal_code", ""), "city": recipient.get("city", ""),
+            "country": recipient.get("country", ""), "customer_number": recipient.get("customer_number", ""),
+            "ocr_reference": letter.ocr_reference, "total": str(letter.total), "sha256": letter.sha256})
+        page += len(reader.pages)
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    batch = PrintBatch(creditor=creditor, day=day, sha256=hashlib.sha256(data).hexdigest(), letter_count=len(letters),
+                       page_count=page - 1)
+    stem = f"{creditor.pk}/{day.isoformat()}-{creditor.slug}"
+    batch.pdf.save(f"{stem}.pdf", ContentFile(data), save=False)
+    batch.manifest.save(f"{stem}.csv", ContentFile(manifest.getvalue().encode("utf-8")), save=False)
+    batch.save()
+    now = timezone.now()
+    LetterDelivery.objects.bulk_create([
+        LetterDelivery(creditor_id=creditor.pk, letter=letter, channel=Channel.PRINT, at=now, batch=batch)
+        for letter in letters])
+    CaseEvent.objects.bulk_create([
+        _event(letter, "letters.letter.printed", f"{TITLES['sv'][letter.kind]} i tryckfil {day}", now,
+               {"letter": letter.pk, "channel": Channel.PRINT, "batch": batch.pk}) for letter in letters])
+    return batch
