@@ -30,6 +30,10 @@ PAYMENT_FIELDS = ["creditor", "case", "amount", "currency", "paid_on", "source",
 ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
                 "applies_to", "payment", "created_at"]
 EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
+# What the rules, the plan and the closing read of a case: loading only these halves the cost of a batch's cases.
+CASE_READS = ["creditor_id", "stage", "closed_reason", "closed_on", "hold_reason", "resume_stage", "currency",
+              "next_action", "next_step_on", "invoice__due_date", "invoice__reminder_fee_agreed",
+              "debtor__category", "debtor__customer_type"]
 CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"]
 
 
@@ -70,7 +74,8 @@ def _batches(items: list[Matched]):
 def _allocate(batch: list[Matched], context: dict) -> None:
     now = timezone.now()
     ids = [item.case_id for item in batch]
-    cases = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).in_bulk(ids)
+    cases = (Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).only(*CASE_READS)
+             .in_bulk(ids))
     entries: dict[int, list] = defaultdict(list)
     for row in (LedgerEntry.objects.filter(case_id__in=ids).order_by("booked_on", "id")
                 .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
@@ -141,7 +146,8 @@ def _replan(cases: list[Case], entries: dict, context: dict) -> None:
     if not cases:
         return
     facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case__in=cases, kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
+    open_reviews = set(QueueItem.objects.filter(case_id__in=[c.pk for c in cases], kind=QueueKind.PAYMENT_ORDER_REVIEW,
+                                                outcome="")
                        .values_list("case_id", flat=True))
     for case in cases:
         plan = plan_next(facts[case.pk], context["ladders"][case.debtor.category], context["caps"])
