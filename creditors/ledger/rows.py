@@ -4,6 +4,7 @@ Headers are matched case-insensitively, in English or Swedish (CONTRACT.md). A c
 note is a row with a negative amount and the number of the invoice it credits.
 """
 import datetime
+from collections import defaultdict
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,9 +113,9 @@ def column_positions(header: list[str]) -> dict[str, int]:
 
 def parse_row(number: int, values: list[str], positions: dict[str, int]) -> LedgerRow:
     """The row's checked values; raises RowError for the first field that is wrong."""
-    raw = {field: (values[i].strip() if i < len(values) and values[i] is not None else "")
-           for field, i in positions.items()}
-    text = lambda field: raw.get(field, "")  # noqa: E731
+    width = len(values)
+    raw = defaultdict(str, {field: values[i].strip() for field, i in positions.items() if i < width and values[i]})
+    text = raw.__getitem__  # a column the file lacks reads as ""
     for field in REQUIRED:
         if not text(field):
             raise RowError(field, "", "is required")
@@ -171,7 +172,7 @@ MAX_LENGTH = {"customer_number": 50, "customer_name": 200, "invoice_number": 50,
 
 def _check_lengths(raw: dict[str, str]) -> None:
     for field, limit in MAX_LENGTH.items():
-        if len(raw.get(field, "")) > limit:
+        if len(raw[field]) > limit:
             raise RowError(field, raw[field][:40] + "…", f"is longer than {limit} characters")
 
 
