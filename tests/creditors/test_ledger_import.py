@@ -260,3 +260,19 @@ def test_invoice_numbers_are_per_creditor(creditor, other_creditor):
     assert report.created == 3
     with creditor_scope(creditor):
         assert Invoice.objects.count() == 3
+
+
+def test_the_shipped_example_ledger_imports_cleanly(creditor):
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[2] / "examples" / "ledger.csv").read_bytes()
+    report = run(creditor, data)
+    assert (report.encoding, report.created, report.rejected) == ("cp1252", 5, 0)
+    with creditor_scope(creditor):
+        assert Debtor.objects.get(customer_number="020311").name == "Åkerö Snickeri AB"
+        credited = Case.objects.get(invoice__invoice_number="EX-5003")
+        assert case_balance(credited, as_of=TODAY).principal == Decimal("17500.00")
+        part_paid = Case.objects.get(invoice__invoice_number="EX-5002")
+        assert case_balance(part_paid, as_of=TODAY).principal == Decimal("400.00")
+        assert not Case.objects.filter(invoice__invoice_number="EX-5005").exists()  # settled before hand-over
+        assert Invoice.objects.get(invoice_number="EX-5005").open_amount_reported == 0
