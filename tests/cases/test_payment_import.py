@@ -220,3 +220,17 @@ def test_an_agent_assigns_in_the_admin_by_ocr_reference(cases, client, django_us
     assert response.status_code == 302
     with creditor_scope(mine.creditor):
         assert Payment.objects.get().case == mine
+
+
+def test_a_camt054_notification_pays_the_case_its_structured_reference_names(cases):
+    from pathlib import Path
+
+    mine, _ = cases
+    fixture = Path(__file__).parent / "payment_files" / "fixtures" / "camt054_v08.xml"
+    data = fixture.read_bytes().replace(b"<Ref>00100388</Ref>", f"<Ref>{mine.ocr_reference}</Ref>".encode())
+    summary = payments_import(name="camt.xml", data=data)
+    assert summary.format == "camt054" and summary.matched.count == 1
+    with creditor_scope(mine.creditor):
+        payment = Payment.objects.get(case=mine)
+    assert (payment.amount, payment.payer, payment.source) == (Decimal("300.00"), "Åsa Öberg", "camt054")
+    assert summary.unmatched.count == summary.total.count - 1  # the rest kept for an agent
