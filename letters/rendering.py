@@ -62,31 +62,39 @@ def _design(creditor_id: int) -> tuple[str, str]:
 
 
 def letter_render(*, letter_id: int) -> Letter | None:
-    """Render a pending letter to its archive. Returns the letter, or None when another
-    worker holds it. A letter already rendered is returned as it is."""
+    """Render a pending letter to its archive and return it. A letter already rendered is
+    returned as it is.
+
+    The render itself (~0.1 s) runs outside any transaction, so no lock or write
+    transaction is held meanwhile; the result is stored in a short transaction that
+    re-reads the row under lock and keeps the first render if two workers raced."""
+    letter = Letter.objects.select_related("creditor", "case__invoice", "case__debtor").filter(pk=letter_id).first()
+    if letter is None or letter.status == LetterStatus.RENDERED:
+        return letter
+    variant, logo = _design(letter.creditor_id)
+    printed = letter.printed or printed_snapshot(letter, logo_name=logo)
+    version = letter.template_version or TEMPLATE_VERSION
+    variant = letter.variant or variant
+    try:
+        data, error = letter_pdf_bytes(letter, printed=printed, version=version, variant=variant), ""
+    except RenderFailed as exc:
+        logger.warning("letter %s not rendered: %s", letter.pk, exc)
+        data, error = None, str(exc)[:500]
     with transaction.atomic():
-        letter = (Letter.objects.select_for_update(skip_locked=True, of=("self",))
-                  .select_related("creditor", "case__invoice", "case__debtor").filter(pk=letter_id).first())
-        if letter is None or letter.status == LetterStatus.RENDERED:
-            return letter
-        variant, logo = _design(letter.creditor_id)
-        printed = letter.printed or printed_snapshot(letter, logo_name=logo)
-        version = letter.template_version or TEMPLATE_VERSION
-        variant = letter.variant or variant
-        letter.printed, letter.template_version, letter.variant = printed, version, variant
-        try:
-            data = letter_pdf_bytes(letter, printed=printed, version=version, variant=variant)
-        except RenderFailed as exc:
-            logger.warning("letter %s not rendered: %s", letter.pk, exc)
-            letter.status, letter.render_error = LetterStatus.FAILED, str(exc)[:500]
-            letter.save(update_fields=["status", "render_error", "printed", "template_version", "variant"])
-            return letter
-        letter.sha256 = hashlib.sha256(data).hexdigest()
-        letter.pdf.save(f"{letter.kind}-{letter.pk}-{letter.sha256[:12]}.pdf", ContentFile(data), save=False)
-        letter.status, letter.render_error, letter.rendered_at = LetterStatus.RENDERED, "", timezone.now()
-        letter.save(update_fields=["status", "render_error", "printed", "template_version", "variant", "pdf",
-                                   "sha256", "rendered_at"])
-    return letter
+        current = Letter.objects.select_for_update().get(pk=letter_id)
+        if current.status == LetterStatus.RENDERED:
+            return current  # another worker stored it first; its file is the archive
+        current.printed, current.template_version, current.variant = printed, version, variant
+        fields = ["status", "render_error", "printed", "template_version", "variant"]
+        if data is None:
+            current.status, current.render_error = LetterStatus.FAILED, error
+        else:
+            current.sha256 = hashlib.sha256(data).hexdigest()
+            current.pdf.save(f"{current.kind}-{current.pk}-{current.sha256[:12]}.pdf", ContentFile(data), save=False)
+            current.status, current.render_error, current.rendered_at = LetterStatus.RENDERED, "", timezone.now()
+            fields += ["pdf", "sha256", "rendered_at"]
+        current.save(update_fields=fields)
+    return current
 
 
 def letters_render_pending(*, creditor_id: int, retry_failed: bool = False, limit: int | None = None) -> int:
