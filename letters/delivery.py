@@ -9,6 +9,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,6 +25,8 @@ from debtors.models import Debtor
 from .context import agency_details
 from .models import Channel, Letter, LetterDelivery, LetterStatus, PrintBatch
 from .texts import TITLES
+
+logger = logging.getLogger(__name__)
 
 MANIFEST_FIELDS = ["sequence", "letter_id", "case_id", "kind", "language", "sent_on", "first_page", "pages", "name",
                    "address", "postal_code", "city", "country", "customer_number", "ocr_reference", "total", "sha256"]
@@ -88,14 +91,17 @@ def letters_email_pending(*, creditor_id: int) -> int:
     emailable = _emailable_debtors(letters)
     sent = 0
     for letter in letters.filter(case__debtor__in=emailable).order_by("id"):
-        sent += letter_email(letter=letter) is not None
+        try:
+            sent += letter_email(letter=letter) is not None
+        except Exception:  # the mail server refused: the letter stays undelivered, and goes by post tomorrow
+            logger.exception("letter %s could not be e-mailed", letter.pk)
     return sent
 
 
 @transaction.atomic
 def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     """The creditor's print batch for `day`: every rendered letter sent on or before it that is
-    neither e-mailed nor printed yet. None when nothing waits. Building the same day again
+    neither e-mailed nor printed yet (e-mail letters only once they are a day late). None when nothing waits. Building the same day again
     returns the batch already built; letters rendered after it wait for the next day's."""
     existing = PrintBatch.objects.filter(creditor=creditor, day=day).first()
     if existing:
@@ -103,7 +109,8 @@ def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     letters = list(undelivered().select_for_update(of=("self",)).select_related("case")
                    .filter(creditor=creditor, sent_on__lte=day).order_by("id"))
     emailable = _emailable_debtors(Letter.objects.filter(pk__in=[letter.pk for letter in letters]))
-    letters = [letter for letter in letters if letter.case.debtor_id not in emailable]
+    # A letter for e-mail that is still undelivered a day after it was sent goes by post.
+    letters = [letter for letter in letters if letter.case.debtor_id not in emailable or letter.sent_on < day]
     if not letters:
         return None
     writer, manifest, page = PdfWriter(), io.StringIO(), 1

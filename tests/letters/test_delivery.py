@@ -84,7 +84,8 @@ def test_the_print_batch_holds_the_rest_with_a_manifest(scoped, claim_case, cons
     assert print_batch_build(creditor=scoped, day=SENT_ON) == batch  # the same day again: the same batch
     assert PrintBatch.objects.count() == 1
     next_day = print_batch_build(creditor=scoped, day=SENT_ON + datetime.timedelta(days=1))
-    assert next_day.letter_count == 1  # `later`; `waiting` is still not rendered
+    # `later`, and `by_email`, which nobody e-mailed in a day; `waiting` is still not rendered
+    assert set(next_day.deliveries.values_list("letter_id", flat=True)) == {later.pk, by_email.pk}
     assert waiting.status == LetterStatus.PENDING
 
 
@@ -108,3 +109,21 @@ def test_the_beat_delivers_letters_every_day():
     from letters.tasks import deliver_all_letters
 
     assert app.conf.beat_schedule["daily-letter-delivery"]["task"] == deliver_all_letters.name
+
+
+def test_a_letter_the_mail_server_refused_goes_by_post_the_next_day(scoped, consenting, settings):
+    settings.EMAIL_BACKEND = "tests.letters.test_delivery.RefusingBackend"
+    letter = rendered(consenting)
+    assert letters_email_pending(creditor_id=scoped.pk) == 0
+    assert not LetterDelivery.objects.filter(letter=letter).exists()
+    assert print_batch_build(creditor=scoped, day=SENT_ON) is None  # the same day: e-mail may still go
+    batch = print_batch_build(creditor=scoped, day=SENT_ON + datetime.timedelta(days=1))
+    assert batch.letter_count == 1 and LetterDelivery.objects.get(letter=letter).channel == Channel.PRINT
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
