@@ -12,7 +12,6 @@ case continues on the new ladder from the matching point: no step repeated, no f
 never back to an earlier stage.
 """
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -94,12 +93,17 @@ class Plan:
 
 def next_ladder_index(taken: tuple[Taken, ...], ladder: Ladder) -> int | None:
     """The index of the first ladder step the case has not covered, or None at the end."""
-    counts = Counter(t.action for t in taken)
-    top = max((ACTION_RANK[t.action] for t in taken), default=-1)
-    seen: Counter = Counter()
+    if not taken:  # a new case: its first step (ledger imports open thousands at once)
+        return 0 if ladder.steps else None
+    counts: dict[str, int] = {}
+    top = -1
+    for t in taken:
+        counts[t.action] = counts.get(t.action, 0) + 1
+        top = max(top, ACTION_RANK[t.action])
+    seen: dict[str, int] = {}
     for index, step in enumerate(ladder.steps):
-        seen[step.action] += 1
-        if ACTION_RANK[step.action] < top or seen[step.action] <= counts[step.action]:
+        seen[step.action] = seen.get(step.action, 0) + 1
+        if ACTION_RANK[step.action] < top or seen[step.action] <= counts.get(step.action, 0):
             continue
         return index
     return None
