@@ -8,6 +8,7 @@ and a posting that a back-dated payment makes too high is corrected by an adjust
 """
 import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from dunning.rules.interest import InterestPeriod, ReferenceRates, accrued_interest, interest_periods
 from core.money import ZERO, round_ore
@@ -23,6 +24,13 @@ def accrued(*, movements, due_date, until, rates: ReferenceRates, fixed_rate=Non
     """Interest accrued from the due date up to and including `until`, rounded to öre."""
     if until <= due_date or not movements:
         return ZERO
+    return _accrued(tuple(movements), due_date, until, rates, fixed_rate)
+
+
+@lru_cache(maxsize=20_000)
+def _accrued(movements: tuple, due_date, until, rates: ReferenceRates, fixed_rate) -> Decimal:
+    """Pure, and asked the same question several times per payment (before and after it is
+    allocated, and whether it settled the case): remembered. The rates are part of the key."""
     return round_ore(accrued_interest(principal_movements=movements, due_date=due_date, until=until,
                                       rates=rates, fixed_rate=fixed_rate))
 
