@@ -20,7 +20,8 @@ from .stages import ClosedReason, HoldReason, Stage
 
 
 class Invoice(models.Model):
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="invoices")
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="invoices",
+                                 db_index=False)  # invoice_unique_number starts with it
     debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="invoices")
     invoice_number = models.CharField(max_length=50)
     invoice_date = models.DateField()
@@ -51,7 +52,8 @@ class Invoice(models.Model):
 class Case(models.Model):
     """One invoice under management: the creditor's claim on one debtor."""
 
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="cases")
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="cases",
+                                 db_index=False)  # case_unique_ocr_reference starts with it
     invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="case")
     debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="cases")
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.REMINDER)
@@ -150,7 +152,8 @@ class LedgerEntry(models.Model):
     """One append-only line of a case's ledger. Never updated, never deleted."""
 
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="entries",
+                             db_index=False)  # entry_case_component starts with it
     kind = models.CharField(max_length=20, choices=EntryKind.choices)
     component = models.CharField(max_length=11, choices=Component.choices)
     amount = MoneyField(help_text="Positive charges, negative reductions")
@@ -195,7 +198,8 @@ class CaseEvent(models.Model):
     """The case timeline and the legal evidence trail: one row per state change."""
 
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events",
+                             db_index=False)  # event_case_at starts with it
     at = models.DateTimeField(help_text="When it was recorded")
     on = models.DateField(help_text="The business day it concerns (a catch-up cycle records past days)")
     actor = models.CharField(max_length=120, help_text="system, user:EMAIL, api:NAME")

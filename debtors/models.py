@@ -24,7 +24,8 @@ class Language(models.TextChoices):
 
 
 class Debtor(models.Model):
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="debtors")
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="debtors",
+                                 db_index=False)  # debtor_unique_customer_number starts with it
     customer_number = models.CharField(max_length=50, help_text="The creditor's own customer number, kept as text")
     name = models.CharField(max_length=200)
     customer_type = models.CharField(max_length=10, choices=CustomerType.choices, default=CustomerType.CONSUMER)
