@@ -33,7 +33,8 @@ MANIFEST_FIELDS = ["sequence", "letter_id", "case_id", "kind", "language", "sent
 
 EMAIL_BODY = {
     "sv": "Hej,\n\nBifogat finns {title_lower} från {agency} på uppdrag av {creditor}, OCR-nummer {ocr}, "
-          "att betala {total} kr{deadline}.\n\nHar du frågor? Svara på det här brevet eller ring {phone}.\n\n{agency}",
+          "att betala {total} kr{deadline}.\n\nHar du frågor? Svara på det här brevet eller ring {phone}."
+          "\n\n{agency}",
     "en": "Hello,\n\nAttached is a {title_lower} from {agency} on behalf of {creditor}, OCR reference {ocr}, "
           "amount to pay {total} kr{deadline}.\n\nQuestions? Reply to this e-mail or call {phone}.\n\n{agency}",
 }
@@ -76,7 +77,9 @@ def letter_email(*, letter: Letter) -> LetterDelivery | None:
         )
         with letter.pdf.open("rb") as stored:
             message.attach(f"{letter.kind}-{letter.ocr_reference}.pdf", stored.read(), "application/pdf")
-        message.send()  # a failure raises and rolls back: the letter stays undelivered and goes again
+        # A failure raises and rolls back: the letter stays undelivered. (Should the commit fail
+        # after the server took the message, the debtor gets it twice: better than never.)
+        message.send()
         now = timezone.now()
         delivery = LetterDelivery.objects.create(creditor_id=letter.creditor_id, letter=letter, channel=Channel.EMAIL,
                                                  at=now, address=debtor.email)
@@ -101,8 +104,9 @@ def letters_email_pending(*, creditor_id: int) -> int:
 @transaction.atomic
 def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     """The creditor's print batch for `day`: every rendered letter sent on or before it that is
-    neither e-mailed nor printed yet (e-mail letters only once they are a day late). None when nothing waits. Building the same day again
-    returns the batch already built; letters rendered after it wait for the next day's."""
+    neither e-mailed nor printed yet (a letter meant for e-mail only once it is a day late).
+    None when nothing waits. Building the same day again returns the batch already built;
+    letters rendered after it wait for the next day's."""
     existing = PrintBatch.objects.filter(creditor=creditor, day=day).first()
     if existing:
         return existing

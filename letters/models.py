@@ -119,7 +119,8 @@ class LetterDelivery(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="letter_delivery_channel_valid"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values),
+                                   name="letter_delivery_channel_valid"),
             models.CheckConstraint(condition=~models.Q(channel=Channel.PRINT) | models.Q(batch__isnull=False),
                                    name="letter_delivery_print_has_batch"),
         ]

@@ -43,6 +43,11 @@ def stylesheets(template_version: str, variant: str) -> tuple[CSS, ...]:
                  for name in names if name in ALLOWED_STATIC)
 
 
+class _Expired(BaseException):
+    """Raised by the timer. A BaseException, so that WeasyPrint's own `except Exception`
+    around fetching, fonts and images cannot swallow it."""
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float):
     """Raise RenderFailed in the render if it runs past `seconds` (main thread only: where a
@@ -51,14 +56,21 @@ def time_limit(seconds: float):
         yield
         return
 
+    armed = [True]
+
     def expired(signum, frame):
-        raise RenderFailed(f"rendering took longer than {seconds:g} s")
+        if armed[0]:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-armed every 0.5 s after the first expiry, in case the first lands where it cannot act.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
+    except _Expired:
+        raise RenderFailed(f"rendering took longer than {seconds:g} s") from None
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

@@ -2,7 +2,7 @@
 import datetime
 
 from cases.ledger import Balance
-from cases.models import FEE_KINDS, EntryKind
+from cases.models import FEE_KINDS, Component, EntryKind
 
 from .models import LetterKind
 
@@ -56,7 +56,7 @@ def case_letter_values(*, case, kind: str, sent_on: datetime.date, deadline) -> 
     entries = [e for e in entries_of(case) if e.booked_on <= sent_on]
     rates, fixed = reference_rates(), contractual_rates().get(case.debtor.category)
     balance = balance_of(case, entries, as_of=sent_on, rates=rates, fixed_rate=fixed)
-    movements = [(e.booked_on, e.amount) for e in entries if e.component == "principal"]
+    movements = [(e.booked_on, e.amount) for e in entries if e.component == Component.PRINCIPAL]
     periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
                                   until=interest_until(case, sent_on), rates=rates, fixed_rate=fixed)
     action = {value: key for key, value in KIND_OF_ACTION.items()}.get(kind, "reminder")

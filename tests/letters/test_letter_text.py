@@ -84,7 +84,8 @@ def test_the_ladder_s_letters_say_everything_the_law_asks(scoped, debtor, langua
     assert ("Inkassoavgift 180,00" if sv else "Collection fee 180,00") in demand
     # how to pay, how to dispute, what happens otherwise
     assert ("Ange alltid OCR-numret" if sv else "Always quote the OCR reference") in demand
-    assert ("är också sista dag att invända mot kravet" if sv else "also the last day to dispute the claim") in demand
+    last_day = "är också sista dag att invända mot kravet" if sv else "also the last day to dispute the claim"
+    assert last_day in demand
     assert ("bestrider kravet" if sv else "dispute all or part of the claim") in demand
     assert "kundtjanst@fordra.se" in demand and "08-120 450 00" in demand
     assert ("betalningsföreläggande hos Kronofogden" if sv else "for a payment order") in demand
@@ -100,8 +101,10 @@ def test_a_payment_plan_letter_lists_its_instalments(scoped, claim_case):
     sent_on = D(2026, 11, 23)
     debt = Decimal("12524.76")  # 12 345,50 and 53 days at 10 %
     letter = letter_payment_plan_create(case=claim_case, sent_on=sent_on, instalments=[
-        (D(2026, 12, 28), Decimal("4000.00")), (D(2027, 1, 28), Decimal("4000.00")), (D(2027, 2, 26), Decimal("4524.76"))])
-    assert (letter.kind, letter.total, letter.deadline, letter.step) == (LetterKind.PAYMENT_PLAN, debt, D(2026, 12, 28), None)
+        (D(2026, 12, 28), Decimal("4000.00")), (D(2027, 1, 28), Decimal("4000.00")),
+        (D(2027, 2, 26), Decimal("4524.76"))])
+    assert (letter.kind, letter.total, letter.deadline, letter.step) == (
+        LetterKind.PAYMENT_PLAN, debt, D(2026, 12, 28), None)
     text = read(letter)
     common_checks(text, letter)
     assert "Avbetalningsplan" in text and "Skuld totalt 12 524,76 kr" in text

@@ -45,7 +45,8 @@ def hostile_template(settings, tmp_path):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "collection_demand.html").write_text(
             '{% extends "letters/v1/base.html" %}{% block body %}' + body + "{% endblock %}")
-        settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}]
+        engine = settings.TEMPLATES[0]
+        settings.TEMPLATES = [{**engine, "DIRS": [tmp_path / "templates", *engine["DIRS"]]}]
     return install
 
 
