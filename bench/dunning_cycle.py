@@ -124,6 +124,11 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the plan of the cycle's case selection")
     args = parser.parse_args()
     with scratch_database() as connection:
+        # The cycle only queues its letters for rendering (a worker's job, after commit, measured by
+        # bench/letters.py); with no broker here Celery would render them inline, inside this figure.
+        import dunning.cycle
+
+        dunning.cycle.letters_render_after_commit = lambda **kwargs: None
         start = time.perf_counter()
         creditors = build(args.cases, args.creditors)
         print(f"built {args.cases} open cases across {args.creditors} creditors in {time.perf_counter() - start:.1f} s")
