@@ -146,9 +146,13 @@ LOGGING = {
 }
 
 # Fordra's own settings.
+# The agency as every letter prints it. The defaults are the demo's; production sets its own.
 FORDRA_AGENCY = {
-    "name": env.str("FORDRA_AGENCY_NAME", default="Fordra Inkasso AB"),
-    "org_number": env.str("FORDRA_AGENCY_ORG_NUMBER", default="556703-7485"),
+    key: env.str(f"FORDRA_AGENCY_{key.upper()}", default=default) for key, default in {
+        "name": "Fordra Inkasso AB", "org_number": "556703-7485", "address": "Box 1234", "postal_code": "111 84",
+        "city": "Stockholm", "phone": "08-120 450 00", "email": "kundtjanst@fordra.se", "website": "fordra.se",
+        "hours": "08–17",
+    }.items()
 }
 
 # Imports: a file beyond these limits is refused whole, before anything is read into the database.
