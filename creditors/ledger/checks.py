@@ -89,10 +89,10 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
     target = invoices.get(row.credited_invoice)
     if target is None and row.credited_invoice not in in_file:
         return [Problem(row.row, "credited_invoice", row.credited_invoice, "no such invoice, here or in the file")]
-    if target is not None and target.debtor.customer_number != row.customer_number:
+    owner = target.debtor.customer_number if target is not None else in_file[row.credited_invoice].customer_number
+    if owner != row.customer_number:
         return [Problem(row.row, "customer_number", row.customer_number,
-                        f"the credited invoice {row.credited_invoice} belongs to customer "
-                        f"{target.debtor.customer_number}")]
+                        f"the credited invoice {row.credited_invoice} belongs to customer {owner}")]
     if target is not None and getattr(target, "case", None) is None:
         return [Problem(row.row, "credited_invoice", row.credited_invoice,
                         "that invoice is not under collection (it was paid before it was handed over)")]

@@ -276,3 +276,11 @@ def test_the_shipped_example_ledger_imports_cleanly(creditor):
         assert case_balance(part_paid, as_of=TODAY).principal == Decimal("400.00")
         assert not Case.objects.filter(invoice__invoice_number="EX-5005").exists()  # settled before hand-over
         assert Invoice.objects.get(invoice_number="EX-5005").open_amount_reported == 0
+
+
+def test_a_credit_note_must_come_from_its_invoices_customer(creditor):
+    with pytest.raises(LedgerRejected) as rejected:
+        run(creditor, LEDGER.replace(HEADER, HEADER + ",credited_invoice")
+            + "0007,Byggbolaget AB,company,556703-7485,K9002,2026-10-05,2026-10-05,-100.00,F1001\n")
+    problem = rejected.value.report.problems[0]
+    assert (problem.row, problem.column) == (5, "customer_number") and "00042" in problem.reason
