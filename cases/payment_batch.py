@@ -20,9 +20,10 @@ from core.tenancy import creditor_scope
 from debtors.models import CustomerType
 
 from .events import SYSTEM
-from .models import Case, CaseEvent, EntryKind, LedgerEntry, Outcome, Payment, QueueItem, QueueKind
+from .models import Case, CaseEvent, EntryKind, LedgerEntry, Outcome, Payment, QueueItem
 from .payments import payment_event
 from .reductions import Book, Row, reduce, settled
+from .services import stage_change_text
 from .stages import ClosedReason, OPEN_STAGES, Stage, can_transition
 
 BATCH_SIZE = 500
@@ -138,7 +139,7 @@ def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
         case.stage, case.closed_reason, case.closed_on, case.next_step_on = Stage.CLOSED, ClosedReason.PAID, on, None
         case.hold_reason = case.resume_stage = ""
         events.append((case.creditor_id, case.pk, now, on, SYSTEM, "cases.stage.changed",
-                       f"{Stage(source).label} → {Stage.CLOSED.label} ({ClosedReason.PAID.label})",
+                       stage_change_text(source, Stage.CLOSED, closed_reason=ClosedReason.PAID),
                        {"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
     bulk_set(Case, [case for case, _ in closing], CLOSE_FIELDS)
     by_day = defaultdict(list)
@@ -150,19 +151,9 @@ def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
     return events
 
 
-def _replan(cases: list[Case], entries: dict, context: dict) -> None:
+def _replan(cases: list, entries: dict, context: dict) -> None:
     """What `case_replan` does, for many: the next step from the facts after the payment."""
-    from dunning.engine import plan_next
-    from dunning.facts import facts_for
-    from dunning.planning import set_plan
+    from dunning.planning import cases_replan
 
-    if not cases:
-        return
-    facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case_id__in=[c.pk for c in cases], kind=QueueKind.PAYMENT_ORDER_REVIEW,
-                                                outcome="")
-                       .values_list("case_id", flat=True))
-    for case in cases:
-        plan = plan_next(facts[case.pk], context["ladders"][case.debtor.category], context["caps"])
-        set_plan(case, plan, review_open=case.pk in open_reviews)
+    cases_replan(cases, entries, ladder_of=context["ladders"], caps=context["caps"])
     bulk_set(Case, cases, ["next_action", "next_step_on"])

@@ -67,6 +67,16 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     return case
 
 
+def stage_change_text(source: str, to: str, *, closed_reason: str = "", hold_reason: str = "") -> str:
+    """`Påminnelse → Avslutat (Betalt)`: a stage change as the timeline shows it."""
+    text = f"{Stage(source).label} → {Stage(to).label}"
+    if closed_reason:
+        text += f" ({ClosedReason(closed_reason).label})"
+    elif hold_reason:
+        text += f" ({HoldReason(hold_reason).label})"
+    return text
+
+
 @transaction.atomic
 def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, closed_reason: str = "",
                     hold_reason: str = "", text: str = "") -> Case:
@@ -92,8 +102,7 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     case.save(update_fields=["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"])
     reason = closed_reason or hold_reason
     log_event(case=case, code="cases.stage.changed", actor=actor, on=on,
-              text=text or f"{Stage(source).label} → {Stage(to).label}"
-              + (f" ({(ClosedReason if closed_reason else HoldReason)(reason).label})" if reason else ""),
+              text=text or stage_change_text(source, to, closed_reason=closed_reason, hold_reason=hold_reason),
               data={"from": source, "to": to, "reason": reason})
     return case
 

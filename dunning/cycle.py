@@ -23,6 +23,7 @@ from cases.holds import resume_lapsed_promises
 from cases.interest import periods as interest_periods_of
 from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry, QueueItem, QueueKind
+from cases.services import stage_change_text
 from cases.stages import OPEN_STAGES, Stage, can_transition
 from core.bulk import bulk_set, insert_rows
 from core.money import format_sek
@@ -176,7 +177,7 @@ def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], da
                      f"step {sequence}", "", out.now) for fee in plan.fees]
     target = STAGE_OF_ACTION.get(action)
     if target and case.stage != target and can_transition(case.stage, target):
-        out.event(case, "cases.stage.changed", f"{Stage(case.stage).label} → {Stage(target).label}",
+        out.event(case, "cases.stage.changed", stage_change_text(case.stage, target),
                   {"from": case.stage, "to": target, "reason": action})
         case.stage = target
     code, text = EVENT_OF_ACTION[action]

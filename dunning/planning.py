@@ -23,11 +23,29 @@ def set_plan(case, plan: Plan | None, *, review_open: bool) -> None:
         case.next_step_on = None if plan.waiting_for else plan.on
 
 
+def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None = None, caps=None) -> None:
+    """Recompute the next step of open cases (with invoice and debtor loaded), unsaved.
+
+    `entries`, `ladder_of` and `caps` are what the caller has already loaded; the rest is
+    read in three queries for all the cases together."""
+    cases = [case for case in cases if case.stage in OPEN_STAGES]
+    if not cases:
+        return
+    ladder_of = ladder_of or ladders()
+    caps = caps or fee_caps()
+    facts = facts_for(cases, entries)
+    open_reviews = set(QueueItem.objects.filter(case_id__in=[c.pk for c in cases],
+                                                kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
+                       .values_list("case_id", flat=True))
+    for case in cases:
+        plan = plan_next(facts[case.pk], ladder_of[case.debtor.category], caps)
+        set_plan(case, plan, review_open=case.pk in open_reviews)
+
+
 def case_replan(case) -> None:
     """Recompute and save the case's next step (the caller holds the case's row lock)."""
-    plan = None
     if case.stage in OPEN_STAGES:
-        plan = plan_next(facts_for([case])[case.pk], ladders()[case.debtor.category], fee_caps())
-    review_open = QueueItem.objects.filter(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="").exists()
-    set_plan(case, plan, review_open=review_open)
+        cases_replan([case])
+    else:
+        set_plan(case, None, review_open=False)
     case.save(update_fields=["next_action", "next_step_on"])
