@@ -4,6 +4,8 @@ from django.utils import timezone
 from .models import CaseEvent
 
 SYSTEM = "system"
+# The column order of a bulk-inserted event row (`core.bulk.insert_rows`): the cycle, imports, payment files.
+EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
 
 
 def actor_label(actor) -> str:

@@ -19,6 +19,11 @@ from .models import Case, Component, LedgerEntry
 from .stages import ClosedReason
 
 
+# The column order of a bulk-inserted ledger entry row (`core.bulk.insert_rows`).
+ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
+                "applies_to", "created_at"]
+
+
 class EntryRow(NamedTuple):
     """The fields of a ledger entry that balances and the engine read; cheaper than a model instance."""
 

@@ -19,7 +19,8 @@ from core.bulk import bulk_set, insert_rows
 from core.tenancy import creditor_scope
 from debtors.models import CustomerType
 
-from .events import SYSTEM
+from .events import EVENT_FIELDS, SYSTEM
+from .ledger import ENTRY_FIELDS
 from .models import Case, CaseEvent, EntryKind, LedgerEntry, Outcome, Payment, QueueItem
 from .payments import payment_event
 from .reductions import Book, Row, reduce, settled
@@ -29,9 +30,6 @@ from .stages import ClosedReason, OPEN_STAGES, Stage, can_transition
 BATCH_SIZE = 500
 PAYMENT_FIELDS = ["creditor", "case", "amount", "currency", "paid_on", "source", "reference", "account",
                   "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "created_at"]
-ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
-                "applies_to", "payment", "created_at"]
-EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
 CASE_READS = ["creditor_id", "stage", "closed_reason", "closed_on", "hold_reason", "resume_stage", "currency",
               "next_action", "next_step_on"]
 CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"]
@@ -95,12 +93,25 @@ def _allocate(batch: list[Matched], context: dict) -> None:
             closing.append((case, payment.paid_on))
         elif case.stage in OPEN_STAGES:
             replanning.append(case)
-    insert_rows(LedgerEntry, ENTRY_FIELDS, [
+    insert_rows(LedgerEntry, [*ENTRY_FIELDS, "payment"], [
         (context["creditor_id"], e.case_id, e.kind, e.component, e.amount, cases[e.case_id].currency, e.booked_on,
-         e.text, e.reference, e.applies_to, e.payment_id, now) for e in pending])
+         e.text, e.reference, e.applies_to, now, e.payment_id) for e in pending])
     events += _close(closing, now)
     insert_rows(CaseEvent, EVENT_FIELDS, events)
     _replan(replanning, entries, context)
+
+
+def payment_account(parsed, source: str) -> str:
+    """The receiving account a bank's reference is unique for (a CSV's references are the creditor's)."""
+    return "" if source == "csv" else parsed.receiver_account[:34]
+
+
+def payment_row(parsed, *, creditor_id, case_id, file, source: str, now, reason: str = "", currency: str = "") -> tuple:
+    """A parsed payment as a row in PAYMENT_FIELDS order: matched (`case_id`, booked in the case's
+    `currency`) or kept for an agent (`reason`)."""
+    return (creditor_id, case_id, parsed.amount, currency or parsed.currency, parsed.paid_on, source, parsed.reference[:100],
+            payment_account(parsed, source), parsed.ocr_reference[:25], parsed.free_text[:200], parsed.payer[:200],
+            file.pk, parsed.record, reason[:200], now)
 
 
 def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
@@ -120,12 +131,8 @@ def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
 
 def _payments_insert(batch: list[Matched], cases: dict, context: dict, now) -> list[SimpleNamespace]:
     """Insert the batch's payments; what the rules and the event read of each (a model instance costs more)."""
-    rows = []
-    for item in batch:
-        p = item.parsed
-        rows.append((context["creditor_id"], item.case_id, p.amount, cases[item.case_id].currency, p.paid_on,
-                     context["source"], p.reference[:100], p.receiver_account[:34], p.ocr_reference[:25],
-                     p.free_text[:200], p.payer[:200], context["file"].pk, p.record, "", now))
+    rows = [payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=item.case_id, file=context["file"],
+                        source=context["source"], now=now, currency=cases[item.case_id].currency) for item in batch]
     ids = insert_rows(Payment, PAYMENT_FIELDS, rows, returning=True)
     return [SimpleNamespace(pk=pk, amount=row[2], paid_on=row[4], source=row[5], reference=row[6])
             for pk, row in zip(ids, rows)]

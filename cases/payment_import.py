@@ -34,7 +34,7 @@ from creditors.models import Creditor
 from .events import log_event
 from .models import Case, Payment, PaymentFile, PaymentSource
 from .ocr import is_valid_ocr_reference
-from .payment_batch import PAYMENT_FIELDS, Matched, allocate_matched
+from .payment_batch import PAYMENT_FIELDS, Matched, allocate_matched, payment_account, payment_row
 from .payments import payment_allocate
 
 CHUNK = 2000
@@ -108,7 +108,7 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         unmatched = []
         for payment in parsed.payments:
             summary.total.add(payment.amount)
-            key = (_account(payment, format), payment.reference, payment.paid_on)
+            key = (payment_account(payment, format), payment.reference, payment.paid_on)
             if payment.reference and key in seen:
                 summary.duplicates.add(payment.amount)
                 continue
@@ -175,11 +175,6 @@ class _Matcher:
         return account_owner, None, f"OCR reference {payment.ocr_reference} fits {len(candidates)} creditors' cases"
 
 
-def _account(payment, format: str) -> str:
-    """The receiving account a bank's reference is unique for (a CSV's references are the creditor's)."""
-    return "" if format == PaymentSource.CSV else payment.receiver_account[:34]
-
-
 def _already_imported(payments, format: str) -> set[tuple]:
     """(account, reference, date) of the file's payments that an earlier file brought already."""
     references = sorted({p.reference for p in payments if p.reference})
@@ -193,8 +188,7 @@ def _already_imported(payments, format: str) -> set[tuple]:
 def _unmatched_insert(unmatched: list, file: PaymentFile, format: str) -> None:
     now = timezone.now()
     insert_rows(Payment, PAYMENT_FIELDS, [
-        (creditor_id, None, p.amount, p.currency, p.paid_on, format, p.reference[:100], _account(p, format),
-         p.ocr_reference[:25], p.free_text[:200], p.payer[:200], file.pk, p.record, reason[:200], now)
+        payment_row(p, creditor_id=creditor_id, case_id=None, file=file, source=format, now=now, reason=reason)
         for creditor_id, p, reason in unmatched])
 
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from cases.holds import resume_lapsed_promises
 from cases.interest import periods as interest_periods_of
-from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
+from cases.events import EVENT_FIELDS
+from cases.ledger import ENTRY_FIELDS, EntryRow, balance_of, entry_rows, interest_until
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry, QueueItem, QueueKind
 from cases.services import stage_change_text
 from cases.stages import OPEN_STAGES, Stage, can_transition
@@ -53,9 +54,6 @@ EVENT_OF_ACTION = {
 }
 STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "action", "applied_on", "deadline",
                "created_at"]
-ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
-                "applies_to", "created_at"]
-EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
 QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_by", "note"]
 LETTER_FIELDS = ["creditor", "case", "step", "kind", "language", "sent_on", "deadline", "ocr_reference", "bankgiro",
                  "recipient", "amounts", "total", "status", "created_at"]

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from cases.events import actor_label
+from cases.events import EVENT_FIELDS, actor_label
+from cases.ledger import ENTRY_FIELDS
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
 from cases.ocr import ocr_reference
 from cases.stages import Stage
@@ -33,9 +34,6 @@ INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_d
                   "reminder_fee_agreed", "paid_on", "open_amount_reported", "created_at"]
 CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
                "ocr_reference", "opened_on", "next_action", "next_step_on", "created_at"]
-ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
-                "applies_to", "created_at"]
-EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
 
 
 def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[dict[str, Debtor], set[str]]:
