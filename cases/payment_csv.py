@@ -4,12 +4,10 @@ Same reading rules as a ledger file (`,` or `;`, UTF-8 or Windows-1252, Swedish 
 ISO dates). A bad row refuses the whole file, naming row, column and reason, as a
 BgMax file that does not add up is refused.
 """
-import csv
 import datetime
-import io
 
 from core.money import parse_amount
-from creditors.ledger.reading import decode_text
+from creditors.ledger.reading import csv_reader, decode_text
 
 from .payment_files import ParsedFile, ParsedPayment, PaymentFileError
 
@@ -21,8 +19,7 @@ REQUIRED = ("ocr_reference", "amount", "paid_on")
 
 def parse_payment_csv(data: bytes) -> ParsedFile:
     text, _encoding = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if ";" in first_line else ",")
+    reader = csv_reader(text)
     header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
     positions = {field: next((i for i, h in enumerate(header) if h in names), None)
                  for field, names in COLUMNS.items()}

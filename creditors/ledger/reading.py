@@ -58,13 +58,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
+def csv_reader(text: str):
+    """A csv.reader with the delimiter the header line uses: `;` (Swedish Excel) or `,`."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode_text(data)
     if "\x00" in text:
         raise ValidationError("the file is neither CSV text nor an XLSX workbook")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv_reader(text)
     header, rows = [], []
     try:
         for values in reader:
