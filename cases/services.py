@@ -46,6 +46,11 @@ def entry_post(**fields) -> LedgerEntry:
     return entry
 
 
+def case_opened_text(invoice_number: str, principal: Decimal, currency: str) -> str:
+    """The `cases.case.opened` event's text (also written in bulk by the ledger import)."""
+    return f"Ärende öppnat för faktura {invoice_number}, {format_sek(principal)} {currency}"
+
+
 @transaction.atomic
 def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal | None = None, actor=None) -> Case:
     """Open the case for an invoice: its principal is the open amount (default: the invoice amount)."""
@@ -59,7 +64,7 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
                text=f"Faktura {invoice.invoice_number}")
     log_event(case=case, code="cases.case.opened", actor=actor, on=opened_on,
-              text=f"Ärende öppnat för faktura {invoice.invoice_number}, {format_sek(principal)} {invoice.currency}",
+              text=case_opened_text(invoice.invoice_number, principal, invoice.currency),
               data={"invoice": invoice.invoice_number, "principal": str(principal)})
     from dunning.planning import case_replan
 

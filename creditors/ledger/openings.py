@@ -13,9 +13,10 @@ from cases.events import EVENT_FIELDS, actor_label
 from cases.ledger import ENTRY_FIELDS
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
 from cases.ocr import ocr_reference
+from cases.services import case_opened_text
 from cases.stages import Stage
 from core.bulk import bulk_set, insert_rows
-from core.money import ZERO, format_sek
+from core.money import ZERO
 from debtors.models import Category, CustomerType, Debtor
 from dunning.engine import CaseFacts, plan_next
 from dunning.facts import ladders
@@ -106,6 +107,6 @@ def _cases_open(creditor, openings, debtors: dict[str, Debtor], today: datetime.
     who = actor_label(actor)
     insert_rows(CaseEvent, EVENT_FIELDS, [
         (creditor.pk, pk, now, today, who, "cases.case.opened",
-         f"Ärende öppnat för faktura {row.invoice_number}, {format_sek(principal)} {row.currency}",
+         case_opened_text(row.invoice_number, principal, row.currency),
          {"invoice": row.invoice_number, "principal": str(principal), "source": "ledger import"})
         for pk, (row, _, principal) in zip(ids, openings)])
