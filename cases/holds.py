@@ -11,7 +11,7 @@ from django.db import transaction
 from core.errors import Conflict, ValidationError
 
 from .events import log_event
-from .models import Case, Outcome, QueueItem, QueueKind
+from .models import PROMISE_BROKEN, Case, Outcome, QueueItem, QueueKind
 from .services import case_transition
 from .stages import ClosedReason, HoldReason, Stage
 
@@ -107,9 +107,17 @@ def resume_lapsed_promises(*, on: datetime.date) -> int:
     candidates = Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PROMISE, hold_until__lt=on)
     for case in candidates:
         if add_bank_days(case.hold_until, PROMISE_GRACE_BANK_DAYS) <= on:
-            case_resume(case=case, on=on, text=f"Betalningslöftet till {case.hold_until} hölls inte")
+            _promise_broken(case, on)
             resumed += 1
     return resumed
+
+
+@transaction.atomic
+def _promise_broken(case: Case, on: datetime.date) -> None:
+    promised = case.hold_until
+    case = case_resume(case=case, on=on, text=f"Betalningslöftet till {promised} hölls inte")
+    log_event(case=case, code=PROMISE_BROKEN, on=on, text=f"Betalningslöfte brutet: obetalt {promised}",
+              data={"promised": promised.isoformat()})
 
 
 @transaction.atomic

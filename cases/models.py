@@ -194,6 +194,11 @@ class LedgerEntry(models.Model):
         raise RuntimeError("ledger entries are append-only: post a correcting entry instead")
 
 
+PROMISE_BROKEN = "cases.promise.broken"
+PAYMENT_PLAN_BROKEN = "cases.payment_plan.broken"
+BROKEN_EVENT_CODES = (PROMISE_BROKEN, PAYMENT_PLAN_BROKEN)
+
+
 class CaseEvent(models.Model):
     """The case timeline and the legal evidence trail: one row per state change."""
 
@@ -211,7 +216,12 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["on", "at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            # Classification counts a debtor's broken promises and plans every day: a small
+            # partial index keeps that off the (large) rest of the timeline.
+            models.Index(fields=["creditor", "on"], condition=Q(code__in=BROKEN_EVENT_CODES), name="event_broken"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.code}"

@@ -19,7 +19,11 @@ def bulk_set(model, objects, fields: list[str]) -> None:
         return
     table = model._meta.db_table
     columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
+    json_at = {i for i, name in enumerate(fields, start=1)
+               if model._meta.get_field(name).get_internal_type() == "JSONField"}
     rows = [(obj.pk, *(getattr(obj, name) for name in fields)) for obj in objects]
+    if json_at:
+        rows = [tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(row)) for row in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             from psycopg2.extras import execute_values

@@ -17,7 +17,9 @@ from .selectors import token_hash
 def creditor_create(
     *, slug: str, name: str, org_number: str, bankgiro: str = "", admin_email: str = "", **contact
 ) -> Creditor:
-    """A new creditor with the default policy for each category (and an admin user, if named)."""
+    """A new creditor with the default policy for each category, the default classification
+    rules (and an admin user, if named)."""
+    from classification.models import ClassificationRules
     from dunning.services import policies_create_defaults
 
     if not slug or slugify(slug) != slug:
@@ -37,6 +39,7 @@ def creditor_create(
         raise Conflict(f"a creditor with slug {slug!r} already exists") from None
     with creditor_scope(creditor):
         policies_create_defaults(creditor=creditor)
+        ClassificationRules.objects.create(creditor=creditor)
         if admin_email:
             membership_add(creditor=creditor, email=admin_email, role=Role.ADMIN)
     return creditor

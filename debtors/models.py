@@ -42,7 +42,14 @@ class Debtor(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.SV)
     vip = models.BooleanField(default=False, help_text="Designated by the creditor")
     category = models.CharField(max_length=6, choices=Category.choices, default=Category.NORMAL)
-    category_reasons = models.JSONField(default=list, blank=True)
+    category_reasons = models.JSONField(default=list, blank=True,
+                                        help_text="Why: [{code, params}], rendered by classification.texts")
+    category_since = models.DateField(null=True, blank=True, help_text="When the category last changed")
+    override_category = models.CharField(
+        max_length=6, blank=True, choices=[(Category.RISK, "Risk"), (Category.NORMAL, "Normal")],
+        help_text="A manual category that wins over the computed one and VIP until override_until")
+    override_until = models.DateField(null=True, blank=True)
+    override_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -54,6 +61,11 @@ class Debtor(models.Model):
             models.CheckConstraint(condition=models.Q(category__in=Category.values), name="debtor_category_valid"),
             models.CheckConstraint(
                 condition=models.Q(customer_type__in=CustomerType.values), name="debtor_customer_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(override_category="")
+                | models.Q(override_category__in=[Category.RISK, Category.NORMAL], override_until__isnull=False),
+                name="debtor_override_has_expiry",
             ),
         ]
 

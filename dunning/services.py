@@ -64,37 +64,3 @@ def _replan_open_cases(*, category: str) -> None:
     for case in Case.objects.select_related("invoice", "debtor").filter(stage__in=OPEN_STAGES,
                                                                         debtor__category=category):
         case_replan(case)
-
-
-@transaction.atomic
-def debtor_change_category(*, debtor, category: str, reasons: list[str], actor=None) -> bool:
-    """Move the debtor to another category; its open cases continue on the new ladder from
-    where they stand (the engine derives the position from the steps taken). Returns
-    whether anything changed."""
-    from cases.events import log_event
-    from cases.models import Case
-    from cases.stages import OPEN_STAGES, Stage
-    from core.errors import ValidationError
-    from debtors.models import Category, Debtor
-
-    from .planning import case_replan
-
-    if category not in Category.values:
-        raise ValidationError(f"category {category!r} must be one of {', '.join(Category.values)}")
-    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
-    old = debtor.category
-    if old == category and debtor.category_reasons == reasons:
-        return False
-    debtor.category, debtor.category_reasons = category, reasons
-    debtor.save(update_fields=["category", "category_reasons"])
-    if old == category:
-        return True
-    cases = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).filter(
-        debtor=debtor).exclude(stage=Stage.CLOSED)
-    for case in cases:
-        log_event(case=case, code="classification.category.changed", actor=actor,
-                  text=f"Kategori {old} → {category}: " + "; ".join(reasons),
-                  data={"from": old, "to": category, "reasons": reasons})
-        if case.stage in OPEN_STAGES:
-            case_replan(case)
-    return True

@@ -160,3 +160,5 @@ LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=100 * 1024 
 LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=500_000)
 LEDGER_IMPORT_MAX_XLSX_UNPACKED = env.int("LEDGER_IMPORT_MAX_XLSX_UNPACKED", default=500 * 1024 * 1024)
 PAYMENT_IMPORT_MAX_BYTES = env.int("PAYMENT_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# A credit report older than this is not used to classify a debtor (the reason says so).
+CREDIT_REPORT_MAX_AGE_DAYS = env.int("CREDIT_REPORT_MAX_AGE_DAYS", default=90)

@@ -10,7 +10,8 @@ from debtors.models import Category
 from dunning.cycle import run_cycle
 from dunning.defaults import DEFAULT_LADDERS
 from dunning.models import Policy
-from dunning.services import debtor_change_category, ladder_violations, policy_replace_steps
+from classification.services import debtor_override
+from dunning.services import ladder_violations, policy_replace_steps
 from tests.factories import make_case
 
 D = datetime.date
@@ -71,14 +72,16 @@ def test_a_lawful_change_replans_open_cases(scoped):
 def test_category_change_continues_on_the_new_ladder_without_repeating_a_fee(scoped):
     case = make_case(scoped, due_date=D(2026, 3, 2), reminder_fee_agreed=True)
     run_cycle(creditor=scoped, day=D(2026, 3, 12))  # the normal reminder, with its fee
-    debtor = case.debtor
-    assert debtor_change_category(debtor=debtor, category=Category.RISK, reasons=["3 of the last 5 invoices late"])
+    debtor = debtor_override(debtor=case.debtor, category=Category.RISK, until=D(2026, 6, 30),
+                             note="Konkursrykten", on=D(2026, 3, 13))
+    assert debtor.category == Category.RISK
     case = Case.objects.get(pk=case.pk)
     # Risk ladder: collection demand the first bank day after the reminder's deadline (23 March).
     assert (case.next_action, case.next_step_on) == ("collection_demand", D(2026, 3, 24))
     event = case.events.get(code="classification.category.changed")
-    assert event.data == {"from": "normal", "to": "risk", "reasons": ["3 of the last 5 invoices late"]}
+    assert (event.data["from"], event.data["to"]) == ("normal", "risk")
+    assert "Satt till risk för hand till och med 2026-06-30: Konkursrykten" in event.text
     run_cycle(creditor=scoped, day=D(2026, 3, 24))
     kinds = list(LedgerEntry.objects.filter(case=case, kind__endswith="fee").values_list("kind", flat=True))
     assert sorted(kinds) == ["collection_fee", "reminder_fee"]
-    assert not debtor_change_category(debtor=debtor, category=Category.RISK, reasons=["3 of the last 5 invoices late"])
+    assert case.events.filter(code="classification.category.changed").count() == 1

@@ -1,0 +1,128 @@
+"""Writes about a debtor's category: the daily reclassification, VIP designation, manual overrides.
+
+Each goes through `reclassify`, so a category is only ever what `classification.rules`
+decides from the debtor's features, flags and override. A changed category writes a
+`classification.category.changed` event on each of the debtor's unclosed cases, and the
+open ones continue on the new ladder from where they stand (the engine derives the
+position from the steps taken: no step repeated, no fee charged twice).
+"""
+import datetime
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.events import EVENT_FIELDS, actor_label
+from cases.models import Case, CaseEvent
+from cases.stages import Stage
+from core.bulk import bulk_set, insert_rows
+from core.errors import ValidationError
+from debtors.models import Category, Debtor
+from dunning.planning import cases_replan
+
+from .features import features_for
+from .rules import Features, Override, classify
+from .selectors import rule_set
+from .texts import reasons_text
+
+# Debtors per transaction: each batch locks its debtors' unclosed cases while it replans them.
+BATCH_SIZE = 2000
+CHANGED = "classification.category.changed"
+
+
+@dataclass
+class ReclassifyReport:
+    debtors: int = 0
+    changed: dict = field(default_factory=dict)  # (old, new) → count
+    reasons_updated: int = 0
+
+    @property
+    def moved(self) -> int:
+        return sum(self.changed.values())
+
+
+def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor=None) -> ReclassifyReport:
+    """Classify the creditor's debtors as of `on` (default today): those in the `debtors`
+    queryset, or else every debtor with an unclosed case. Run inside the creditor's scope."""
+    on = on or timezone.localdate()
+    if debtors is None:
+        debtors = Debtor.objects.filter(
+            creditor=creditor, pk__in=Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id"))
+    debtors = debtors.values("pk")
+    rules = rule_set(creditor)
+    features = features_for(creditor, debtors, on)
+    stored = list(Debtor.objects.filter(pk__in=debtors).order_by("pk").values_list(
+        "pk", "category", "category_reasons", "category_since", "vip", "override_category", "override_until",
+        "override_note"))
+    report = ReclassifyReport(debtors=len(stored))
+    for start in range(0, len(stored), BATCH_SIZE):
+        updates = []
+        for pk, category, reasons, since, vip, override, until, note in stored[start:start + BATCH_SIZE]:
+            result = classify(features.get(pk, Features()), rules, today=on, vip=vip,
+                              override=Override(override, until, note) if override else None)
+            if result.category != category or result.reasons != reasons:
+                updates.append(SimpleNamespace(pk=pk, old=category, category=result.category,
+                                               category_reasons=result.reasons,
+                                               category_since=on if result.category != category else since))
+        with transaction.atomic():
+            _write(creditor, updates, on, actor, report)
+    return report
+
+
+def _write(creditor, updates: list, on: datetime.date, actor, report: ReclassifyReport) -> None:
+    bulk_set(Debtor, updates, ["category", "category_reasons", "category_since"])
+    moved = {u.pk: u for u in updates if u.category != u.old}
+    report.reasons_updated += len(updates) - len(moved)
+    for update in moved.values():
+        report.changed[(update.old, update.category)] = report.changed.get((update.old, update.category), 0) + 1
+    if not moved:
+        return
+    cases = list(Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",))
+                 .filter(creditor=creditor, debtor_id__in=list(moved)).exclude(stage=Stage.CLOSED).order_by("pk"))
+    now, who = timezone.now(), actor_label(actor)
+    events = []
+    for case in cases:
+        update = moved[case.debtor_id]
+        text = f"Kategori {update.old} → {update.category}: " + "; ".join(reasons_text(update.category_reasons))
+        events.append((creditor.pk, case.pk, now, on, who, CHANGED, text[:500],
+                       {"from": update.old, "to": update.category, "reasons": update.category_reasons}))
+    insert_rows(CaseEvent, EVENT_FIELDS, events)
+    cases_replan(cases)
+    bulk_set(Case, [c for c in cases if c.stage != Stage.ON_HOLD], ["next_action", "next_step_on"])
+
+
+@transaction.atomic
+def debtor_set_vip(*, debtor: Debtor, vip: bool, on: datetime.date | None = None, actor=None) -> Debtor:
+    """The creditor designates a VIP (or takes it back); the debtor is reclassified at once."""
+    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    if debtor.vip != vip:
+        debtor.vip = vip
+        debtor.save(update_fields=["vip"])
+    reclassify(creditor=debtor.creditor, on=on, debtors=Debtor.objects.filter(pk=debtor.pk), actor=actor)
+    debtor.refresh_from_db()
+    return debtor
+
+
+@transaction.atomic
+def debtor_override(*, debtor: Debtor, category: str, until: datetime.date | None = None, note: str = "",
+                    on: datetime.date | None = None, actor=None) -> Debtor:
+    """Set the debtor to risk or normal by hand until a date, with a note saying why; an
+    empty category lifts the override. The debtor is reclassified at once."""
+    on = on or timezone.localdate()
+    if category:
+        if category not in (Category.RISK, Category.NORMAL):
+            raise ValidationError("an override sets the category to risk or normal; VIP is its own designation",
+                                  detail={"category": category})
+        if until is None or until < on:
+            raise ValidationError("an override needs an expiry date that has not passed", detail={"until": str(until)})
+        if not note.strip():
+            raise ValidationError("an override needs a note saying why", detail={"note": note})
+    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    debtor.override_category = category or ""
+    debtor.override_until = until if category else None
+    debtor.override_note = note.strip()[:500] if category else ""
+    debtor.save(update_fields=["override_category", "override_until", "override_note"])
+    reclassify(creditor=debtor.creditor, on=on, debtors=Debtor.objects.filter(pk=debtor.pk), actor=actor)
+    debtor.refresh_from_db()
+    return debtor
