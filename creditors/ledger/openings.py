@@ -28,19 +28,20 @@ from .rows import LedgerRow
 CHUNK = 2000
 DEBTOR_COLUMNS = {"name": "customer_name", "customer_type": "customer_type", "identity_number": "identity_number",
                   "email": "email", "phone": "phone", "address": "address", "postal_code": "postal_code",
-                  "city": "city", "country": "country", "language": "language"}
-DEBTOR_FIELDS = ["creditor", "customer_number", *DEBTOR_COLUMNS, "email_letters_agreed", "vip", "category",
-                 "category_reasons", "created_at"]
+                  "city": "city", "country": "country", "language": "language", "vip": "vip"}
+DEBTOR_FIELDS = ["creditor", "customer_number", *DEBTOR_COLUMNS, "email_letters_agreed", "category",
+                 "category_reasons", "override_category", "override_note", "created_at"]
 INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount", "currency",
                   "reminder_fee_agreed", "paid_on", "open_amount_reported", "created_at"]
 CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
                "ocr_reference", "opened_on", "next_action", "next_step_on", "created_at"]
 
 
-def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[dict[str, Debtor], set[str]]:
-    """Every customer of the file, created or updated from its first row; and the customer
-    numbers whose stored details changed. Only columns the file has are compared: a file
-    without an e-mail column leaves stored e-mail addresses alone."""
+def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[dict[str, Debtor], set[str], list[int]]:
+    """Every customer of the file, created or updated from its first row; the customer
+    numbers whose stored details changed; and the ids of the debtors to classify now (the
+    new ones and those whose VIP designation changed). Only columns the file has are
+    compared: a file without an e-mail column leaves stored e-mail addresses alone."""
     first: dict[str, LedgerRow] = {}
     for row in rows:
         first.setdefault(row.customer_number, row)
@@ -49,10 +50,12 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[di
     for start in range(0, len(numbers), CHUNK):
         stored.update((d.customer_number, d) for d in Debtor.objects.filter(customer_number__in=numbers[start:start + CHUNK]))
     fields = [name for name, column in DEBTOR_COLUMNS.items() if column in present or name == "name"]
-    changed = []
+    changed, classify = [], []
     for number, debtor in stored.items():
         row = first[number]
         values = {name: getattr(row, DEBTOR_COLUMNS[name]) for name in fields}
+        if "vip" in values and values["vip"] != debtor.vip:
+            classify.append(debtor.pk)
         if any(getattr(debtor, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(debtor, name, value)
@@ -61,12 +64,12 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[di
     now = timezone.now()
     new = [first[number] for number in numbers if number not in stored]
     ids = insert_rows(Debtor, DEBTOR_FIELDS, [
-        (creditor.pk, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()), False, False,
-         Category.NORMAL, [], now) for row in new], returning=True)
+        (creditor.pk, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()), False,
+         Category.NORMAL, [], "", "", now) for row in new], returning=True)
     for pk, row in zip(ids, new):  # what the cases need of a new debtor; a model instance costs 20 µs
         stored[row.customer_number] = SimpleNamespace(pk=pk, category=Category.NORMAL,
                                                       is_consumer=row.customer_type == CustomerType.CONSUMER)
-    return stored, {d.customer_number for d in changed}
+    return stored, {d.customer_number for d in changed}, classify + ids
 
 
 def invoices_open(creditor, rows: list[LedgerRow], debtors: dict[str, Debtor], credited: dict,

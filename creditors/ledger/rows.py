@@ -39,6 +39,7 @@ COLUMNS = {
     "open_amount": ("open_amount", "restbelopp"),
     "paid_on": ("paid_on", "betaldatum", "betalningsdatum"),
     "credited_invoice": ("credited_invoice", "krediterad_faktura", "krediterar"),
+    "vip": ("vip",),
 }
 REQUIRED = ("customer_number", "customer_name", "invoice_number", "invoice_date", "due_date", "amount")
 TRUE = {"yes", "ja", "true", "1", "y", "j", "x"}
@@ -47,7 +48,7 @@ CUSTOMER_TYPES = {"consumer": CustomerType.CONSUMER, "privatperson": CustomerTyp
                   "privat": CustomerType.CONSUMER, "company": CustomerType.COMPANY, "företag": CustomerType.COMPANY,
                   "foretag": CustomerType.COMPANY}
 DEBTOR_FIELDS = ("customer_name", "customer_type", "identity_number", "email", "phone", "address", "postal_code",
-                 "city", "country", "language")
+                 "city", "country", "language", "vip")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class LedgerRow:
     open_amount: Decimal
     paid_on: datetime.date | None
     credited_invoice: str
+    vip: bool = False  # the creditor's designation; a file without the column leaves it as stored
 
     @property
     def is_credit_note(self) -> bool:
@@ -154,6 +156,9 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
     agreed = text("reminder_fee_agreed").lower()
     if agreed not in TRUE | FALSE:
         raise RowError("reminder_fee_agreed", text("reminder_fee_agreed"), "must be yes or no (ja/nej)")
+    vip = text("vip").lower()
+    if vip not in TRUE | FALSE:
+        raise RowError("vip", text("vip"), "must be yes or no (ja/nej)")
     _check_lengths(raw)
     return LedgerRow(
         row=number, customer_number=text("customer_number"), customer_name=text("customer_name"),
@@ -162,7 +167,7 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
         language=language, invoice_number=text("invoice_number"), invoice_date=invoice_date, due_date=due_date,
         amount=amount, currency=currency, reminder_fee_agreed=agreed in TRUE, open_amount=open_amount,
         paid_on=_date("paid_on", text("paid_on")) if text("paid_on") else None,
-        credited_invoice=text("credited_invoice"),
+        credited_invoice=text("credited_invoice"), vip=vip in TRUE,
     )
 
 

@@ -126,7 +126,7 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
 
 
 def _write(creditor, rows, present, invoices, applied, today, report, actor) -> None:
-    debtors, debtors_changed = debtors_save(creditor, rows, present)
+    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present)
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     invoices.update(invoices_open(creditor, new_rows, debtors, credited, today, actor))
@@ -159,6 +159,22 @@ def _write(creditor, rows, present, invoices, applied, today, report, actor) -> 
             report.updated += 1
         else:
             report.unchanged += 1
+    _classify(creditor, to_classify, today, actor)
+
+
+# Debtors per reclassification: the ids go into its queries as a list.
+CLASSIFY_CHUNK = 5000
+
+
+def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> None:
+    """New debtors get their category now, from the history this file brought (and any
+    credit report); so do debtors whose VIP designation the file changed."""
+    from classification.services import reclassify
+    from debtors.models import Debtor
+
+    for start in range(0, len(debtor_ids), CLASSIFY_CHUNK):
+        reclassify(creditor=creditor, on=today, debtors=Debtor.objects.filter(pk__in=debtor_ids[start:start + CLASSIFY_CHUNK]),
+                   actor=actor)
 
 
 def _credit(row: LedgerRow, invoice: Invoice, today: datetime.date, actor) -> bool:
