@@ -146,7 +146,7 @@ def classify(features: Features, rules: RuleSet, *, today: datetime.date, vip: b
     risky = any(r["code"] in SIGNALS for r in signals)
     if override is not None and override.until >= today:
         head = [_reason("override", category=override.category, until=override.until.isoformat(),
-                        note=override.note)]
+                        note=override.note)] + ([_reason("vip")] if vip else [])
         return Classification(override.category, head + signals)
     if vip:
         return Classification(VIP, [_reason("vip")] + signals)
