@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.holds import resume_lapsed_promises
+from cases.plans import resume_ended_plans
 from classification.services import reclassify
 from cases.interest import periods as interest_periods_of
 from cases.events import EVENT_FIELDS
@@ -67,6 +68,7 @@ class CycleReport:
     applied: Counter = field(default_factory=Counter)
     reviews_opened: int = 0
     promises_resumed: int = 0
+    plans_resumed: int = 0
     reclassified: dict = field(default_factory=dict)  # (old, new) → debtors moved
 
     @property
@@ -97,6 +99,7 @@ def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
         return report
     with creditor_scope(creditor):
         report.promises_resumed = resume_lapsed_promises(on=day)
+        report.plans_resumed = resume_ended_plans(on=day)
         # Before any step: a debtor who became a risk today gets today's step from the risk ladder.
         report.reclassified = reclassify(creditor=creditor, on=day).changed
         context = {"pack": pack or rule_pack(), "ladders": ladders(), "fixed": contractual_rates(),

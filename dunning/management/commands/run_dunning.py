@@ -32,10 +32,11 @@ class Command(FordraCommand):
                     report = run_cycle(creditor=each, day=day)
                 except MissingReferenceRate as exc:
                     raise CommandError(str(exc)) from exc
-                if (report.steps or report.reviews_opened or report.promises_resumed or report.reclassified
-                        or first == last):
+                if (report.steps or report.reviews_opened or report.promises_resumed or report.plans_resumed
+                        or report.reclassified or first == last):
                     applied = ", ".join(f"{action} {n}" for action, n in sorted(report.applied.items())) or "nothing due"
                     moved = "".join(f"; {old} → {new} {n}" for (old, new), n in sorted(report.reclassified.items()))
                     self.stdout.write(f"{day} {each.slug}: {applied}; reviews opened {report.reviews_opened}; "
-                                      f"promises resumed {report.promises_resumed}{moved}")
+                                      f"promises resumed {report.promises_resumed}; "
+                                      f"plans resumed {report.plans_resumed}{moved}")
             day += datetime.timedelta(days=1)

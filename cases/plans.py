@@ -1,0 +1,80 @@
+"""Payment plans (avbetalningsplan): the ladder waits while the debtor keeps the plan.
+
+An agent agrees instalments with the debtor; the plan's letter states them and the case
+goes on hold. Each bank day the cycle checks the plans: an instalment still unpaid two
+bank days after its date (the grace a promise gets too) breaks the plan, which resumes
+the ladder and leaves a `cases.payment_plan.broken` event (classification counts them).
+A plan whose instalments were all paid while a remainder is still owed (interest runs on
+during a plan) also resumes the ladder, for that remainder.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from core.errors import Conflict
+from core.money import ZERO, format_sek
+
+from .events import log_event
+from .holds import _locked, case_hold, case_resume
+from .models import PAYMENT_PLAN_BROKEN, Case, Payment
+from .stages import OPEN_STAGES, HoldReason, Stage
+
+
+@transaction.atomic
+def case_payment_plan(*, case: Case, instalments: list[tuple[datetime.date, Decimal]], on: datetime.date,
+                      actor=None):
+    """Agree a plan: the letter confirming it (`letters.services`) and the case on hold until the last instalment."""
+    from letters.services import letter_payment_plan_create
+
+    case = _locked(case)
+    if case.stage not in OPEN_STAGES:
+        raise Conflict("only an open case that is not on hold can get a payment plan")
+    letter = letter_payment_plan_create(case=case, instalments=instalments, sent_on=on, actor=actor)
+    schedule = letter.amounts["instalments"]
+    case_hold(case=case, reason=HoldReason.PAYMENT_PLAN, on=on, actor=actor,
+              until=datetime.date.fromisoformat(schedule[-1]["due_on"]),
+              text=f"Avbetalningsplan: {len(schedule)} delbetalningar, den sista {schedule[-1]['due_on']}")
+    return letter
+
+
+def resume_ended_plans(*, on: datetime.date) -> int:
+    """Resume the ladder of every plan broken, or kept to its end with a remainder, as of `on`."""
+    from dunning.rules.bankdays import add_bank_days
+    from dunning.rules.fees import PROMISE_GRACE_BANK_DAYS
+    from letters.models import Letter, LetterKind
+
+    resumed = 0
+    for case in Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PAYMENT_PLAN).order_by("pk"):
+        letter = (Letter.objects.filter(case=case, kind=LetterKind.PAYMENT_PLAN, sent_on__lte=on)
+                  .order_by("-sent_on", "-pk").first())
+        if letter is None:
+            continue
+        schedule = [(datetime.date.fromisoformat(i["due_on"]), Decimal(i["amount"]))
+                    for i in letter.amounts["instalments"]]
+        lapsed = [(due_on, amount) for due_on, amount in schedule
+                  if add_bank_days(due_on, PROMISE_GRACE_BANK_DAYS) <= on]
+        if not lapsed:
+            continue
+        owed = sum((amount for _, amount in lapsed), ZERO)
+        paid = (Payment.objects.filter(case=case, paid_on__gte=letter.sent_on, paid_on__lte=on)
+                .aggregate(total=Sum("amount"))["total"] or ZERO).quantize(ZERO)
+        if paid < owed:
+            missed = next(due_on for due_on, _ in lapsed
+                          if paid < sum((a for d, a in lapsed if d <= due_on), ZERO))
+            _broken(case, on, letter, missed, owed, paid)
+            resumed += 1
+        elif len(lapsed) == len(schedule):
+            case_resume(case=case, on=on, text=f"Avbetalningsplanen fullgjord ({format_sek(paid)} kr); "
+                                               f"resten drivs vidare")
+            resumed += 1
+    return resumed
+
+
+@transaction.atomic
+def _broken(case: Case, on: datetime.date, letter, missed: datetime.date, owed: Decimal, paid: Decimal) -> None:
+    case = case_resume(case=case, on=on, text=f"Avbetalningsplanen bröts: delbetalningen {missed} uteblev")
+    log_event(case=case, code=PAYMENT_PLAN_BROKEN, on=on,
+              text=f"Avbetalningsplan bruten: {format_sek(paid)} kr betalt av {format_sek(owed)} kr förfallet",
+              data={"letter": letter.pk, "missed": missed.isoformat(), "owed": str(owed), "paid": str(paid)})
