@@ -105,7 +105,7 @@ def credit_reports_import(*, creditor, data: bytes, name: str = "credit reports"
         report.problems = sorted(report.problems + conflicts, key=lambda p: p.row)
         if report.problems and not skip_invalid:
             raise CreditReportsRejected(report)
-        report.created = _insert(creditor, new)
+        report.created = _insert(creditor, new, today)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -141,7 +141,7 @@ def credit_reports_fetch(*, creditor, bureau: CreditBureau, identity_numbers, on
             raise ValidationError(f"the bureau {bureau.name} answered with {len(problems)} report(s) that cannot be "
                                   f"stored; nothing was stored", detail=[p.as_dict() for p in problems],
                                   code="credit_bureau_rejected")
-        return _insert(creditor, new)
+        return _insert(creditor, new, on)
 
 
 def _key(header: str) -> str:
@@ -249,9 +249,19 @@ def _compare(creditor, entries: list[tuple[int, ReportData]]) -> tuple[list[Repo
     return new, unchanged, problems
 
 
-def _insert(creditor, reports: list[ReportData]) -> int:
+def _insert(creditor, reports: list[ReportData], on: datetime.date) -> int:
+    """Store the new reports and reclassify their debtors at once: a report that makes a
+    debtor a risk should speed up its cases before the next daily cycle, not after."""
+    from debtors.models import Debtor
+
+    from .services import reclassify
+
     CreditReport.objects.bulk_create(
         [CreditReport(creditor=creditor, **dataclasses.asdict(report)) for report in reports], batch_size=CHUNK)
+    identities = sorted({report.identity_number for report in reports})
+    for start in range(0, len(identities), CHUNK):
+        reclassify(creditor=creditor, on=on,
+                   debtors=Debtor.objects.filter(identity_number__in=identities[start:start + CHUNK]))
     return len(reports)
 
 

@@ -191,22 +191,26 @@ def test_the_command_refuses_an_unknown_creditor_or_a_missing_file(creditor, tmp
     assert stored(creditor) == []
 
 
-def test_the_shipped_example_makes_its_ledger_debtor_a_risk(creditor):
+def test_the_shipped_example_makes_its_ledger_debtor_a_risk_at_once(creditor):
     """examples/credit_reports.csv is about the debtors of examples/ledger.csv: Lena Holm's
-    latest report (risk class 4, two payment remarks) makes her a risk; Åkerö's does not."""
-    from classification.services import reclassify
+    latest report (risk class 4, two payment remarks) makes her a risk as soon as it is
+    imported, and her open cases say so; Åkerö's does not."""
+    from cases.models import CaseEvent
     from creditors.ledger.service import ledger_import
     from debtors.models import Debtor
 
+    with creditor_scope(creditor):
+        ledger_import(creditor=creditor, data=(EXAMPLES / "ledger.csv").read_bytes(), name="ledger.csv",
+                      today=TODAY)
+        assert Debtor.objects.get(identity_number="19790305-1238").category == "normal"
     report = run(creditor, (EXAMPLES / "credit_reports.csv").read_bytes(), name="credit_reports.csv")
     assert (report.encoding, report.created, report.rejected) == ("cp1252", 5, 0)
     assert ("19790305-1238", 38, 4, 2, datetime.date(2026, 11, 16), "UC") in stored(creditor)
     with creditor_scope(creditor):
-        ledger_import(creditor=creditor, data=(EXAMPLES / "ledger.csv").read_bytes(), name="ledger.csv",
-                      today=TODAY)
-        reclassify(creditor=creditor, on=TODAY)
         lena = Debtor.objects.get(identity_number="19790305-1238")
         akero = Debtor.objects.get(identity_number="556016-0680")
+        moved = CaseEvent.objects.filter(code="classification.category.changed", case__debtor=lena)
+        assert moved.exists() and all(e.data["to"] == "risk" for e in moved)
     assert lena.category == "risk"
     assert {reason["code"] for reason in lena.category_reasons} >= {"credit_risk_class", "payment_remarks"}
     assert akero.category == "normal"
