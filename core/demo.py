@@ -14,6 +14,10 @@ from stdnum import luhn
 
 from cases.models import Case, Invoice
 from cases.services import case_open
+from cases.stages import Stage
+from classification.bureau import StaticBureau
+from classification.credit_reports import credit_reports_fetch
+from classification.services import reclassify
 from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Creditor, Role
 from creditors.services import creditor_create, membership_add
@@ -119,8 +123,27 @@ def seed_creditor(spec: DemoCreditor, *, today: datetime.date) -> Creditor | Non
         for invoice in invoices:
             if invoice.paid_on is None and invoice.due_date < today:
                 case_open(invoice=invoice, opened_on=invoice.due_date + datetime.timedelta(days=1))
+        _credit_reports(creditor, rng, debtors, today)
         _collect_for_a_year(creditor, rng, today)
+        # The cycle classifies debtors with open cases; give the others their category too.
+        reclassify(creditor=creditor, on=today, debtors=Debtor.objects.filter(creditor=creditor))
     return creditor
+
+
+def _credit_reports(creditor: Creditor, rng: random.Random, debtors: list[Debtor], today: datetime.date) -> None:
+    """Reports from a bureau about two debtors in five, mostly from the last months, a few too old to use."""
+    reports = {}
+    for debtor in debtors:
+        if rng.random() >= 0.4:
+            continue
+        risk_class = rng.choices([1, 2, 3, 4, 5], weights=[30, 35, 20, 10, 5])[0]
+        age = rng.randrange(100, 200) if rng.random() < 0.1 else rng.randrange(3, 75)
+        reports[debtor.identity_number] = {
+            "score": max(0, min(100, 105 - 20 * risk_class + rng.randrange(-8, 9))), "risk_class": risk_class,
+            "payment_remarks": rng.choice([0, 1, 2, 3]) if risk_class >= 4 and rng.random() < 0.6 else 0,
+            "reported_on": today - datetime.timedelta(days=age)}
+    bureau = StaticBureau(reports, name="UC")
+    credit_reports_fetch(creditor=creditor, bureau=bureau, identity_numbers=list(reports), on=today)
 
 
 def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.date) -> None:
@@ -129,13 +152,14 @@ def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.
     from cases.holds import case_dispute, case_promise
     from cases.ledger import case_balance
     from cases.payments import payment_register
-    from cases.stages import Stage
     from dunning.cycle import run_cycle
     from letters.models import Letter
 
+    plans: dict[int, list] = {}  # case id → instalments the debtor will pay
     day = today - datetime.timedelta(days=365)
     while day <= today:
         run_cycle(creditor=creditor, day=day)
+        _pay_instalments(plans, day)
         answering = Letter.objects.filter(sent_on=day - datetime.timedelta(days=rng.choice([3, 6, 9])))
         for letter in answering.select_related("case"):
             case = Case.objects.select_related("invoice", "debtor").get(pk=letter.case_id)
@@ -153,7 +177,33 @@ def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.
                 case_promise(case=case, until=day + datetime.timedelta(days=14), on=day, actor="user:demo-debtor")
             elif roll < 0.60:
                 case_dispute(case=case, on=day, actor="user:demo-debtor", text="Fakturan stämmer inte med ordern")
+            elif roll < 0.62 and case.stage != Stage.LEGAL:
+                plans[case.pk] = _agree_plan(case, rng, day)
         day += datetime.timedelta(days=1)
+
+
+def _agree_plan(case: Case, rng: random.Random, day: datetime.date) -> list:
+    """Three monthly instalments agreed with an agent; one debtor in three stops paying after the first."""
+    from cases.ledger import case_balance
+    from cases.plans import case_payment_plan
+
+    total = case_balance(case, as_of=day).total
+    part = (total / 3).quantize(Decimal("0.01"))
+    instalments = [(day + datetime.timedelta(days=30 * n), amount)
+                   for n, amount in ((1, part), (2, part), (3, total - 2 * part))]
+    case_payment_plan(case=case, instalments=instalments, on=day, actor=AGENT_EMAIL)
+    return instalments[:1] if rng.random() < 0.33 else instalments
+
+
+def _pay_instalments(plans: dict[int, list], day: datetime.date) -> None:
+    from cases.payments import payment_register
+
+    for case_id, instalments in plans.items():
+        for due_on, amount in instalments:
+            if due_on == day:
+                case = Case.objects.select_related("invoice", "debtor").get(pk=case_id)
+                if case.stage != Stage.CLOSED:
+                    payment_register(case=case, amount=amount, paid_on=day, reference=f"demo-plan-{case_id}-{day}")
 
 
 def seed_agent() -> None:

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from cases.ledger import case_balance
-from cases.models import Case, Invoice, LedgerEntry, Payment
+from cases.models import PAYMENT_PLAN_BROKEN, Case, CaseEvent, Invoice, LedgerEntry, Payment
+from classification.models import CreditReport
 from letters.models import Letter
 from cases.stages import Stage
 from creditors.models import Creditor
@@ -46,6 +47,17 @@ def test_seed_demo_builds_a_believable_portfolio_and_is_rerunnable(db):
             for case in cases.filter(stage=Stage.CLOSED, closed_reason="paid")[:5]:
                 assert case_balance(case, as_of=case.closed_on).total == 0
         assert Debtor.objects.filter(vip=True).exists()
+        # Classified, with reasons: late payers and bad credit reports are risks, VIPs stay VIP.
+        assert set(Debtor.objects.filter(vip=True).values_list("category", flat=True)) == {"vip"}
+        risks = Debtor.objects.filter(category="risk")
+        assert risks.count() >= 10
+        codes = {r["code"] for reasons in risks.values_list("category_reasons", flat=True) for r in reasons}
+        assert {"late_invoices", "credit_risk_class"} <= codes
+        assert not Debtor.objects.filter(category_reasons=[]).exists()
+        assert CreditReport.objects.count() >= 100
+        assert CaseEvent.objects.filter(code="classification.category.changed").exists()
+        assert CaseEvent.objects.filter(code=PAYMENT_PLAN_BROKEN).exists()
+        assert Letter.objects.filter(kind="payment_plan").count() >= 3
     before = counts()
     assert "already there" in seed()
     assert counts() == before
