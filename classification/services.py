@@ -61,10 +61,11 @@ def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor
         for pk, category, reasons, since, vip, override, until, note in stored[start:start + BATCH_SIZE]:
             result = classify(features.get(pk, Features()), rules, today=on, vip=vip,
                               override=Override(override, until, note) if override else None)
-            if result.category != category or result.reasons != reasons:
+            if result.category != category or result.reasons != reasons or since is None:
                 updates.append(SimpleNamespace(pk=pk, old=category, category=result.category,
                                                category_reasons=result.reasons,
-                                               category_since=on if result.category != category else since))
+                                               category_since=since if result.category == category and since
+                                               else on))
         with transaction.atomic():
             _write(creditor, updates, on, actor, report)
     return report
