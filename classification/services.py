@@ -29,6 +29,9 @@ from .texts import reasons_text
 # Debtors per transaction: each batch locks its debtors' unclosed cases while it replans them.
 BATCH_SIZE = 2000
 CHANGED = "classification.category.changed"
+# What a classification is computed from and what it wrote, as read before computing it.
+SNAPSHOT = ("category", "category_reasons", "category_since", "vip", "override_category", "override_until",
+            "override_note")
 
 
 @dataclass
@@ -52,17 +55,16 @@ def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor
     debtors = debtors.values("pk")
     rules = rule_set(creditor)
     features = features_for(creditor, debtors, on)
-    stored = list(Debtor.objects.filter(pk__in=debtors).order_by("pk").values_list(
-        "pk", "category", "category_reasons", "category_since", "vip", "override_category", "override_until",
-        "override_note"))
+    stored = list(Debtor.objects.filter(pk__in=debtors).order_by("pk").values_list("pk", *SNAPSHOT))
     report = ReclassifyReport(debtors=len(stored))
     for start in range(0, len(stored), BATCH_SIZE):
         updates = []
-        for pk, category, reasons, since, vip, override, until, note in stored[start:start + BATCH_SIZE]:
+        for pk, *snapshot in stored[start:start + BATCH_SIZE]:
+            category, reasons, since, vip, override, until, note = snapshot
             result = classify(features.get(pk, Features()), rules, today=on, vip=vip,
                               override=Override(override, until, note) if override else None)
             if result.category != category or result.reasons != reasons or since is None:
-                updates.append(SimpleNamespace(pk=pk, old=category, category=result.category,
+                updates.append(SimpleNamespace(pk=pk, snapshot=tuple(snapshot), old=category, category=result.category,
                                                category_reasons=result.reasons,
                                                category_since=since if result.category == category and since
                                                else on))
@@ -72,6 +74,12 @@ def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor
 
 
 def _write(creditor, updates: list, on: datetime.date, actor, report: ReclassifyReport) -> None:
+    # Another cycle, a VIP designation or an override may have written these debtors since
+    # they were read: under the row locks, a debtor that changed meanwhile is left to that
+    # writer's classification (else a category would be overwritten or an event repeated).
+    current = {row[0]: row[1:] for row in Debtor.objects.select_for_update().filter(pk__in=[u.pk for u in updates])
+               .order_by("pk").values_list("pk", *SNAPSHOT)}
+    updates = [u for u in updates if current.get(u.pk) == u.snapshot]
     bulk_set(Debtor, updates, ["category", "category_reasons", "category_since"])
     moved = {u.pk: u for u in updates if u.category != u.old}
     report.reasons_updated += len(updates) - len(moved)

@@ -197,3 +197,24 @@ def test_another_creditors_history_and_reports_are_not_used(scoped, other_credit
     assert debtor.category == Category.NORMAL
     assert reasons_text(debtor.category_reasons, "en") == [
         "No risk signals: 1 invoice in the last 12 months, 0 of 0 paid more than 14 days late"]
+
+
+def test_a_designation_made_while_the_cycle_classifies_is_not_overwritten(scoped, monkeypatch):
+    """The cycle reads a debtor, another request makes it a VIP, the cycle writes: the VIP stands."""
+    import classification.services as services
+
+    debtor = DebtorFactory(creditor=scoped, identity_number="19811218-9876")
+    case = make_case(scoped, debtor=debtor, due_date=D(2026, 3, 2))
+    CreditReport.objects.create(creditor=scoped, identity_number="19811218-9876", score=12, risk_class=5,
+                                payment_remarks=0, reported_on=D(2026, 3, 1), source="UC")
+    original = services.classify
+
+    def classify_while_someone_designates(*args, **kwargs):
+        Debtor.objects.filter(pk=debtor.pk).update(vip=True, category=Category.VIP, category_since=D(2026, 3, 3))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "classify", classify_while_someone_designates)
+    report = reclassify(creditor=scoped, on=D(2026, 3, 3))
+    assert report.moved == 0
+    assert Debtor.objects.get(pk=debtor.pk).category == Category.VIP
+    assert moves(case) == []
