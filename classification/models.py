@@ -54,6 +54,8 @@ class ClassificationRules(models.Model):
     payment_orders_from = models.PositiveSmallIntegerField(
         null=True, blank=True, default=1, help_text="Risk after this many cases reached a payment order in 12 months")
     updated_at = models.DateTimeField(auto_now=True)
+    reclassified_on = models.DateField(null=True, blank=True, editable=False,
+                                       help_text="The last day the daily cycle reclassified the debtors")
 
     objects = TenantManager()
 

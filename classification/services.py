@@ -24,6 +24,7 @@ from debtors.models import Category, Debtor
 from dunning.planning import cases_replan
 
 from .features import features_for
+from .models import ClassificationRules
 from .rules import Features, Override, classify
 from .selectors import rule_set
 from .texts import reasons_text
@@ -52,6 +53,18 @@ def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor
     queryset, or else every debtor with an unclosed case. Run inside the creditor's scope."""
     with _collector_paused():
         return _reclassify(creditor, on or timezone.localdate(), debtors, actor)
+
+
+def reclassify_daily(*, creditor, on: datetime.date) -> ReclassifyReport | None:
+    """The daily cycle's reclassification: once per creditor and day (a second cycle the
+    same day finds nothing new to classify on: the day's changes come through their own
+    services, a VIP or an override at once). None when it already ran for `on`."""
+    rules, _ = ClassificationRules.objects.get_or_create(creditor=creditor)
+    if rules.reclassified_on == on:
+        return None
+    report = reclassify(creditor=creditor, on=on)
+    ClassificationRules.objects.filter(pk=rules.pk).update(reclassified_on=on)  # .update(): rules' updated_at stays
+    return report
 
 
 @contextmanager

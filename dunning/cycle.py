@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.holds import resume_lapsed_promises
 from cases.plans import resume_ended_plans
-from classification.services import reclassify
+from classification.services import reclassify_daily
 from cases.interest import periods as interest_periods_of
 from cases.events import EVENT_FIELDS
 from cases.ledger import ENTRY_FIELDS, EntryRow, balance_of, entry_rows, interest_until
@@ -101,7 +101,8 @@ def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
         report.promises_resumed = resume_lapsed_promises(on=day)
         report.plans_resumed = resume_ended_plans(on=day)
         # Before any step: a debtor who became a risk today gets today's step from the risk ladder.
-        report.reclassified = reclassify(creditor=creditor, on=day).changed
+        reclassified = reclassify_daily(creditor=creditor, on=day)
+        report.reclassified = reclassified.changed if reclassified else {}
         context = {"pack": pack or rule_pack(), "ladders": ladders(), "fixed": contractual_rates(),
                    "creditor": creditor}
         last_id = 0

@@ -218,3 +218,14 @@ def test_a_designation_made_while_the_cycle_classifies_is_not_overwritten(scoped
     assert report.moved == 0
     assert Debtor.objects.get(pk=debtor.pk).category == Category.VIP
     assert moves(case) == []
+
+
+def test_the_cycle_reclassifies_once_a_day(scoped):
+    debtor = DebtorFactory(creditor=scoped, identity_number="19811218-9876")
+    make_case(scoped, debtor=debtor, due_date=D(2026, 3, 2))
+    assert run_cycle(creditor=scoped, day=D(2026, 3, 3)).reclassified == {}
+    # A report stored behind the services' back (they reclassify at once) waits for the next day's cycle.
+    CreditReport.objects.create(creditor=scoped, identity_number="19811218-9876", score=12, risk_class=5,
+                                payment_remarks=0, reported_on=D(2026, 3, 3), source="UC")
+    assert run_cycle(creditor=scoped, day=D(2026, 3, 3)).reclassified == {}
+    assert run_cycle(creditor=scoped, day=D(2026, 3, 4)).reclassified == {("normal", "risk"): 1}
