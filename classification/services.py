@@ -31,6 +31,8 @@ from .texts import reasons_text
 
 # Debtors per transaction: each batch locks its debtors' unclosed cases while it replans them.
 BATCH_SIZE = 2000
+# Debtors whose features are read together.
+FEATURES_CHUNK = 20_000
 CHANGED = "classification.category.changed"
 # What a classification is computed from and what it wrote, as read before computing it.
 SNAPSHOT = ("category", "category_reasons", "category_since", "vip", "override_category", "override_until",
@@ -85,11 +87,19 @@ def _reclassify(creditor, on: datetime.date, debtors, actor) -> ReclassifyReport
     if debtors is None:
         debtors = Debtor.objects.filter(
             creditor=creditor, pk__in=Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id"))
-    debtors = debtors.values("pk")
+    # The ids as literal lists, a chunk at a time: as nested subqueries, PostgreSQL plans the
+    # feature queries blind while a transaction's own rows are not yet analysed (seconds each).
+    ids = sorted(debtors.values_list("pk", flat=True))
     rules = rule_set(creditor)
-    features = features_for(creditor, debtors, on)
-    stored = list(Debtor.objects.filter(pk__in=debtors).order_by("pk").values_list("pk", *SNAPSHOT))
-    report = ReclassifyReport(debtors=len(stored))
+    report = ReclassifyReport(debtors=len(ids))
+    for chunk in range(0, len(ids), FEATURES_CHUNK):
+        _reclassify_chunk(creditor, on, ids[chunk:chunk + FEATURES_CHUNK], rules, actor, report)
+    return report
+
+
+def _reclassify_chunk(creditor, on: datetime.date, ids: list[int], rules, actor, report: ReclassifyReport) -> None:
+    features = features_for(creditor, ids, on)
+    stored = list(Debtor.objects.filter(pk__in=ids).order_by("pk").values_list("pk", *SNAPSHOT))
     for start in range(0, len(stored), BATCH_SIZE):
         updates = []
         for pk, *snapshot in stored[start:start + BATCH_SIZE]:
@@ -103,7 +113,6 @@ def _reclassify(creditor, on: datetime.date, debtors, actor) -> ReclassifyReport
                                                else on))
         with transaction.atomic():
             _write(creditor, updates, on, actor, report)
-    return report
 
 
 def _write(creditor, updates: list, on: datetime.date, actor, report: ReclassifyReport) -> None:
