@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.errors import Conflict, ValidationError
 from core.identity import parse_identity_number
 from creditors.ledger.checks import Problem
-from creditors.ledger.reading import read_table
+from creditors.ledger.reading import header_positions, read_table
 from creditors.ledger.rows import RowError
 
 from .bureau import CreditBureau, ReportData
@@ -91,7 +91,7 @@ def credit_reports_import(*, creditor, data: bytes, name: str = "credit reports"
         raise ValidationError("the file is empty: it needs a header row and one row per credit report")
     table = read_table(data)
     report.format, report.encoding, report.rows = table.format, table.encoding, len(table.rows)
-    positions = _column_positions(table.header)
+    positions = header_positions(table.header, COLUMNS, REQUIRED)
     source = PurePath(name).stem.strip()[:SOURCE_LENGTH] or "csv"
     entries = []
     for number, values in table.rows:
@@ -142,27 +142,6 @@ def credit_reports_fetch(*, creditor, bureau: CreditBureau, identity_numbers, on
                                   f"stored; nothing was stored", detail=[p.as_dict() for p in problems],
                                   code="credit_bureau_rejected")
         return _insert(creditor, new, on)
-
-
-def _key(header: str) -> str:
-    return re.sub(r"[\s\-_]+", "_", header.strip().lower())
-
-
-def _column_positions(header: list[str]) -> dict[str, int]:
-    alias = {_key(name): column for column, names in COLUMNS.items() for name in names}
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        column = alias.get(_key(name))
-        if column is None:
-            continue
-        if column in positions:
-            raise ValidationError(f"columns {header[positions[column]]!r} and {name!r} both give {column}")
-        positions[column] = index
-    missing = [column for column in REQUIRED if column not in positions]
-    if missing:
-        raise ValidationError(f"the header lacks required column(s): {', '.join(missing)} "
-                              f"(found: {', '.join(h for h in header if h) or 'nothing'})")
-    return positions
 
 
 def _parsed(values: list[str], positions: dict[str, int], default_source: str) -> ReportData:

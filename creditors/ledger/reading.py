@@ -8,6 +8,7 @@ whose content would unpack beyond the configured size (a zip bomb).
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,3 +140,27 @@ def _cell_text(value) -> str:
         number = Decimal(repr(value))
         return str(number.to_integral_value()) if number == number.to_integral_value() else format(number, "f")
     return str(value)
+
+
+def _header_key(header: str) -> str:
+    return re.sub(r"[\s\-_]+", "_", header.strip().lower())
+
+
+def header_positions(header: list[str], columns: dict[str, tuple[str, ...]], required) -> dict[str, int]:
+    """Field → column index, by the accepted header names of each field (`columns`; case,
+    spaces, dashes and underscores do not matter); a ValidationError names missing or
+    repeated columns."""
+    alias = {_header_key(name): field for field, names in columns.items() for name in names}
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = alias.get(_header_key(name))
+        if field is None:
+            continue
+        if field in positions:
+            raise ValidationError(f"columns {header[positions[field]]!r} and {name!r} both give {field}")
+        positions[field] = index
+    missing = [field for field in required if field not in positions]
+    if missing:
+        raise ValidationError(f"the header lacks required column(s): {', '.join(missing)} "
+                              f"(found: {', '.join(h for h in header if h) or 'nothing'})")
+    return positions

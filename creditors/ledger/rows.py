@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from core.errors import ApplicationError, ValidationError
+from core.errors import ApplicationError
 from core.money import ZERO, parse_amount
 from debtors.models import CustomerType, Language
 from debtors.services import clean_identity_number
+
+from .reading import header_positions
 
 # field → accepted header names (lower case; spaces, dashes and underscores are equal).
 COLUMNS = {
@@ -91,26 +93,9 @@ class LedgerRow:
         return {field: getattr(self, field) for field in DEBTOR_FIELDS}
 
 
-def _key(header: str) -> str:
-    return re.sub(r"[\s\-_]+", "_", header.strip().lower())
-
-
 def column_positions(header: list[str]) -> dict[str, int]:
     """Field → column index; raises ValidationError naming missing or repeated columns."""
-    alias = {_key(name): field for field, names in COLUMNS.items() for name in names}
-    positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        field = alias.get(_key(name))
-        if field is None:
-            continue
-        if field in positions:
-            raise ValidationError(f"columns {header[positions[field]]!r} and {name!r} both give {field}")
-        positions[field] = index
-    missing = [field for field in REQUIRED if field not in positions]
-    if missing:
-        raise ValidationError(f"the header lacks required column(s): {', '.join(missing)} "
-                              f"(found: {', '.join(h for h in header if h) or 'nothing'})")
-    return positions
+    return header_positions(header, COLUMNS, REQUIRED)
 
 
 def parse_row(number: int, values: list[str], positions: dict[str, int]) -> LedgerRow:
