@@ -16,7 +16,6 @@ import dataclasses
 import datetime
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.db import IntegrityError, transaction
@@ -24,7 +23,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, ValidationError
 from core.identity import parse_identity_number
-from creditors.ledger.checks import Problem
+from creditors.ledger.checks import FileRejected, FileReport, Problem
 from creditors.ledger.reading import header_positions, read_table
 from creditors.ledger.rows import RowError
 
@@ -52,34 +51,11 @@ VALUES = ("score", "risk_class", "payment_remarks")
 CHUNK = 2000
 
 
-@dataclass
-class CreditImportReport:
-    name: str
-    format: str = ""
-    encoding: str = ""
-    rows: int = 0
-    created: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def rejected(self) -> int:
-        return len({p.row for p in self.problems})
-
-    def summary(self) -> str:
-        mode = " (dry run: nothing stored)" if self.dry_run else ""
-        return (f"{self.name}: {self.rows} rows — created {self.created}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}{mode}")
+CreditImportReport = FileReport
 
 
-class CreditReportsRejected(ValidationError):
-    """The file has problems and `skip_invalid` was not given: nothing was stored."""
-
-    def __init__(self, report: CreditImportReport):
-        self.report = report
-        super().__init__(f"{report.rejected} of {report.rows} rows rejected; nothing was stored",
-                         detail=[p.as_dict() for p in report.problems], code="credit_reports_rejected")
+class CreditReportsRejected(FileRejected):
+    rejected_code = "credit_reports_rejected"
 
 
 def credit_reports_import(*, creditor, data: bytes, name: str = "credit reports", dry_run: bool = False,

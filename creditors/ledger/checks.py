@@ -4,9 +4,11 @@ Every problem is a `Problem` with row, column, value and reason; the service sto
 nothing when there is one (unless told to skip the rows that have them).
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
+from core.errors import ValidationError
 from core.money import ZERO, format_sek
 
 from .rows import LedgerRow
@@ -28,6 +30,41 @@ class Problem:
     def __str__(self) -> str:
         value = f" {self.value!r}" if self.value else ""
         return f"row {self.row}, {self.column}{value}: {self.reason}"
+
+
+@dataclass
+class FileReport:
+    """What an import of a checked file did (ledger, credit reports): its counts and problems."""
+
+    name: str
+    format: str = ""
+    encoding: str = ""
+    rows: int = 0
+    created: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    counted: ClassVar[tuple[str, ...]] = ("created", "unchanged")  # in the summary's order
+
+    @property
+    def rejected(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def summary(self) -> str:
+        mode = " (dry run: nothing stored)" if self.dry_run else ""
+        counts = ", ".join(f"{name} {getattr(self, name)}" for name in self.counted)
+        return f"{self.name}: {self.rows} rows — {counts}, rejected {self.rejected}{mode}"
+
+
+class FileRejected(ValidationError):
+    """The file has problems and `skip_invalid` was not given: nothing was stored."""
+
+    rejected_code = "file_rejected"
+
+    def __init__(self, report: FileReport):
+        self.report = report
+        super().__init__(f"{report.rejected} of {report.rows} rows rejected; nothing was stored",
+                         detail=[p.as_dict() for p in report.problems], code=self.rejected_code)
 
 
 def within_file(rows: list[LedgerRow]) -> list[Problem]:

@@ -15,17 +15,17 @@ New invoices go in by bulk insert (`openings`), so a file of 100 000 rows takes 
 """
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.events import actor_label
 from cases.models import Case, EntryKind, Invoice, LedgerEntry
-from core.errors import ApplicationError, ValidationError
+from core.errors import ApplicationError
 
 from ..models import LedgerImport
-from .checks import Problem, against_stored, credits_by_invoice, within_file
+from .checks import FileRejected, FileReport, Problem, against_stored, credits_by_invoice, within_file
 from .openings import debtors_save, invoices_open
 from .reading import read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
@@ -35,34 +35,13 @@ CHUNK = 2000
 
 
 @dataclass
-class LedgerImportReport:
-    name: str
-    format: str = ""
-    encoding: str = ""
-    rows: int = 0
-    created: int = 0
+class LedgerImportReport(FileReport):
     updated: int = 0
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def rejected(self) -> int:
-        return len({p.row for p in self.problems})
-
-    def summary(self) -> str:
-        mode = " (dry run: nothing stored)" if self.dry_run else ""
-        return (f"{self.name}: {self.rows} rows — created {self.created}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, rejected {self.rejected}{mode}")
+    counted = ("created", "updated", "unchanged")
 
 
-class LedgerRejected(ValidationError):
-    """The file has problems and `skip_invalid` was not given: nothing was stored."""
-
-    def __init__(self, report: LedgerImportReport):
-        self.report = report
-        super().__init__(f"{report.rejected} of {report.rows} rows rejected; nothing was stored",
-                         detail=[p.as_dict() for p in report.problems], code="ledger_rejected")
+class LedgerRejected(FileRejected):
+    rejected_code = "ledger_rejected"
 
 
 def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool = False, skip_invalid: bool = False,
