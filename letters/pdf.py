@@ -22,6 +22,10 @@ PDF_VARIANT = "pdf/a-2b"
 MAX_PAGES = 12
 # Seconds one letter may take to lay out and write; a simple letter takes well under 0.2 s.
 RENDER_SECONDS = 20
+# Pango and fontconfig behind the shared FontConfiguration are not thread-safe: two threads
+# rendering at once abort the process. Threads of one process (a threaded web server, the
+# cycle run in threads by a test) take turns; worker processes render side by side.
+_RENDERING = threading.Lock()
 
 
 class RenderFailed(Exception):
@@ -80,7 +84,7 @@ def html_to_pdf(html: str, *, fetcher: SandboxFetcher, css: tuple[CSS, ...] = ()
     """Render one letter's HTML to PDF/A bytes. Raises RenderFailed, also when the HTML asked
     for anything the sandbox refused: a letter with a resource missing is not sent."""
     try:
-        with time_limit(seconds or RENDER_SECONDS):
+        with _RENDERING, time_limit(seconds or RENDER_SECONDS):
             document = HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher)
             _drop_attachment_links(document)
             rendered = document.render(font_config=font_config(), stylesheets=list(css), pdf_variant=PDF_VARIANT)
