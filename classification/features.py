@@ -2,8 +2,9 @@
 
 Every query is filtered by the creditor and grouped (or ordered) by debtor, so the cost
 grows with the creditor's history, not with the number of round trips: reclassifying
-100 000 debtors is a few queries per 20 000 (bench/reclassify.py). `debtors` is the
-list of debtor ids to read (or a queryset of them).
+100 000 debtors is a few queries per chunk of debtors (bench/reclassify.py). The caller
+keeps a chunk small enough that its history fits in memory (a year of invoices each). `debtors` is the
+list of debtor ids to read, sent as one array (`core.lookups`).
 """
 import datetime
 from collections import defaultdict
@@ -14,46 +15,57 @@ from django.db.models import Count, Sum
 from cases.models import BROKEN_EVENT_CODES, PAYMENT_PLAN_BROKEN, CaseEvent, Component, Invoice, LedgerEntry, QueueItem
 from cases.models import QueueKind
 from cases.stages import ClosedReason, HoldReason, Stage
+from debtors.models import Debtor
 from dunning.models import AppliedStep
 
 from .models import CreditReport
 from .rules import WINDOW_DAYS, CreditFacts, Features, InvoiceOutcome
 
-# Invoices streamed per fetch: a creditor's year of invoices can be millions of rows.
-CHUNK = 20_000
+def features_for(creditor, debtors: list[int], today: datetime.date, *, identities: dict[int, str] | None = None,
+                 shown: bool = True) -> dict[int, Features]:
+    """debtor id → Features as of `today`, for the debtor ids in the list `debtors`.
 
-
-def features_for(creditor, debtors, today: datetime.date) -> dict[int, Features]:
-    """debtor id → Features as of `today`, for the debtor ids in `debtors`."""
+    `identities` (debtor id → identity number, if the caller has read them) saves a query.
+    `shown=False` reads only what the rules decide by, as the daily reclassification does;
+    the collection cases, disputes and overdue sum are for the debtor's page."""
     since = today - datetime.timedelta(days=WINDOW_DAYS)
     values: dict[int, dict] = defaultdict(dict)
     for debtor_id, invoices, outcomes in _invoice_history(creditor, debtors, since, today):
         values[debtor_id].update(invoices=invoices, outcomes=outcomes)
-    steps = (AppliedStep.objects.filter(creditor=creditor, case__debtor_id__in=debtors, applied_on__gt=since,
-                                        applied_on__lte=today, action__in=["collection_demand", "payment_order"])
+    actions = ["collection_demand", "payment_order"] if shown else ["payment_order"]
+    steps = (AppliedStep.objects.filter(creditor=creditor, case__debtor_id__any=debtors, applied_on__gt=since,
+                                        applied_on__lte=today, action__in=actions)
              .values_list("case__debtor_id", "action").annotate(n=Count("case_id", distinct=True)))
     for debtor_id, action, n in steps:
         values[debtor_id]["collection_cases" if action == "collection_demand" else "payment_order_cases"] = n
     broken = (CaseEvent.objects.filter(creditor=creditor, code__in=BROKEN_EVENT_CODES, on__gt=since, on__lte=today,
-                                       case__debtor_id__in=debtors)
+                                       case__debtor_id__any=debtors)
               .values_list("case__debtor_id", "code").annotate(n=Count("id")))
     for debtor_id, code, n in broken:
         values[debtor_id]["broken_plans" if code == PAYMENT_PLAN_BROKEN else "broken_promises"] = n
+    if shown:
+        _shown_only(creditor, debtors, since, today, values)
+    if identities is None:
+        identities = dict(Debtor.objects.filter(pk__any=debtors).exclude(identity_number="")
+                          .values_list("pk", "identity_number"))
+    for debtor_id, report in _latest_reports(creditor, identities, today).items():
+        values[debtor_id]["credit_report"] = report
+    return {debtor_id: Features(**fields) for debtor_id, fields in values.items()}
+
+
+def _shown_only(creditor, debtors: list[int], since: datetime.date, today: datetime.date, values: dict) -> None:
     disputes = (QueueItem.objects.filter(creditor=creditor, kind=QueueKind.DISPUTE_REVIEW, created_on__gt=since,
-                                         created_on__lte=today, case__debtor_id__in=debtors)
+                                         created_on__lte=today, case__debtor_id__any=debtors)
                 .values_list("case__debtor_id").annotate(n=Count("id")))
     for debtor_id, n in disputes:
         values[debtor_id]["disputes"] = n
-    overdue = (LedgerEntry.objects.filter(creditor=creditor, case__debtor_id__in=debtors,
+    overdue = (LedgerEntry.objects.filter(creditor=creditor, case__debtor_id__any=debtors,
                                           component__in=[Component.PRINCIPAL, Component.FEES],
                                           case__invoice__due_date__lt=today, booked_on__lte=today)
                .exclude(case__stage=Stage.CLOSED)
                .values_list("case__debtor_id").annotate(total=Sum("amount")))
     for debtor_id, total in overdue:
         values[debtor_id]["open_overdue"] = Decimal(total).quantize(Decimal("0.01"))
-    for debtor_id, report in _latest_reports(creditor, debtors, today).items():
-        values[debtor_id]["credit_report"] = report
-    return {debtor_id: Features(**fields) for debtor_id, fields in values.items()}
 
 
 def _invoice_history(creditor, debtors, since: datetime.date, today: datetime.date):
@@ -62,13 +74,13 @@ def _invoice_history(creditor, debtors, since: datetime.date, today: datetime.da
     When an invoice was paid: the creditor's `paid_on` from the ledger, else the day its
     case closed as paid (the last payment's date). Credited and withdrawn invoices were
     never owed, so they say nothing about paying late; nor does a disputed one, until decided."""
-    rows = (Invoice.objects.filter(creditor=creditor, debtor_id__in=debtors, due_date__gt=since,
+    rows = (Invoice.objects.filter(creditor=creditor, debtor_id__any=debtors, due_date__gt=since,
                                    invoice_date__lte=today)
             .values_list("debtor_id", "invoice_date", "due_date", "paid_on", "case__id", "case__stage",
                          "case__closed_reason", "case__closed_on", "case__hold_reason")
             .order_by("debtor_id", "-due_date", "-id"))
     current, invoices, outcomes = None, 0, []
-    for debtor_id, invoice_date, due_date, paid_on, *case in rows.iterator(CHUNK):
+    for debtor_id, invoice_date, due_date, paid_on, *case in rows:
         if debtor_id != current:
             if current is not None:
                 yield current, invoices, tuple(outcomes)
@@ -95,22 +107,19 @@ def _outcome(due_date, paid_on, case_id, stage, closed_reason, closed_on, hold_r
     return InvoiceOutcome(due_date, max(0, (until - due_date).days), paid=False)
 
 
-def _latest_reports(creditor, debtors, today: datetime.date) -> dict[int, CreditFacts]:
+def _latest_reports(creditor, identities: dict[int, str], today: datetime.date) -> dict[int, CreditFacts]:
     """debtor id → its identity number's latest credit report up to today (stale or not: the rules decide)."""
-    from debtors.models import Debtor
-
-    identities = defaultdict(list)
-    for debtor_id, identity in (Debtor.objects.filter(pk__in=debtors).exclude(identity_number="")
-                                .values_list("pk", "identity_number")):
-        identities[identity].append(debtor_id)
-    if not identities:
+    debtors_of = defaultdict(list)
+    for debtor_id, identity in identities.items():
+        if identity:
+            debtors_of[identity].append(debtor_id)
+    if not debtors_of:
         return {}
     latest = {}
     reports = (CreditReport.objects.filter(creditor=creditor, reported_on__lte=today,
-                                           identity_number__in=Debtor.objects.filter(pk__in=debtors)
-                                           .values("identity_number"))
+                                           identity_number__any=list(debtors_of))
                .order_by("identity_number", "reported_on", "id")
                .values_list("identity_number", "reported_on", "source", "score", "risk_class", "payment_remarks"))
-    for identity, *facts in reports.iterator(CHUNK):
+    for identity, *facts in reports:
         latest[identity] = CreditFacts(*facts)  # ascending: the last one wins
-    return {debtor_id: report for identity, report in latest.items() for debtor_id in identities.get(identity, ())}
+    return {debtor_id: report for identity, report in latest.items() for debtor_id in debtors_of[identity]}

@@ -31,8 +31,8 @@ from .texts import reasons_text
 
 # Debtors per transaction: each batch locks its debtors' unclosed cases while it replans them.
 BATCH_SIZE = 2000
-# Debtors whose features are read together.
-FEATURES_CHUNK = 20_000
+# Debtors whose features are read together (their year of history is held in memory at once).
+FEATURES_CHUNK = 5000
 CHANGED = "classification.category.changed"
 # What a classification is computed from and what it wrote, as read before computing it.
 SNAPSHOT = ("category", "category_reasons", "category_since", "vip", "override_category", "override_until",
@@ -87,22 +87,29 @@ def _reclassify(creditor, on: datetime.date, debtors, actor) -> ReclassifyReport
     if debtors is None:
         debtors = Debtor.objects.filter(
             creditor=creditor, pk__in=Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id"))
-    # The ids as literal lists, a chunk at a time: as nested subqueries, PostgreSQL plans the
-    # feature queries blind while a transaction's own rows are not yet analysed (seconds each).
-    ids = sorted(debtors.values_list("pk", flat=True))
     rules = rule_set(creditor)
-    report = ReclassifyReport(debtors=len(ids))
-    for chunk in range(0, len(ids), FEATURES_CHUNK):
-        _reclassify_chunk(creditor, on, ids[chunk:chunk + FEATURES_CHUNK], rules, actor, report)
-    return report
+    report = ReclassifyReport()
+    last = 0
+    while True:
+        # A chunk of debtors as stored, by id: their features are then read for the literal ids
+        # (as nested subqueries, PostgreSQL plans the feature queries blind while a transaction's
+        # own rows are not yet analysed: seconds each).
+        stored = list(debtors.filter(pk__gt=last).order_by("pk")
+                      .values_list("pk", "identity_number", *SNAPSHOT)[:FEATURES_CHUNK])
+        report.debtors += len(stored)
+        if stored:
+            _reclassify_chunk(creditor, on, stored, rules, actor, report)
+        if len(stored) < FEATURES_CHUNK:
+            return report
+        last = stored[-1][0]
 
 
-def _reclassify_chunk(creditor, on: datetime.date, ids: list[int], rules, actor, report: ReclassifyReport) -> None:
-    features = features_for(creditor, ids, on)
-    stored = list(Debtor.objects.filter(pk__in=ids).order_by("pk").values_list("pk", *SNAPSHOT))
+def _reclassify_chunk(creditor, on: datetime.date, stored: list, rules, actor, report: ReclassifyReport) -> None:
+    features = features_for(creditor, [row[0] for row in stored], on,
+                            identities={row[0]: row[1] for row in stored}, shown=False)
     for start in range(0, len(stored), BATCH_SIZE):
         updates = []
-        for pk, *snapshot in stored[start:start + BATCH_SIZE]:
+        for pk, _, *snapshot in stored[start:start + BATCH_SIZE]:
             category, reasons, since, vip, override, until, note = snapshot
             result = classify(features.get(pk, Features()), rules, today=on, vip=vip,
                               override=Override(override, until, note) if override else None)
@@ -111,8 +118,9 @@ def _reclassify_chunk(creditor, on: datetime.date, ids: list[int], rules, actor,
                                                category_reasons=result.reasons,
                                                category_since=since if result.category == category and since
                                                else on))
-        with transaction.atomic():
-            _write(creditor, updates, on, actor, report)
+        if updates:
+            with transaction.atomic():
+                _write(creditor, updates, on, actor, report)
 
 
 def _write(creditor, updates: list, on: datetime.date, actor, report: ReclassifyReport) -> None:

@@ -59,7 +59,7 @@ def debtor_detail(request, debtor_id: int):
     debtor = _debtor(debtor_id)
     today = timezone.localdate()
     rules = rule_set(creditor)
-    features = features_for(creditor, Debtor.objects.filter(pk=debtor.pk).values("pk"), today).get(debtor.pk)
+    features = features_for(creditor, [debtor.pk], today).get(debtor.pk)
     late, decided = features.late_share(rules.late_days) if features else (0, 0)
     report = features.credit_report if features else None
     return render(request, "debtors/debtor_detail.html", {

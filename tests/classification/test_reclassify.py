@@ -174,7 +174,7 @@ def test_what_counts_as_paying_late(scoped):
     run_cycle(creditor=scoped, day=D(2026, 2, 25))  # two bank days after the promised day: broken
     InvoiceFactory(creditor=scoped, debtor=debtor, due_date=D(2026, 3, 10))  # not due yet
 
-    features = features_for(scoped, Debtor.objects.filter(pk=debtor.pk).values("pk"), D(2026, 3, 3))[debtor.pk]
+    features = features_for(scoped, [debtor.pk], D(2026, 3, 3))[debtor.pk]
     assert sorted((o.days_late, o.paid) for o in features.outcomes) == [(40, True), (50, False), (60, False)]
     assert (features.invoices, features.broken_promises, features.disputes) == (6, 1, 1)
     assert features.open_overdue == Decimal("2000.00")  # the promised and the disputed: both still owed
