@@ -74,7 +74,7 @@ def _allocate(batch: list[Matched], context: dict) -> None:
     ids = [item.case_id for item in batch]
     cases = _cases_locked(ids)
     entries: dict[int, list] = defaultdict(list)
-    for row in (LedgerEntry.objects.filter(case_id__in=ids).order_by("booked_on", "id")
+    for row in (LedgerEntry.objects.filter(case_id__any=ids).order_by("booked_on", "id")
                 .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
         entries[row[0]].append(Row(*row))
     payments = _payments_insert(batch, cases, context, now)
@@ -117,7 +117,7 @@ def payment_row(parsed, *, creditor_id, case_id, file, source: str, now, reason:
 def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
     """Lock the batch's cases; what the rules, the plan and the closing read of each, as light
     objects shaped like a case with its invoice and debtor (model instances cost more than the rules)."""
-    rows = (Case.objects.filter(pk__in=ids).select_for_update(of=("self",)).order_by("pk")
+    rows = (Case.objects.filter(pk__any=ids).select_for_update(of=("self",)).order_by("pk")
             .values_list("pk", *CASE_READS, "invoice__due_date", "invoice__reminder_fee_agreed", "debtor__category",
                          "debtor__customer_type"))
     cases = {}
@@ -153,7 +153,7 @@ def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
     for case, on in closing:
         by_day[on].append(case.pk)
     for on, ids in by_day.items():  # a closed case needs no more calls or reviews
-        QueueItem.objects.filter(case_id__in=ids, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
+        QueueItem.objects.filter(case_id__any=ids, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
                                                                      decided_by="system")
     return events
 

@@ -143,7 +143,7 @@ class _Matcher:
         self.cases: dict[str, list[tuple[int, int]]] = defaultdict(list)  # ocr → [(creditor id, case id)]
         cases = Case.objects.all() if creditor is None else Case.objects.filter(creditor=creditor)
         for start in range(0, len(references), CHUNK):
-            for row in cases.filter(ocr_reference__in=references[start:start + CHUNK]).values_list(
+            for row in cases.filter(ocr_reference__any=references[start:start + CHUNK]).values_list(
                     "ocr_reference", "creditor_id", "id"):
                 self.cases[row[0]].append(row[1:])
         self.by_account: dict[str, list[int]] = defaultdict(list)
@@ -180,7 +180,7 @@ def _already_imported(payments, format: str) -> set[tuple]:
     references = sorted({p.reference for p in payments if p.reference})
     seen = set()
     for start in range(0, len(references), CHUNK):
-        seen |= set(Payment.objects.filter(source=format, reference__in=references[start:start + CHUNK])
+        seen |= set(Payment.objects.filter(source=format, reference__any=references[start:start + CHUNK])
                     .values_list("account", "reference", "paid_on"))
     return seen
 

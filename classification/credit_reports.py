@@ -185,7 +185,7 @@ def _compare(creditor, entries: list[tuple[int, ReportData]]) -> tuple[list[Repo
     stored = {}
     for start in range(0, len(identities), CHUNK):
         for identity, reported_on, source, *values in (
-                CreditReport.objects.filter(creditor=creditor, identity_number__in=identities[start:start + CHUNK])
+                CreditReport.objects.filter(creditor=creditor, identity_number__any=identities[start:start + CHUNK])
                 .values_list("identity_number", "reported_on", "source", *VALUES)):
             stored[identity, reported_on, source] = dict(zip(VALUES, values))
     new, unchanged, problems = [], 0, []
@@ -216,7 +216,7 @@ def _insert(creditor, reports: list[ReportData], on: datetime.date) -> int:
     identities = sorted({report.identity_number for report in reports})
     for start in range(0, len(identities), CHUNK):
         reclassify(creditor=creditor, on=on,
-                   debtors=Debtor.objects.filter(identity_number__in=identities[start:start + CHUNK]))
+                   debtors=Debtor.objects.filter(identity_number__any=identities[start:start + CHUNK]))
     return len(reports)
 
 

@@ -127,7 +127,7 @@ def _write(creditor, updates: list, on: datetime.date, actor, report: Reclassify
     # Another cycle, a VIP designation or an override may have written these debtors since
     # they were read: under the row locks, a debtor that changed meanwhile is left to that
     # writer's classification (else a category would be overwritten or an event repeated).
-    current = {row[0]: row[1:] for row in Debtor.objects.select_for_update().filter(pk__in=[u.pk for u in updates])
+    current = {row[0]: row[1:] for row in Debtor.objects.select_for_update().filter(pk__any=[u.pk for u in updates])
                .order_by("pk").values_list("pk", *SNAPSHOT)}
     updates = [u for u in updates if current.get(u.pk) == u.snapshot]
     bulk_set(Debtor, updates, ["category", "category_reasons", "category_since"])
@@ -138,7 +138,7 @@ def _write(creditor, updates: list, on: datetime.date, actor, report: Reclassify
     if not moved:
         return
     cases = list(Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",))
-                 .filter(creditor=creditor, debtor_id__in=list(moved)).exclude(stage=Stage.CLOSED).order_by("pk"))
+                 .filter(creditor=creditor, debtor_id__any=list(moved)).exclude(stage=Stage.CLOSED).order_by("pk"))
     now, who = timezone.now(), actor_label(actor)
     events = []
     for case in cases:

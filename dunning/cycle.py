@@ -129,8 +129,8 @@ def due_cases(creditor, day: datetime.date, after_id: int):
 
 
 def _load_invoices_and_debtors(cases: list[Case]) -> None:
-    invoices = Invoice.objects.in_bulk([c.invoice_id for c in cases])
-    debtors = Debtor.objects.in_bulk({c.debtor_id for c in cases})
+    invoices = {i.pk: i for i in Invoice.objects.filter(pk__any=[c.invoice_id for c in cases])}
+    debtors = {d.pk: d for d in Debtor.objects.filter(pk__any={c.debtor_id for c in cases})}
     for case in cases:
         case.invoice, case.debtor = invoices[case.invoice_id], debtors[case.debtor_id]
 
@@ -138,7 +138,7 @@ def _load_invoices_and_debtors(cases: list[Case]) -> None:
 def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: CycleReport) -> None:
     entries = entry_rows([c.pk for c in cases])
     facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case__in=cases, kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
+    open_reviews = set(QueueItem.objects.filter(case_id__any=[c.pk for c in cases], kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
                        .values_list("case_id", flat=True))
     out = _Batch(now=timezone.now(), day=day)
     for case in cases:

@@ -37,12 +37,12 @@ def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None) -> dict[i
             elif entry.kind in FEE_KINDS:
                 fees[case_id].add(entry.kind)
     taken: dict[int, list[Taken]] = defaultdict(list)
-    for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__in=ids).order_by(
+    for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__any=ids).order_by(
             "case_id", "sequence").values_list("case_id", "action", "applied_on", "deadline"):
         taken[case_id].append(Taken(action, applied_on, deadline))
     calls: dict[int, Decided] = {}
     approvals: dict[int, Decided] = {}
-    decided = (QueueItem.objects.filter(case_id__in=ids).exclude(outcome="").exclude(outcome=Outcome.CANCELLED)
+    decided = (QueueItem.objects.filter(case_id__any=ids).exclude(outcome="").exclude(outcome=Outcome.CANCELLED)
                .order_by("decided_on", "id").values_list("case_id", "kind", "outcome", "decided_on"))
     for case_id, kind, outcome, decided_on in decided:
         target = calls if kind == QueueKind.PHONE_CALL else approvals if kind == QueueKind.PAYMENT_ORDER_REVIEW else None

@@ -34,7 +34,7 @@ def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None =
     ladder_of = ladder_of or ladders()
     caps = caps or fee_caps()
     facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case_id__in=[c.pk for c in cases],
+    open_reviews = set(QueueItem.objects.filter(case_id__any=[c.pk for c in cases],
                                                 kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
                        .values_list("case_id", flat=True))
     for case in cases:

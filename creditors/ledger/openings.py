@@ -48,7 +48,7 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[di
     numbers = sorted(first)
     stored: dict[str, Debtor] = {}
     for start in range(0, len(numbers), CHUNK):
-        stored.update((d.customer_number, d) for d in Debtor.objects.filter(customer_number__in=numbers[start:start + CHUNK]))
+        stored.update((d.customer_number, d) for d in Debtor.objects.filter(customer_number__any=numbers[start:start + CHUNK]))
     fields = [name for name, column in DEBTOR_COLUMNS.items() if column in present or name == "name"]
     changed, classify = [], []
     for number, debtor in stored.items():

@@ -88,7 +88,7 @@ def _stored_invoices(rows: list[LedgerRow]) -> dict[str, Invoice]:
                      | {row.credited_invoice for row in rows if row.is_credit_note})
     found = {}
     for start in range(0, len(numbers), CHUNK):
-        for invoice in (Invoice.objects.filter(invoice_number__in=numbers[start:start + CHUNK])
+        for invoice in (Invoice.objects.filter(invoice_number__any=numbers[start:start + CHUNK])
                         .select_related("debtor", "case")):
             found[invoice.invoice_number] = invoice
     return found
@@ -99,7 +99,7 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
     references = sorted(notes)
     applied = set()
     for start in range(0, len(references), CHUNK):
-        applied |= set(LedgerEntry.objects.filter(kind=EntryKind.CREDIT, reference__in=references[start:start + CHUNK])
+        applied |= set(LedgerEntry.objects.filter(kind=EntryKind.CREDIT, reference__any=references[start:start + CHUNK])
                        .values_list("reference", flat=True))
     return {notes[reference] for reference in applied}
 
@@ -152,7 +152,7 @@ def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> N
     from debtors.models import Debtor
 
     for start in range(0, len(debtor_ids), CLASSIFY_CHUNK):
-        reclassify(creditor=creditor, on=today, debtors=Debtor.objects.filter(pk__in=debtor_ids[start:start + CLASSIFY_CHUNK]),
+        reclassify(creditor=creditor, on=today, debtors=Debtor.objects.filter(pk__any=debtor_ids[start:start + CLASSIFY_CHUNK]),
                    actor=actor)
 
 
