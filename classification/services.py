@@ -25,7 +25,7 @@ from dunning.planning import cases_replan
 
 from .features import features_for
 from .models import ClassificationRules
-from .rules import Features, Override, classify
+from .rules import Features, Override, RuleSet, classify
 from .selectors import rule_set
 from .texts import reasons_text
 
@@ -50,11 +50,13 @@ class ReclassifyReport:
         return sum(self.changed.values())
 
 
-def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor=None) -> ReclassifyReport:
+def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor=None,
+               rules: RuleSet | None = None) -> ReclassifyReport:
     """Classify the creditor's debtors as of `on` (default today): those in the `debtors`
-    queryset, or else every debtor with an unclosed case. Run inside the creditor's scope."""
+    queryset, or else every debtor with an unclosed case. Run inside the creditor's scope.
+    `rules`: the creditor's rule set, if the caller has read it."""
     with _collector_paused():
-        return _reclassify(creditor, on or timezone.localdate(), debtors, actor)
+        return _reclassify(creditor, on or timezone.localdate(), debtors, actor, rules or rule_set(creditor))
 
 
 def reclassify_daily(*, creditor, on: datetime.date) -> ReclassifyReport | None:
@@ -64,7 +66,7 @@ def reclassify_daily(*, creditor, on: datetime.date) -> ReclassifyReport | None:
     rules, _ = ClassificationRules.objects.get_or_create(creditor=creditor)
     if rules.reclassified_on == on:
         return None
-    report = reclassify(creditor=creditor, on=on)
+    report = reclassify(creditor=creditor, on=on, rules=rule_set(creditor, rules))
     ClassificationRules.objects.filter(pk=rules.pk).update(reclassified_on=on)  # .update(): rules' updated_at stays
     return report
 
@@ -83,11 +85,10 @@ def _collector_paused():
             gc.enable()
 
 
-def _reclassify(creditor, on: datetime.date, debtors, actor) -> ReclassifyReport:
+def _reclassify(creditor, on: datetime.date, debtors, actor, rules: RuleSet) -> ReclassifyReport:
     if debtors is None:
         debtors = Debtor.objects.filter(
             creditor=creditor, pk__in=Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id"))
-    rules = rule_set(creditor)
     report = ReclassifyReport()
     last = 0
     while True:

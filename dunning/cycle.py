@@ -138,8 +138,7 @@ def _load_invoices_and_debtors(cases: list[Case]) -> None:
 def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: CycleReport) -> None:
     entries = entry_rows([c.pk for c in cases])
     facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case_id__any=[c.pk for c in cases], kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
-                       .values_list("case_id", flat=True))
+    open_reviews = {case_id for case_id, case_facts in facts.items() if case_facts.review_open}
     out = _Batch(now=timezone.now(), day=day)
     for case in cases:
         case.creditor = context["creditor"]

@@ -73,6 +73,7 @@ class CaseFacts:
     fees_charged: frozenset[str] = frozenset()
     call: Decided | None = None  # the phone call's outcome, once recorded
     approval: Decided | None = None  # the payment-order review, once decided
+    review_open: bool = False  # a payment-order review waits for an agent (the plan then has no date)
 
 
 @dataclass(frozen=True)

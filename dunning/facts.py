@@ -42,12 +42,17 @@ def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None) -> dict[i
         taken[case_id].append(Taken(action, applied_on, deadline))
     calls: dict[int, Decided] = {}
     approvals: dict[int, Decided] = {}
-    decided = (QueueItem.objects.filter(case_id__any=ids).exclude(outcome="").exclude(outcome=Outcome.CANCELLED)
-               .order_by("decided_on", "id").values_list("case_id", "kind", "outcome", "decided_on"))
-    for case_id, kind, outcome, decided_on in decided:
-        target = calls if kind == QueueKind.PHONE_CALL else approvals if kind == QueueKind.PAYMENT_ORDER_REVIEW else None
-        if target is not None:
-            target[case_id] = Decided(outcome, decided_on)  # the latest decision wins
+    reviews_open: set[int] = set()
+    work = (QueueItem.objects.filter(case_id__any=ids, kind__in=[QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW])
+            .exclude(outcome=Outcome.CANCELLED).order_by("decided_on", "id")
+            .values_list("case_id", "kind", "outcome", "decided_on"))
+    for case_id, kind, outcome, decided_on in work:
+        if not outcome:
+            if kind == QueueKind.PAYMENT_ORDER_REVIEW:
+                reviews_open.add(case_id)
+            continue
+        target = calls if kind == QueueKind.PHONE_CALL else approvals
+        target[case_id] = Decided(outcome, decided_on)  # the latest decision wins
     return {
         case.pk: CaseFacts(
             due_date=case.invoice.due_date,
@@ -58,6 +63,7 @@ def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None) -> dict[i
             fees_charged=frozenset(fees[case.pk]),
             call=calls.get(case.pk),
             approval=approvals.get(case.pk),
+            review_open=case.pk in reviews_open,
         )
         for case in cases
     }

@@ -3,7 +3,6 @@
 Called after anything that can change the plan: a case opened, a payment, a hold lifted,
 an agent's decision, a category change. The daily cycle selects cases by `next_step_on`.
 """
-from cases.models import QueueItem, QueueKind
 from cases.stages import OPEN_STAGES
 
 from .engine import Plan, plan_next
@@ -27,19 +26,16 @@ def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None =
     """Recompute the next step of open cases (with invoice and debtor loaded), unsaved.
 
     `entries`, `ladder_of` and `caps` are what the caller has already loaded; the rest is
-    read in three queries for all the cases together."""
+    read in a few queries for all the cases together."""
     cases = [case for case in cases if case.stage in OPEN_STAGES]
     if not cases:
         return
     ladder_of = ladder_of or ladders()
     caps = caps or fee_caps()
     facts = facts_for(cases, entries)
-    open_reviews = set(QueueItem.objects.filter(case_id__any=[c.pk for c in cases],
-                                                kind=QueueKind.PAYMENT_ORDER_REVIEW, outcome="")
-                       .values_list("case_id", flat=True))
     for case in cases:
         plan = plan_next(facts[case.pk], ladder_of[case.debtor.category], caps)
-        set_plan(case, plan, review_open=case.pk in open_reviews)
+        set_plan(case, plan, review_open=facts[case.pk].review_open)
 
 
 def case_replan(case) -> None:
