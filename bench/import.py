@@ -7,7 +7,10 @@ unchanged), and to import, match and allocate the BgMax file. Goals (this machin
 ledger under 20 s, payments under 60 s. Runs on a scratch database it creates and drops.
 """
 import argparse
+import cProfile
 import datetime
+import os
+import pstats
 import time
 from decimal import Decimal
 
@@ -30,7 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--payments", type=int, default=100_000)
+    parser.add_argument("--profile", choices=["ledger", "payments"], help="print where one import spends its time")
     args = parser.parse_args()
+    profiler = cProfile.Profile() if args.profile else None
     with scratch_database():
         from cases.models import Case
         from core.tenancy import creditor_scope
@@ -41,7 +46,8 @@ def main() -> None:
         data = ledger_csv(args.rows)
         with creditor_scope(creditor):
             started = time.perf_counter()
-            report = ledger_import(creditor=creditor, data=data, name="bench.csv", today=DAY)
+            with _profiled(profiler if args.profile == "ledger" else None):
+                report = ledger_import(creditor=creditor, data=data, name="bench.csv", today=DAY)
             first = time.perf_counter() - started
             print(f"ledger, {report.rows:,} rows new:       {first:6.1f} s  ({report.rows / first:,.0f} rows/s) "
                   f"created {report.created:,}  goal < 20 s")
@@ -55,14 +61,30 @@ def main() -> None:
         payments = [(ocr, amount if i % 3 else amount / 2 if i % 2 else amount + 10)
                     for i, (ocr, amount) in enumerate(cases)]
         payments = [(ocr, Decimal(amount).quantize(Decimal("0.01"))) for ocr, amount in payments]
-        payment_run(bgmax_file(payments, bankgiro=creditor.bankgiro, day=DAY))
+        payment_run(bgmax_file(payments, bankgiro=creditor.bankgiro, day=DAY),
+                    profiler if args.profile == "payments" else None)
 
 
-def payment_run(data: bytes) -> None:
+class _profiled:
+    def __init__(self, profiler):
+        self.profiler = profiler
+
+    def __enter__(self):
+        if self.profiler:
+            self.profiler.enable()
+
+    def __exit__(self, *exc):
+        if self.profiler:
+            self.profiler.disable()
+            pstats.Stats(self.profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(45)
+
+
+def payment_run(data: bytes, profiler=None) -> None:
     from cases.payment_import import payments_import
 
     started = time.perf_counter()
-    summary = payments_import(data=data, name="bench.bgmax")
+    with _profiled(profiler):
+        summary = payments_import(data=data, name="bench.bgmax")
     elapsed = time.perf_counter() - started
     print(f"BgMax, {summary.count:,} payments:        {elapsed:6.1f} s  ({summary.count / elapsed:,.0f} payments/s) "
           f"{summary}  goal < 60 s")

@@ -46,6 +46,10 @@ COLUMNS = {
 REQUIRED = ("customer_number", "customer_name", "invoice_number", "invoice_date", "due_date", "amount")
 TRUE = {"yes", "ja", "true", "1", "y", "j", "x"}
 FALSE = {"no", "nej", "false", "0", "n", ""}
+YES_OR_NO = TRUE | FALSE
+LANGUAGES = frozenset(Language.values)  # read per row: an enum's .values builds a new list each time
+CURRENCY = re.compile(r"[A-Z]{3}")
+COUNTRY = re.compile(r"[A-Z]{2}")
 CUSTOMER_TYPES = {"consumer": CustomerType.CONSUMER, "privatperson": CustomerType.CONSUMER,
                   "privat": CustomerType.CONSUMER, "company": CustomerType.COMPANY, "företag": CustomerType.COMPANY,
                   "foretag": CustomerType.COMPANY}
@@ -125,13 +129,13 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
     except (ApplicationError, ValueError) as exc:
         raise RowError("identity_number", text("identity_number"), getattr(exc, "message", str(exc))) from None
     language = (text("language") or Language.SV).lower()
-    if language not in Language.values:
+    if language not in LANGUAGES:
         raise RowError("language", text("language"), f"must be one of {', '.join(Language.values)}")
     currency = (text("currency") or "SEK").upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
+    if not CURRENCY.fullmatch(currency):
         raise RowError("currency", text("currency"), "must be a three-letter ISO 4217 code such as SEK")
     country = (text("country") or "SE").upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
+    if not COUNTRY.fullmatch(country):
         raise RowError("country", text("country"), "must be a two-letter ISO 3166 code such as SE")
     if text("email"):
         try:
@@ -139,10 +143,10 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
         except DjangoValidationError:
             raise RowError("email", text("email"), "is not an e-mail address") from None
     agreed = text("reminder_fee_agreed").lower()
-    if agreed not in TRUE | FALSE:
+    if agreed not in YES_OR_NO:
         raise RowError("reminder_fee_agreed", text("reminder_fee_agreed"), "must be yes or no (ja/nej)")
     vip = text("vip").lower()
-    if vip not in TRUE | FALSE:
+    if vip not in YES_OR_NO:
         raise RowError("vip", text("vip"), "must be yes or no (ja/nej)")
     _check_lengths(raw)
     return LedgerRow(
