@@ -15,6 +15,7 @@ from django.db import connection
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField"}
 # From this many rows bulk_set copies them into a temporary table first (PostgreSQL).
 COPY_FROM = 2000
+PAGE = 1000  # rows per UPDATE … FROM (VALUES …)
 _temporary = itertools.count()
 
 
@@ -37,8 +38,14 @@ def bulk_set(model, objects, fields: list[str]) -> None:
             types = [f.db_type(connection) for f in model_fields]
             assignments = ", ".join(f"{col} = v.{col}::{kind}" for col, kind in zip(columns, types))
             if len(rows) < COPY_FROM:
-                execute_values(cursor.cursor, f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) "
-                                              f"AS v(id, {', '.join(columns)}) WHERE t.id = v.id", rows, page_size=1000)
+                # The ids again as an array: else the join is planned as a scan of the whole table (13 ms
+                # for 500 rows of 20 000 cases, against 2 ms through the primary key).
+                for start in range(0, len(rows), PAGE):
+                    page = rows[start:start + PAGE]
+                    ids = "{" + ",".join(str(int(row[0])) for row in page) + "}"
+                    execute_values(cursor.cursor, f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) "
+                                                  f"AS v(id, {', '.join(columns)}) WHERE t.id = v.id "
+                                                  f"AND t.id = ANY('{ids}'::bigint[])", page, page_size=PAGE)
                 return
             source = f"bulk_set_{next(_temporary)}"
             definitions = ", ".join(f"{col} {kind}" for col, kind in zip(columns, types))
