@@ -160,6 +160,11 @@ def main() -> None:
             for query in connection.queries:
                 print(query["time"], query["sql"][:150])
             connection.force_debug_cursor = False
+        # Worker processes are long-lived in production: the `holidays` package (0.15-0.3 s to
+        # import all its countries) is loaded once at start, here in the parent before the fork.
+        from dunning.rules.bankdays import is_bank_day
+
+        is_bank_day(DAY)
         profiler = cProfile.Profile() if args.profile else None
         start = time.perf_counter()
         if profiler:
