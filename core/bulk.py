@@ -5,9 +5,9 @@ in Python than the daily cycle's whole step; on PostgreSQL one `UPDATE … FROM 
 does the same work, and for thousands of rows an UPDATE from a temporary table filled by
 COPY (one join instead of one per page of VALUES). Other databases get `executemany`.
 """
-import itertools
 import csv
 import io
+import itertools
 import json
 
 from django.db import connection
