@@ -48,3 +48,21 @@ def make_case(creditor: Creditor, *, amount=Decimal("1000.00"), due_date=datetim
         invoice = InvoiceFactory(creditor=creditor, amount=Decimal(amount), due_date=due_date, **extra,
                                  **invoice_fields)
         return case_open(invoice=invoice, opened_on=due_date + datetime.timedelta(days=1))
+
+
+def make_reported_debtor(creditor: Creditor, *, risk_class: int, payment_remarks: int, **debtor_fields) -> Debtor:
+    """A debtor with a UC credit report of three days ago (score 20) and a case five days
+    overdue, classified: what the debtor pages and API show a creditor."""
+    from classification.models import CreditReport
+    from classification.services import reclassify
+
+    today = datetime.date.today()
+    identity = "19811218-9876"
+    with creditor_scope(creditor):
+        debtor = DebtorFactory(creditor=creditor, identity_number=identity, **debtor_fields)
+        CreditReport.objects.create(creditor=creditor, identity_number=identity, score=20, risk_class=risk_class,
+                                    payment_remarks=payment_remarks, reported_on=today - datetime.timedelta(days=3),
+                                    source="UC")
+        make_case(creditor, debtor=debtor, due_date=today - datetime.timedelta(days=5))
+        reclassify(creditor=creditor)
+    return debtor

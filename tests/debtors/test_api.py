@@ -5,10 +5,9 @@ import pytest
 from django.test import Client
 
 from cases.models import Case
-from classification.models import CreditReport
 from core.tenancy import creditor_scope
 from creditors.services import api_client_create
-from tests.factories import DebtorFactory, make_case
+from tests.factories import DebtorFactory, make_reported_debtor
 
 
 @pytest.fixture
@@ -20,17 +19,8 @@ def api(creditor):
 
 @pytest.fixture
 def risky(creditor):
-    """A debtor whose fresh credit report makes it a risk, with an open case."""
-    today = datetime.date.today()
-    with creditor_scope(creditor):
-        debtor = DebtorFactory(creditor=creditor, customer_number="00042", identity_number="19811218-9876")
-        CreditReport.objects.create(creditor=creditor, identity_number="19811218-9876", score=20, risk_class=4,
-                                    payment_remarks=0, reported_on=today - datetime.timedelta(days=3), source="UC")
-        make_case(creditor, debtor=debtor, due_date=today - datetime.timedelta(days=5))
-        from classification.services import reclassify
-
-        reclassify(creditor=creditor)
-    return debtor
+    """A debtor whose fresh credit report (risk class 4) makes it a risk, with an open case."""
+    return make_reported_debtor(creditor, risk_class=4, payment_remarks=0, customer_number="00042")
 
 
 def test_list_and_detail_in_swedish_and_english(api, risky):

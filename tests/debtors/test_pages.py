@@ -3,13 +3,11 @@ import datetime
 
 import pytest
 
-from classification.models import CreditReport
-from classification.services import reclassify
 from core.tenancy import creditor_scope
 from creditors.models import Role
 from creditors.services import membership_add
 from debtors.models import Debtor
-from tests.factories import DebtorFactory, make_case
+from tests.factories import make_reported_debtor
 
 PASSWORD = "a-long-demo-password"
 
@@ -23,14 +21,7 @@ def login(client, creditor, email, role):
 
 @pytest.fixture
 def risky(creditor):
-    today = datetime.date.today()
-    with creditor_scope(creditor):
-        debtor = DebtorFactory(creditor=creditor, name="Berit Sen", identity_number="19811218-9876")
-        CreditReport.objects.create(creditor=creditor, identity_number="19811218-9876", score=20, risk_class=2,
-                                    payment_remarks=3, reported_on=today - datetime.timedelta(days=3), source="UC")
-        make_case(creditor, debtor=debtor, due_date=today - datetime.timedelta(days=5))
-        reclassify(creditor=creditor)
-    return debtor
+    return make_reported_debtor(creditor, risk_class=2, payment_remarks=3, name="Berit Sen")
 
 
 def test_the_debtor_page_says_why(client, creditor, risky):
