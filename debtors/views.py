@@ -72,13 +72,19 @@ def debtor_detail(request, debtor_id: int):
     })
 
 
-@login_required
-@require_POST
-def debtor_vip(request, debtor_id: int):
+def _editable_debtor(request, debtor_id: int) -> Debtor:
+    """The debtor a POST changes: the member's creditor's, and the member may edit (else 404)."""
     _creditor(request)
     debtor = _debtor(debtor_id)
     if not _may_edit(request):
         raise Http404("Read-only members cannot change a debtor.")
+    return debtor
+
+
+@login_required
+@require_POST
+def debtor_vip(request, debtor_id: int):
+    debtor = _editable_debtor(request, debtor_id)
     debtor = debtor_set_vip(debtor=debtor, vip=request.POST.get("vip") == "yes", actor=request.user)
     messages.success(request, f"{debtor.name} är nu {debtor.get_category_display()}.")
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)
@@ -87,10 +93,7 @@ def debtor_vip(request, debtor_id: int):
 @login_required
 @require_POST
 def debtor_override_view(request, debtor_id: int):
-    _creditor(request)
-    debtor = _debtor(debtor_id)
-    if not _may_edit(request):
-        raise Http404("Read-only members cannot change a debtor.")
+    debtor = _editable_debtor(request, debtor_id)
     category = request.POST.get("category", "")
     try:
         until = datetime.date.fromisoformat(request.POST["until"]) if category else None
