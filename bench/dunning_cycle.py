@@ -1,6 +1,12 @@
 """The daily cycle at scale: 100 000 open cases across 100 creditors, 10 % due today.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/dunning_cycle.py [--cases 100000] [--creditors 100]
+        [--history 100000]
+
+The database also holds a year of history, as a live one does: closed, paid cases with the
+reminder each was sent (its applied step, fee and letter). Without it the tables of applied
+steps and letters start empty, and PostgreSQL keeps whatever plan it first chose for their
+foreign-key checks: a scan of a table that was one page long, still used when it has grown.
 
 Prints steps applied per second, the time of a cycle in which nothing is due, and the
 ratio of Fordra's time per step to a bare-SQL floor that inserts the same ledger entries
@@ -58,8 +64,63 @@ def build(n_cases: int, n_creditors: int) -> list:
                 (LedgerEntry(creditor=creditor, case=case, kind=EntryKind.PRINCIPAL, component="principal",
                              amount=inv.amount, booked_on=inv.invoice_date) for case, inv in zip(cases, invoices)),
                 batch_size=2000)
-    classify(creditors)
     return creditors
+
+
+def history(creditors, n_cases: int) -> None:
+    """Closed cases, each with its reminder step, fee, letter and the payment that closed it."""
+    from django_scopes import scopes_disabled
+
+    from cases.models import Case, Component, EntryKind, Invoice, LedgerEntry
+    from cases.ocr import ocr_reference
+    from cases.stages import ClosedReason, Stage
+    from debtors.models import Debtor
+    from dunning.models import AppliedStep
+    from letters.models import Letter, LetterKind, LetterStatus
+
+    per_creditor = n_cases // len(creditors)
+    fee = Decimal("60.00")
+    serial = 0
+    with scopes_disabled():
+        for creditor in creditors:
+            debtor_ids = list(Debtor.objects.filter(creditor=creditor).values_list("pk", flat=True))
+            invoices = []
+            for i in range(per_creditor):
+                serial += 1
+                due = DAY - datetime.timedelta(days=400 - i % 330)
+                invoices.append(Invoice(creditor=creditor, debtor_id=debtor_ids[i % len(debtor_ids)],
+                                        invoice_number=f"H{serial:08d}", invoice_date=due - datetime.timedelta(days=30),
+                                        due_date=due, amount=Decimal("500.00") + i % 977, reminder_fee_agreed=True))
+            invoices = Invoice.objects.bulk_create(invoices, batch_size=2000)
+            cases = Case.objects.bulk_create(
+                (Case(creditor=creditor, invoice=inv, debtor_id=inv.debtor_id, ocr_reference=ocr_reference(inv.pk),
+                      opened_on=inv.due_date + datetime.timedelta(days=1), stage=Stage.CLOSED,
+                      closed_reason=ClosedReason.PAID, closed_on=inv.due_date + datetime.timedelta(days=25))
+                 for inv in invoices), batch_size=2000)
+            entries, steps = [], []
+            for case, inv in zip(cases, invoices):
+                sent = inv.due_date + datetime.timedelta(days=10)
+                entries += [
+                    LedgerEntry(creditor=creditor, case=case, kind=EntryKind.PRINCIPAL, component=Component.PRINCIPAL,
+                                amount=inv.amount, booked_on=inv.invoice_date),
+                    LedgerEntry(creditor=creditor, case=case, kind=EntryKind.REMINDER_FEE, component=Component.FEES,
+                                amount=fee, booked_on=sent, reference="step 1"),
+                    LedgerEntry(creditor=creditor, case=case, kind=EntryKind.PAYMENT, component=Component.FEES,
+                                amount=-fee, booked_on=case.closed_on, applies_to=EntryKind.REMINDER_FEE),
+                    LedgerEntry(creditor=creditor, case=case, kind=EntryKind.PAYMENT, component=Component.PRINCIPAL,
+                                amount=-inv.amount, booked_on=case.closed_on),
+                ]
+                steps.append(AppliedStep(creditor=creditor, case=case, sequence=1, category="normal", ladder_step=1,
+                                         action="reminder", applied_on=sent,
+                                         deadline=sent + datetime.timedelta(days=10)))
+            LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+            steps = AppliedStep.objects.bulk_create(steps, batch_size=2000)
+            Letter.objects.bulk_create(
+                (Letter(creditor=creditor, case_id=step.case_id, step=step, kind=LetterKind.REMINDER, language="sv",
+                        sent_on=step.applied_on, deadline=step.deadline, ocr_reference=case.ocr_reference,
+                        bankgiro="5050-1055", recipient={"name": "Kund"}, amounts={"total": str(inv.amount + fee)},
+                        total=inv.amount + fee, status=LetterStatus.RENDERED)
+                 for step, case, inv in zip(steps, cases, invoices)), batch_size=2000)
 
 
 def classify(creditors) -> None:
@@ -131,6 +192,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--creditors", type=int, default=100)
+    parser.add_argument("--history", type=int, default=100_000, help="closed cases, each with a step and a letter")
     parser.add_argument("--workers", type=int, default=2, help="worker processes for the busy cycle (default: 2 cores)")
     parser.add_argument("--profile", action="store_true", help="print where the busy cycle spends its time (1 process)")
     parser.add_argument("--explain", action="store_true", help="print the plan of the cycle's case selection")
@@ -143,7 +205,10 @@ def main() -> None:
         dunning.cycle.letters_render_after_commit = lambda **kwargs: None
         start = time.perf_counter()
         creditors = build(args.cases, args.creditors)
-        print(f"built {args.cases} open cases across {args.creditors} creditors in {time.perf_counter() - start:.1f} s")
+        history(creditors, args.history)
+        classify(creditors)
+        print(f"built {args.cases} open cases and {args.history} closed ones across {args.creditors} creditors "
+              f"in {time.perf_counter() - start:.1f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         if args.explain:
