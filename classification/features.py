@@ -79,6 +79,13 @@ def _invoice_history(creditor, debtors, since: datetime.date, today: datetime.da
             .values_list("debtor_id", "invoice_date", "due_date", "paid_on", "case__id", "case__stage",
                          "case__closed_reason", "case__closed_on", "case__hold_reason")
             .order_by("debtor_id", "-due_date", "-id"))
+    return _histories(rows, since, today)
+
+
+def _histories(rows, since: datetime.date, today: datetime.date):
+    """Fold invoice rows (debtor, invoice date, due date, paid on, case id, stage, closed
+    reason, closed on, hold reason), grouped by debtor and newest due date first, into
+    (debtor, invoices dated in the window, outcomes)."""
     current, invoices, outcomes = None, 0, []
     for debtor_id, invoice_date, due_date, paid_on, *case in rows:
         if debtor_id != current:
@@ -91,6 +98,33 @@ def _invoice_history(creditor, debtors, since: datetime.date, today: datetime.da
             outcomes.append(outcome)
     if current is not None:
         yield current, invoices, tuple(outcomes)
+
+
+def features_of_new(creditor, invoices: dict, identities: dict, today: datetime.date) -> dict:
+    """key → Features of debtors not stored yet, whose whole history is the invoices given:
+    key → [(invoice date, due date, paid on, whether a case opens for it)] in the order
+    they will be stored (the order of their ids). Nothing else can have happened to such a
+    debtor, so this is what `features_for` reads once the invoices and their new cases are
+    stored (tests/creditors/test_ledger_classify.py compares the two); `identities`:
+    key → identity number, for the creditor's credit reports."""
+    since = today - datetime.timedelta(days=WINDOW_DAYS)
+    rows = []
+    for key, invoices_of in invoices.items():
+        window = [(due_date, position, invoice_date, paid_on, opened)
+                  for position, (invoice_date, due_date, paid_on, opened) in enumerate(invoices_of)
+                  if due_date > since and invoice_date <= today]
+        window.sort(reverse=True)  # newest due date first, then the last stored
+        rows += [(key, invoice_date, due_date, paid_on, *(_NEW_CASE if opened else _NO_CASE))
+                 for due_date, _, invoice_date, paid_on, opened in window]
+    values = {key: {"invoices": n, "outcomes": outcomes} for key, n, outcomes in _histories(rows, since, today)}
+    for key, report in _latest_reports(creditor, identities, today).items():
+        values.setdefault(key, {})["credit_report"] = report
+    return {key: Features(**fields) for key, fields in values.items()}
+
+
+# A new invoice's case as the history query reads it: (id, stage, closed reason, closed on, hold reason).
+_NEW_CASE = (0, Stage.REMINDER, "", None, "")
+_NO_CASE = (None, None, None, None, None)
 
 
 def _outcome(due_date, paid_on, case_id, stage, closed_reason, closed_on, hold_reason,

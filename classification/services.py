@@ -23,7 +23,7 @@ from core.errors import ValidationError
 from debtors.models import Category, Debtor
 from dunning.planning import cases_replan
 
-from .features import features_for
+from .features import features_for, features_of_new
 from .models import ClassificationRules
 from .rules import Features, Override, RuleSet, classify
 from .selectors import rule_set
@@ -57,6 +57,18 @@ def reclassify(*, creditor, on: datetime.date | None = None, debtors=None, actor
     `rules`: the creditor's rule set, if the caller has read it."""
     with _collector_paused():
         return _reclassify(creditor, on or timezone.localdate(), debtors, actor, rules or rule_set(creditor))
+
+
+def classify_new(*, creditor, invoices: dict, identities: dict, vips: dict, on: datetime.date) -> dict:
+    """key → Classification of debtors about to be stored with their first invoices, so they
+    are stored classified and their cases open on their category's ladder (the ledger
+    import). `invoices`, `identities`: as `features.features_of_new` reads them; `vips`:
+    key → the creditor's VIP designation."""
+    rules = rule_set(creditor)
+    with _collector_paused():
+        features = features_of_new(creditor, invoices, identities, on)
+        return {key: classify(features.get(key, Features()), rules, today=on, vip=vips.get(key, False))
+                for key in invoices}
 
 
 def reclassify_daily(*, creditor, on: datetime.date) -> ReclassifyReport | None:

@@ -5,6 +5,7 @@ table (`core.bulk`), with each new case's first step planned by the engine in me
 the result is the same as `cases.services.case_open` per invoice (a test compares them).
 """
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -30,18 +31,24 @@ DEBTOR_COLUMNS = {"name": "customer_name", "customer_type": "customer_type", "id
                   "email": "email", "phone": "phone", "address": "address", "postal_code": "postal_code",
                   "city": "city", "country": "country", "language": "language", "vip": "vip"}
 DEBTOR_FIELDS = ["creditor", "customer_number", *DEBTOR_COLUMNS, "email_letters_agreed", "category",
-                 "category_reasons", "override_category", "override_note", "created_at"]
+                 "category_reasons", "category_since", "override_category", "override_note", "created_at"]
 INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount", "currency",
                   "reminder_fee_agreed", "paid_on", "open_amount_reported", "created_at"]
 CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
                "ocr_reference", "opened_on", "next_action", "next_step_on", "created_at"]
 
 
-def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[dict[str, Debtor], set[str], list[int]]:
+def debtors_save(creditor, rows: list[LedgerRow], present: set[str],
+                 today: datetime.date) -> tuple[dict[str, Debtor], set[str], list[int]]:
     """Every customer of the file, created or updated from its first row; the customer
-    numbers whose stored details changed; and the ids of the debtors to classify now (the
-    new ones and those whose VIP designation changed). Only columns the file has are
-    compared: a file without an e-mail column leaves stored e-mail addresses alone."""
+    numbers whose stored details changed; and the ids of the debtors to classify once the
+    file is written (those whose VIP designation changed, and new ones with a credit note
+    in the file). Only columns the file has are compared: a file without an e-mail column
+    leaves stored e-mail addresses alone.
+
+    A new debtor's history is this file's invoices, so it is stored classified and its
+    cases open on its category's ladder; one with a credit note waits until the note is
+    applied (it may close a case), and is then classified like a stored one."""
     first: dict[str, LedgerRow] = {}
     for row in rows:
         first.setdefault(row.customer_number, row)
@@ -61,15 +68,53 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str]) -> tuple[di
                 setattr(debtor, name, value)
             changed.append(debtor)
     bulk_set(Debtor, changed, fields)
-    now = timezone.now()
     new = [first[number] for number in numbers if number not in stored]
+    classified = _classify_new(creditor, new, rows, today)
+    now = timezone.now()
     ids = insert_rows(Debtor, DEBTOR_FIELDS, [
         (creditor.pk, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()), False,
-         Category.NORMAL, [], "", "", now) for row in new], returning=True)
+         *_category_columns(classified.get(row.customer_number), today), "", "", now) for row in new], returning=True)
     for pk, row in zip(ids, new):  # what the cases need of a new debtor; a model instance costs 20 µs
-        stored[row.customer_number] = SimpleNamespace(pk=pk, category=Category.NORMAL,
+        known = classified.get(row.customer_number)
+        stored[row.customer_number] = SimpleNamespace(pk=pk, category=known.category if known else Category.NORMAL,
                                                       is_consumer=row.customer_type == CustomerType.CONSUMER)
-    return stored, {d.customer_number for d in changed}, classify + ids
+        if known is None:
+            classify.append(pk)
+    return stored, {d.customer_number for d in changed}, classify
+
+
+def _classify_new(creditor, new: list[LedgerRow], rows: list[LedgerRow], today: datetime.date) -> dict:
+    """customer number → Classification of the new customers without a credit note in the file."""
+    from classification.services import classify_new
+
+    waiting = {row.customer_number for row in rows if row.is_credit_note}
+    invoices = {row.customer_number: [] for row in new if row.customer_number not in waiting}
+    for row in rows:  # in file order: the order their ids are drawn in (invoices_open)
+        if row.customer_number in invoices:
+            invoices[row.customer_number].append((row.invoice_date, row.due_date, stored_paid_on(row),
+                                                  opening_principal(row, {}) > 0))
+    first = {row.customer_number: row for row in new}
+    return classify_new(creditor=creditor, invoices=invoices, on=today,
+                        identities={number: first[number].identity_number for number in invoices},
+                        vips={number: first[number].vip for number in invoices})
+
+
+def _category_columns(classification, today: datetime.date) -> tuple:
+    """category, reasons and since of a new debtor: as classified, or normal until it is."""
+    if classification is None:
+        return Category.NORMAL, [], None
+    return classification.category, classification.reasons, today
+
+
+def stored_paid_on(row: LedgerRow) -> datetime.date | None:
+    """The invoice's paid_on as stored: the file's date counts once nothing is open."""
+    return row.paid_on if row.open_amount == 0 else None
+
+
+def opening_principal(row: LedgerRow, credited: dict) -> Decimal:
+    """The principal a new invoice's case opens with (none if it is not positive). A credit
+    note in the same file may or may not be netted into the open amount already."""
+    return min(row.amount, row.open_amount + credited.get(row.invoice_number, ZERO))
 
 
 def invoices_open(creditor, rows: list[LedgerRow], debtors: dict[str, Debtor], credited: dict,
@@ -79,12 +124,11 @@ def invoices_open(creditor, rows: list[LedgerRow], debtors: dict[str, Debtor], c
     now = timezone.now()
     ids = insert_rows(Invoice, INVOICE_FIELDS, [
         (creditor.pk, debtors[row.customer_number].pk, row.invoice_number, row.invoice_date, row.due_date,
-         row.amount, row.currency, row.reminder_fee_agreed, row.paid_on if row.open_amount == 0 else None,
-         row.open_amount, now) for row in rows], returning=True)
+         row.amount, row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, now)
+        for row in rows], returning=True)
     openings = []  # (row, invoice id, principal)
     for pk, row in zip(ids, rows):
-        # A credit note in the same file may or may not be netted into the open amount already.
-        principal = min(row.amount, row.open_amount + credited.get(row.invoice_number, ZERO))
+        principal = opening_principal(row, credited)
         if principal > 0:
             openings.append((row, pk, principal))
     _cases_open(creditor, openings, debtors, today, now, actor)

@@ -105,7 +105,7 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
 
 
 def _write(creditor, rows, present, invoices, applied, today, report, actor) -> None:
-    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present)
+    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today)
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     invoices.update(invoices_open(creditor, new_rows, debtors, credited, today, actor))
