@@ -20,9 +20,12 @@ from .stages import ClosedReason, HoldReason, Stage
 
 
 class Invoice(models.Model):
+    # In the database one key, (debtor, creditor) → the debtor's (id, creditor), checks both
+    # and that the debtor is the creditor's (cases/migrations/0010); hence no single keys.
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="invoices",
-                                 db_index=False)  # invoice_unique_number starts with it
-    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="invoices")
+                                 db_index=False, db_constraint=False)  # invoice_unique_number starts with it
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="invoices",
+                               db_constraint=False)
     invoice_number = models.CharField(max_length=50)
     invoice_date = models.DateField()
     due_date = models.DateField()
@@ -52,10 +55,12 @@ class Invoice(models.Model):
 class Case(models.Model):
     """One invoice under management: the creditor's claim on one debtor."""
 
+    # (debtor, creditor) is one key in the database, as on Invoice (cases/migrations/0010).
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="cases",
-                                 db_index=False)  # case_unique_ocr_reference starts with it
+                                 db_index=False, db_constraint=False)  # case_unique_ocr_reference starts with it
     invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="case")
-    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="cases")
+    debtor = models.ForeignKey("debtors.Debtor", on_delete=models.PROTECT, related_name="cases",
+                               db_constraint=False)
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.REMINDER)
     closed_reason = models.CharField(max_length=11, choices=ClosedReason.choices, blank=True)
     hold_reason = models.CharField(max_length=12, choices=HoldReason.choices, blank=True)

@@ -58,6 +58,8 @@ class Debtor(models.Model):
         ordering = ["customer_number"]
         constraints = [
             models.UniqueConstraint(fields=["creditor", "customer_number"], name="debtor_unique_customer_number"),
+            # What invoices' and cases' key (debtor, creditor) refers to (cases/migrations/0010).
+            models.UniqueConstraint(fields=["id", "creditor"], name="debtor_id_creditor"),
             models.CheckConstraint(condition=models.Q(category__in=Category.values), name="debtor_category_valid"),
             models.CheckConstraint(
                 condition=models.Q(customer_type__in=CustomerType.values), name="debtor_customer_type_valid"

@@ -1,6 +1,7 @@
 """Tenants never see each other: every tenant model is scoped, and a query without a scope raises."""
 import pytest
 from django.apps import apps
+from django.db import IntegrityError, connection, transaction
 from django_scopes import ScopeError
 
 from cases.models import Case
@@ -8,7 +9,7 @@ from config.celery import app as celery_app
 from core.tasks import TenantTask
 from core.tenancy import creditor_scope, is_tenant_model
 from debtors.models import Debtor
-from tests.factories import make_case
+from tests.factories import DebtorFactory, InvoiceFactory, make_case
 
 TENANT_APPS = {"creditors", "debtors", "cases", "classification", "dunning", "letters"}
 
@@ -68,3 +69,30 @@ def test_tenant_task_runs_in_its_creditors_scope(creditor, other_creditor):
     assert visible_cases.apply(kwargs={"creditor_id": creditor.pk}).get() == [mine.pk]
     with pytest.raises(TypeError, match="creditor_id"):
         visible_cases.apply().get()
+
+
+def _written_now():
+    """Deferred keys are checked at commit; a test's transaction never commits, so check them at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_the_database_refuses_an_invoice_or_case_whose_debtor_is_another_creditors(creditor, other_creditor):
+    with creditor_scope(other_creditor):
+        theirs = DebtorFactory(creditor=other_creditor)
+    with creditor_scope(creditor):
+        mine = DebtorFactory(creditor=creditor)
+        invoice = InvoiceFactory(creditor=creditor, debtor=mine)
+        for debtor_id in (theirs.pk, theirs.pk + 1000):  # another creditor's debtor, or none at all
+            with pytest.raises(IntegrityError), transaction.atomic():
+                _written_now()
+                InvoiceFactory(creditor=creditor, debtor_id=debtor_id)
+            with pytest.raises(IntegrityError), transaction.atomic():
+                _written_now()
+                Case.objects.create(creditor=creditor, invoice=invoice, debtor_id=debtor_id, ocr_reference="1234567",
+                                    opened_on=invoice.due_date)
+        with transaction.atomic():  # the creditor's own debtor is accepted
+            _written_now()
+            Case.objects.create(creditor=creditor, invoice=invoice, debtor=mine, ocr_reference="1234567",
+                                opened_on=invoice.due_date)
