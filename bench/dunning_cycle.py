@@ -21,7 +21,7 @@ import datetime
 import time
 from decimal import Decimal
 
-from common import scratch_database
+from common import host_speed, scratch_database
 
 DAY = datetime.date(2026, 11, 23)  # a Monday
 DUE_TODAY = DAY - datetime.timedelta(days=10)  # the normal ladder's reminder fires 10 days after the due date
@@ -230,6 +230,7 @@ def main() -> None:
         from dunning.rules.bankdays import is_bank_day
 
         is_bank_day(DAY)
+        print(host_speed())
         profiler = cProfile.Profile() if args.profile else None
         start = time.perf_counter()
         if profiler:

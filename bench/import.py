@@ -14,7 +14,7 @@ import pstats
 import time
 from decimal import Decimal
 
-from common import scratch_database
+from common import host_speed, scratch_database
 from tests.cases.bgmax_files import bgmax_file
 
 DAY = datetime.date(2026, 11, 23)
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=100_000)
     parser.add_argument("--profile", choices=["ledger", "payments"], help="print where one import spends its time")
     args = parser.parse_args()
+    print(host_speed())
     profiler = cProfile.Profile() if args.profile else None
     with scratch_database():
         from cases.models import Case
