@@ -11,7 +11,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 
 from core.errors import Conflict
 from core.money import ZERO, format_sek
@@ -40,15 +39,19 @@ def case_payment_plan(*, case: Case, instalments: list[tuple[datetime.date, Deci
 
 
 def resume_ended_plans(*, on: datetime.date) -> int:
-    """Resume the ladder of every plan broken, or kept to its end with a remainder, as of `on`."""
+    """Resume the ladder of every plan broken, or kept to its end with a remainder, as of `on`.
+
+    Run daily for every case on a plan: the plans' letters and payments are read in one
+    query each, not per case."""
     from dunning.rules.bankdays import add_bank_days
     from dunning.rules.fees import PROMISE_GRACE_BANK_DAYS
-    from letters.models import Letter, LetterKind
 
+    cases = list(Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PAYMENT_PLAN).order_by("pk"))
+    letters = _plan_letters([case.pk for case in cases], on)
+    paid_in = _payments(letters, on)
     resumed = 0
-    for case in Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PAYMENT_PLAN).order_by("pk"):
-        letter = (Letter.objects.filter(case=case, kind=LetterKind.PAYMENT_PLAN, sent_on__lte=on)
-                  .order_by("-sent_on", "-pk").first())
+    for case in cases:
+        letter = letters.get(case.pk)
         if letter is None:
             continue
         schedule = [(datetime.date.fromisoformat(i["due_on"]), Decimal(i["amount"]))
@@ -58,8 +61,8 @@ def resume_ended_plans(*, on: datetime.date) -> int:
         if not lapsed:
             continue
         owed = sum((amount for _, amount in lapsed), ZERO)
-        paid = (Payment.objects.filter(case=case, paid_on__gte=letter.sent_on, paid_on__lte=on)
-                .aggregate(total=Sum("amount"))["total"] or ZERO).quantize(ZERO)
+        paid = sum((amount for paid_on, amount in paid_in.get(case.pk, ()) if paid_on >= letter.sent_on),
+                   ZERO).quantize(ZERO)
         if paid < owed:
             missed = next(due_on for due_on, _ in lapsed
                           if paid < sum((a for d, a in lapsed if d <= due_on), ZERO))
@@ -70,6 +73,30 @@ def resume_ended_plans(*, on: datetime.date) -> int:
                                                f"resten drivs vidare")
             resumed += 1
     return resumed
+
+
+def _plan_letters(case_ids: list[int], on: datetime.date) -> dict:
+    """case id → its latest payment-plan letter sent by `on` (the plan in force)."""
+    from letters.models import Letter, LetterKind
+
+    latest = {}
+    if case_ids:
+        for letter in (Letter.objects.filter(case_id__any=case_ids, kind=LetterKind.PAYMENT_PLAN, sent_on__lte=on)
+                       .order_by("case_id", "-sent_on", "-pk")):
+            latest.setdefault(letter.case_id, letter)
+    return latest
+
+
+def _payments(letters: dict, on: datetime.date) -> dict:
+    """case id → [(paid on, amount)] of the payments since the earliest of the letters, up to `on`."""
+    paid_in = {}
+    if letters:
+        since = min(letter.sent_on for letter in letters.values())
+        for case_id, paid_on, amount in (Payment.objects.filter(case_id__any=list(letters), paid_on__gte=since,
+                                                                paid_on__lte=on)
+                                         .values_list("case_id", "paid_on", "amount")):
+            paid_in.setdefault(case_id, []).append((paid_on, amount))
+    return paid_in
 
 
 @transaction.atomic

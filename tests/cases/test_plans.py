@@ -3,11 +3,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.ledger import case_balance
 from cases.models import PAYMENT_PLAN_BROKEN, Case
 from cases.payments import payment_register
-from cases.plans import case_payment_plan
+from cases.plans import case_payment_plan, resume_ended_plans
 from cases.stages import HoldReason, Stage
 from core.errors import Conflict
 from debtors.models import Debtor
@@ -89,3 +91,20 @@ def test_only_an_open_case_gets_a_plan(scoped):
     plan(case)
     with pytest.raises(Conflict):
         plan(reload(case))
+
+
+def test_plans_are_checked_together_each_against_its_own_payments(scoped):
+    kept, broken = make_case(scoped, due_date=D(2026, 3, 2)), make_case(scoped, due_date=D(2026, 3, 2))
+    kept_parts, broken_parts = plan(kept), plan(broken)
+    with CaptureQueriesContext(connection) as two_plans:
+        assert resume_ended_plans(on=D(2026, 4, 1)) == 0  # before the first instalment
+    plan(make_case(scoped, due_date=D(2026, 3, 2)))
+    with CaptureQueriesContext(connection) as three_plans:
+        resume_ended_plans(on=D(2026, 4, 1))
+    assert len(three_plans) == len(two_plans)  # the plans are read together, not one by one
+
+    for due_on, amount in kept_parts[:2]:
+        payment_register(case=kept, amount=amount, paid_on=due_on)
+    payment_register(case=broken, amount=broken_parts[0][1], paid_on=broken_parts[0][0])
+    resume_ended_plans(on=D(2026, 5, 22))  # May's instalment, with its grace, is due
+    assert (reload(kept).stage, reload(broken).stage) == (Stage.ON_HOLD, Stage.REMINDER)
