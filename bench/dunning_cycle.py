@@ -31,7 +31,7 @@ DUE_LATER = DAY - datetime.timedelta(days=3)
 def build(n_cases: int, n_creditors: int) -> list:
     from django_scopes import scopes_disabled
 
-    from cases.models import Case, EntryKind, Invoice, LedgerEntry
+    from cases.models import Case, EntryKind, LedgerEntry
     from cases.ocr import ocr_reference
     from creditors.services import creditor_create
     from debtors.models import Debtor
@@ -43,19 +43,12 @@ def build(n_cases: int, n_creditors: int) -> list:
         for c in range(n_creditors):
             creditors.append(creditor_create(slug=f"bench-{c:03d}", name=f"Bench {c}", org_number=orgs[c % 5],
                                              bankgiro="5050-1055"))
-        serial = 0
         for creditor in creditors:
             debtors = Debtor.objects.bulk_create(
                 Debtor(creditor=creditor, customer_number=f"{d:06d}", name=f"Kund {d}", customer_type="consumer")
                 for d in range(per_creditor // 2))
-            invoices = []
-            for i in range(per_creditor):
-                serial += 1
-                due = DUE_TODAY if i % 10 == 0 else DUE_LATER
-                invoices.append(Invoice(creditor=creditor, debtor=debtors[i % len(debtors)],
-                                        invoice_number=f"B{serial:08d}", invoice_date=due - datetime.timedelta(days=30),
-                                        due_date=due, amount=Decimal("1000.00") + i % 977, reminder_fee_agreed=True))
-            invoices = Invoice.objects.bulk_create(invoices, batch_size=2000)
+            invoices = _invoices(creditor, [d.pk for d in debtors], "B", Decimal("1000.00"),
+                                 [DUE_TODAY if i % 10 == 0 else DUE_LATER for i in range(per_creditor)])
             cases = Case.objects.bulk_create(
                 (Case(creditor=creditor, invoice=inv, debtor_id=inv.debtor_id, ocr_reference=ocr_reference(inv.pk),
                       opened_on=inv.due_date + datetime.timedelta(days=1), next_action="reminder",
@@ -71,7 +64,7 @@ def history(creditors, n_cases: int) -> None:
     """Closed cases, each with its reminder step, fee, letter and the payment that closed it."""
     from django_scopes import scopes_disabled
 
-    from cases.models import Case, Component, EntryKind, Invoice, LedgerEntry
+    from cases.models import Case, Component, EntryKind, LedgerEntry
     from cases.ocr import ocr_reference
     from cases.stages import ClosedReason, Stage
     from debtors.models import Debtor
@@ -80,18 +73,11 @@ def history(creditors, n_cases: int) -> None:
 
     per_creditor = n_cases // len(creditors)
     fee = Decimal("60.00")
-    serial = 0
     with scopes_disabled():
         for creditor in creditors:
             debtor_ids = list(Debtor.objects.filter(creditor=creditor).values_list("pk", flat=True))
-            invoices = []
-            for i in range(per_creditor):
-                serial += 1
-                due = DAY - datetime.timedelta(days=400 - i % 330)
-                invoices.append(Invoice(creditor=creditor, debtor_id=debtor_ids[i % len(debtor_ids)],
-                                        invoice_number=f"H{serial:08d}", invoice_date=due - datetime.timedelta(days=30),
-                                        due_date=due, amount=Decimal("500.00") + i % 977, reminder_fee_agreed=True))
-            invoices = Invoice.objects.bulk_create(invoices, batch_size=2000)
+            invoices = _invoices(creditor, debtor_ids, "H", Decimal("500.00"),
+                                 [DAY - datetime.timedelta(days=400 - i % 330) for i in range(per_creditor)])
             cases = Case.objects.bulk_create(
                 (Case(creditor=creditor, invoice=inv, debtor_id=inv.debtor_id, ocr_reference=ocr_reference(inv.pk),
                       opened_on=inv.due_date + datetime.timedelta(days=1), stage=Stage.CLOSED,
@@ -121,6 +107,17 @@ def history(creditors, n_cases: int) -> None:
                         bankgiro="5050-1055", recipient={"name": "Kund"}, amounts={"total": str(inv.amount + fee)},
                         total=inv.amount + fee, status=LetterStatus.RENDERED)
                  for step, case, inv in zip(steps, cases, invoices)), batch_size=2000)
+
+
+def _invoices(creditor, debtor_ids: list[int], prefix: str, base: Decimal, dues: list[datetime.date]) -> list:
+    """One invoice per due date, to the debtors in turn, numbered `prefix` + creditor + serial."""
+    from cases.models import Invoice
+
+    return Invoice.objects.bulk_create(
+        (Invoice(creditor=creditor, debtor_id=debtor_ids[i % len(debtor_ids)],
+                 invoice_number=f"{prefix}{creditor.pk:03d}-{i:06d}", invoice_date=due - datetime.timedelta(days=30),
+                 due_date=due, amount=base + i % 977, reminder_fee_agreed=True) for i, due in enumerate(dues)),
+        batch_size=2000)
 
 
 def classify(creditors) -> None:
