@@ -9,6 +9,9 @@ import csv
 import io
 import itertools
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -23,6 +26,7 @@ def bulk_set(model, objects, fields: list[str]) -> None:
     objects = list(objects)
     if not objects:
         return
+    _wait_behind()  # its VALUES pages go through the raw cursor, which the block's wrapper does not see
     table = model._meta.db_table
     columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
     json_at = {i for i, name in enumerate(fields, start=1)
@@ -86,7 +90,7 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
             json_at = [i + returning for i, f in enumerate(model_fields) if f.get_internal_type() == "JSONField"]
             if json_at:
                 rows = _json_dumped(rows, json_at)
-            _copy(cursor, table, columns, rows, _text_columns(model_fields))
+            _copy(cursor, table, columns, rows, _text_columns(model_fields), behind=True)
             return ids
         placeholders = ", ".join(["%s"] * len(fields))
         suffix = " RETURNING id" if returning else ""
@@ -116,12 +120,96 @@ def _text_columns(model_fields) -> list[str]:
             if f.get_internal_type() in TEXT_TYPES and not f.null]
 
 
-def _copy(cursor, table: str, columns: list[str], rows, text_columns: list[str]) -> None:
+def _copy(cursor, table: str, columns: list[str], rows, text_columns: list[str], behind: bool = False) -> None:
     """COPY the rows into the table's columns. csv.writer (C) leaves None and "" both as an
     empty field, which COPY reads as NULL; FORCE_NOT_NULL makes it "" again in the text
-    columns, which are never NULL."""
+    columns, which are never NULL. `behind`: inside `copies_behind`, on its second thread."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
     options = f", FORCE_NOT_NULL ({', '.join(text_columns)})" if text_columns else ""
-    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})", buffer)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})"
+    pipeline = getattr(_state, "behind", None)
+    if behind and pipeline is not None:
+        pipeline.submit(sql, buffer)
+    else:
+        cursor.cursor.copy_expert(sql, buffer)
+
+
+_state = threading.local()
+
+
+class _Behind:
+    """One thread that runs the block's COPYs in order, each on a cursor of its own."""
+
+    def __init__(self, raw_connection, wrap_database_errors):
+        self.raw = raw_connection
+        self.wrap_errors = wrap_database_errors  # psycopg2's errors as Django's, as for any other statement
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy-behind")
+        self.pending = []
+
+    def submit(self, sql: str, buffer) -> None:
+        self.pending.append(self.executor.submit(self._copy, sql, buffer))
+
+    def _copy(self, sql: str, buffer) -> None:
+        # In one read: this thread needs the GIL for each read of the buffer, and gets it only
+        # every few milliseconds while the other one runs Python (8 KB reads took seconds).
+        with self.raw.cursor() as cursor:
+            cursor.copy_expert(sql, buffer, size=max(8192, len(buffer.getvalue())))
+
+    def wait(self) -> None:
+        """Until every COPY so far is done; the first one that failed raises here."""
+        pending, self.pending = self.pending, []
+        for index, future in enumerate(pending):
+            try:
+                with self.wrap_errors:
+                    future.result()
+            except BaseException:
+                for later in pending[index + 1:]:  # let the connection fall idle before the error rolls it back
+                    later.cancel() or later.exception()
+                raise
+
+    def close(self) -> None:
+        for future in self.pending:
+            future.cancel() or future.exception()
+        self.pending = []
+        self.executor.shutdown(wait=True)
+
+
+def _wait_behind() -> None:
+    pipeline = getattr(_state, "behind", None)
+    if pipeline is not None:
+        pipeline.wait()
+
+
+@contextmanager
+def copies_behind():
+    """Inside: `insert_rows`' COPYs go to PostgreSQL from a second thread, in order, while
+    this one goes on preparing the next rows; a bulk insert is then mostly hidden behind
+    the Python that builds the next one (bench/import.py). Any other statement first waits
+    for them, and so does the end of the block, where the first COPY that failed raises.
+
+    Foreign keys are checked as each COPY ends (`SET CONSTRAINTS ALL IMMEDIATE`), on that
+    thread, instead of all at COMMIT: inside, rows go in after the rows they refer to.
+    They are deferred again after the block. Elsewhere than PostgreSQL, or nested, it
+    changes nothing."""
+    if connection.vendor != "postgresql" or getattr(_state, "behind", None) is not None:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    pipeline = _state.behind = _Behind(connection.connection, connection.wrap_database_errors)
+
+    def waiting_first(execute, sql, params, many, context):
+        pipeline.wait()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(waiting_first):
+            yield
+            pipeline.wait()
+    finally:
+        _state.behind = None
+        pipeline.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

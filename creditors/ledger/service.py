@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.events import actor_label
 from cases.models import Case, EntryKind, Invoice, LedgerEntry
+from core.bulk import copies_behind
 from core.errors import ApplicationError
 
 from ..models import LedgerImport
@@ -105,6 +106,13 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
 
 
 def _write(creditor, rows, present, invoices, applied, today, report, actor) -> None:
+    # New debtors, invoices and cases go in by COPY on a second thread while the next rows are
+    # prepared here, and their keys are checked as they go rather than at COMMIT (core.bulk).
+    with copies_behind():
+        _write_rows(creditor, rows, present, invoices, applied, today, report, actor)
+
+
+def _write_rows(creditor, rows, present, invoices, applied, today, report, actor) -> None:
     debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today)
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]

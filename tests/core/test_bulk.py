@@ -41,3 +41,39 @@ def test_bulk_set_twice_in_one_transaction(scoped):
         for category in ("risk", "vip"):
             bulk.bulk_set(Debtor, [SimpleNamespace(pk=d.pk, category=category) for d in debtors], ["category"])
     assert set(Debtor.objects.values_list("category", flat=True)) == {"vip"}
+
+
+def _debtor_row(creditor, number: str, category: str = "normal", reasons=()) -> tuple:
+    """A debtor in creditors.ledger.openings.DEBTOR_FIELDS order."""
+    return (creditor.pk, number, f"Kund {number}", "consumer", "", "", "", "", "", "", "SE", "sv", False, False,
+            category, list(reasons), None, "", "", datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc))
+
+
+def test_rows_copied_behind_are_there_for_the_next_statement_and_after_the_block(scoped):
+    from django.db import transaction
+
+    from creditors.ledger.openings import DEBTOR_FIELDS
+
+    with transaction.atomic(), bulk.copies_behind():
+        ids = bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, f"{i:05d}") for i in range(3000)],
+                               returning=True)
+        assert Debtor.objects.filter(pk__in=ids).count() == 3000  # the query waits for the COPY
+        bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, "X1", "vip", [{"code": "vip"}])])
+    assert Debtor.objects.get(customer_number="X1").category_reasons == [{"code": "vip"}]
+    assert Debtor.objects.count() == 3001
+
+
+def test_a_copy_behind_that_breaks_a_key_raises_in_the_block_and_stores_nothing(scoped):
+    from django.db import IntegrityError, transaction
+
+    from cases.models import Invoice
+
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), bulk.copies_behind():
+            bulk.insert_rows(Invoice, ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount",
+                                       "currency", "reminder_fee_agreed", "created_at"],
+                             [(scoped.pk, 10 ** 9, "F1", D(2026, 10, 1), D(2026, 11, 1), "100.00", "SEK", False,
+                               D(2026, 11, 23))])  # no such debtor
+            Debtor.objects.count()  # the next statement, or the end of the block, reports it
+    assert not Invoice.objects.exists()
+    assert Debtor.objects.count() == 0  # and the connection works on
