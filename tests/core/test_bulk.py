@@ -8,6 +8,7 @@ from core import bulk
 from debtors.models import Debtor
 
 D = datetime.date
+NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.timezone.utc)
 
 
 @pytest.mark.parametrize("count", [3, bulk.COPY_FROM + 5])  # VALUES pages, or COPY into a temporary table
@@ -46,7 +47,7 @@ def test_bulk_set_twice_in_one_transaction(scoped):
 def _debtor_row(creditor, number: str, category: str = "normal", reasons=()) -> tuple:
     """A debtor in creditors.ledger.openings.DEBTOR_FIELDS order."""
     return (creditor.pk, number, f"Kund {number}", "consumer", "", "", "", "", "", "", "SE", "sv", False, False,
-            category, list(reasons), None, "", "", datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc))
+            category, list(reasons), None, "", "", NOW)
 
 
 def test_rows_copied_behind_are_there_for_the_next_statement_and_after_the_block(scoped):
@@ -73,7 +74,7 @@ def test_a_copy_behind_that_breaks_a_key_raises_in_the_block_and_stores_nothing(
             bulk.insert_rows(Invoice, ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount",
                                        "currency", "reminder_fee_agreed", "created_at"],
                              [(scoped.pk, 10 ** 9, "F1", D(2026, 10, 1), D(2026, 11, 1), "100.00", "SEK", False,
-                               D(2026, 11, 23))])  # no such debtor
+                               NOW)])  # no such debtor
             Debtor.objects.count()  # the next statement, or the end of the block, reports it
     assert not Invoice.objects.exists()
     assert Debtor.objects.count() == 0  # and the connection works on
