@@ -165,15 +165,19 @@ class _Behind:
                 with self.wrap_errors:
                     future.result()
             except BaseException:
-                for later in pending[index + 1:]:  # let the connection fall idle before the error rolls it back
-                    later.cancel() or later.exception()
+                _settled(pending[index + 1:])  # the connection falls idle before the error rolls it back
                 raise
 
     def close(self) -> None:
-        for future in self.pending:
-            future.cancel() or future.exception()
+        _settled(self.pending)
         self.pending = []
         self.executor.shutdown(wait=True)
+
+
+def _settled(futures) -> None:
+    """Each COPY not yet started is cancelled; each running one is waited for, its error dropped."""
+    for future in futures:
+        future.cancel() or future.exception()
 
 
 def _wait_behind() -> None:
