@@ -16,7 +16,7 @@ from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerE
 from cases.ocr import ocr_reference
 from cases.services import case_opened_text
 from cases.stages import Stage
-from core.bulk import bulk_set, insert_rows
+from core.bulk import bulk_set, draw_ids, insert_rows
 from core.money import ZERO
 from debtors.models import Category, CustomerType, Debtor
 from dunning.engine import CaseFacts, plan_next
@@ -117,29 +117,42 @@ def opening_principal(row: LedgerRow, credited: dict) -> Decimal:
     return min(row.amount, row.open_amount + credited.get(row.invoice_number, ZERO))
 
 
-def invoices_open(creditor, rows: list[LedgerRow], debtors: dict[str, Debtor], credited: dict,
-                  today: datetime.date, actor) -> dict[str, Invoice]:
+class Openings:
+    """What opening the new invoices needs from the database, read before the first row is
+    written: inside `copies_behind` a query would wait for the COPYs before it."""
+
+    def __init__(self, rows: list[LedgerRow], credited: dict):
+        self.rows, self.credited = rows, credited
+        self.invoice_ids = draw_ids(Invoice, len(rows))
+        self.case_ids = draw_ids(Case, sum(opening_principal(row, credited) > 0 for row in rows))
+        self.ladder_of, self.caps = ladders(), fee_caps()
+
+
+def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor], today: datetime.date,
+                  actor) -> dict[str, Invoice]:
     """Insert the new invoices and, for each still open, its case with the principal entry,
     the opening event and the first step planned. Returns number → Invoice (ids set)."""
     now = timezone.now()
-    ids = insert_rows(Invoice, INVOICE_FIELDS, [
+    rows, ids = openings.rows, openings.invoice_ids
+    insert_rows(Invoice, INVOICE_FIELDS, [
         (creditor.pk, debtors[row.customer_number].pk, row.invoice_number, row.invoice_date, row.due_date,
          row.amount, row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, now)
-        for row in rows], returning=True)
-    openings = []  # (row, invoice id, principal)
+        for row in rows], ids=ids)
+    opened = []  # (row, invoice id, principal)
     for pk, row in zip(ids, rows):
-        principal = opening_principal(row, credited)
+        principal = opening_principal(row, openings.credited)
         if principal > 0:
-            openings.append((row, pk, principal))
-    _cases_open(creditor, openings, debtors, today, now, actor)
+            opened.append((row, pk, principal))
+    _cases_open(creditor, opened, openings, debtors, today, now, actor)
     return {row.invoice_number: Invoice(pk=pk, creditor=creditor, invoice_number=row.invoice_number)
-            for pk, row in zip(ids, rows) if row.invoice_number in credited}
+            for pk, row in zip(ids, rows) if row.invoice_number in openings.credited}
 
 
-def _cases_open(creditor, openings, debtors: dict[str, Debtor], today: datetime.date, now, actor) -> None:
-    ladder_of, caps = ladders(), fee_caps()
+def _cases_open(creditor, opened, openings: Openings, debtors: dict[str, Debtor], today: datetime.date, now,
+                actor) -> None:
+    ladder_of, caps = openings.ladder_of, openings.caps
     cases = []
-    for row, invoice_id, principal in openings:
+    for row, invoice_id, principal in opened:
         debtor = debtors[row.customer_number]
         plan = SimpleNamespace()
         facts = CaseFacts(due_date=row.due_date, is_consumer=debtor.is_consumer,
@@ -147,13 +160,13 @@ def _cases_open(creditor, openings, debtors: dict[str, Debtor], today: datetime.
         set_plan(plan, plan_next(facts, ladder_of[debtor.category], caps), review_open=False)
         cases.append((creditor.pk, invoice_id, debtor.pk, Stage.REMINDER, "", "", "", row.currency,
                       ocr_reference(invoice_id), today, plan.next_action, plan.next_step_on, now))
-    ids = insert_rows(Case, CASE_FIELDS, cases, returning=True)
+    ids = insert_rows(Case, CASE_FIELDS, cases, ids=openings.case_ids)
     insert_rows(LedgerEntry, ENTRY_FIELDS, [
         (creditor.pk, pk, EntryKind.PRINCIPAL, Component.PRINCIPAL, principal, row.currency, row.invoice_date,
-         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, openings)])
+         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, opened)])
     who = actor_label(actor)
     insert_rows(CaseEvent, EVENT_FIELDS, [
         (creditor.pk, pk, now, today, who, "cases.case.opened",
          case_opened_text(row.invoice_number, principal, row.currency),
          {"invoice": row.invoice_number, "principal": str(principal), "source": "ledger import"})
-        for pk, (row, _, principal) in zip(ids, openings)])
+        for pk, (row, _, principal) in zip(ids, opened)])

@@ -27,7 +27,7 @@ from core.errors import ApplicationError
 
 from ..models import LedgerImport
 from .checks import FileRejected, FileReport, Problem, against_stored, credits_by_invoice, within_file
-from .openings import debtors_save, invoices_open
+from .openings import Openings, debtors_save, invoices_open
 from .reading import read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
 from .updates import credit_note_reference, invoice_changes, invoice_update
@@ -113,10 +113,11 @@ def _write(creditor, rows, present, invoices, applied, today, report, actor) -> 
 
 
 def _write_rows(creditor, rows, present, invoices, applied, today, report, actor) -> None:
-    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today)
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
-    invoices.update(invoices_open(creditor, new_rows, debtors, credited, today, actor))
+    openings = Openings(new_rows, credited)
+    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today)
+    invoices.update(invoices_open(creditor, openings, debtors, today, actor))
     new_row_numbers = {row.row for row in new_rows}
     first_row_of_debtor = {}
     for row in rows:

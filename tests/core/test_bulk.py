@@ -78,3 +78,18 @@ def test_a_copy_behind_that_breaks_a_key_raises_in_the_block_and_stores_nothing(
             Debtor.objects.count()  # the next statement, or the end of the block, reports it
     assert not Invoice.objects.exists()
     assert Debtor.objects.count() == 0  # and the connection works on
+
+
+def test_ids_drawn_first_are_the_rows_ids_and_never_an_earlier_rows(scoped):
+    from creditors.ledger.openings import DEBTOR_FIELDS
+
+    earlier = bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, f"A{i}") for i in range(3)], returning=True)
+    Debtor.objects.filter(pk=max(earlier)).delete()  # the newest id is not handed out again
+    ids = bulk.draw_ids(Debtor, 2)
+    assert min(ids) > max(earlier) and len(set(ids)) == 2
+
+    assert bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, "B1"), _debtor_row(scoped, "B2")],
+                            ids=ids) == ids
+    assert dict(Debtor.objects.filter(pk__in=ids).values_list("pk", "customer_number")) == {ids[0]: "B1", ids[1]: "B2"}
+    with pytest.raises(ValueError):
+        bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, "C1")], ids=ids)
