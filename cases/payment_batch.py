@@ -2,20 +2,25 @@
 
 `payment_register` locks a case, loads its ledger and writes each entry, event and plan
 on its own: some twenty statements a payment. A bank file brings tens of thousands, so
-here a batch of up to 500 cases is locked and loaded in two queries, every payment runs
+here a batch of up to 500 cases is locked and loaded in a few queries, every payment runs
 through `cases.reductions` on a collecting `Book`, and what they wrote goes in by bulk
-insert: payments, ledger entries, events; then the settled cases close and the others are
+insert: payments, ledger entries, events; the settled cases close and the others are
 replanned, a statement each for the batch. A test holds both paths to the same ledgers.
 A case paid twice in one file takes its payments in file order, in successive batches.
+
+The inserts are COPYs that run behind (`core.bulk.copies_behind`) while the next batch
+is allocated; so that nothing waits for them, the next batch is read before they are
+sent, and the payments' ids are drawn first. A case of the next batch that this one paid
+too is taken as this batch left it, not read again.
 """
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.utils import timezone
 
-from core.bulk import bulk_set, insert_rows
+from core.bulk import bulk_set, copies_behind, draw_ids, insert_rows
 from core.tenancy import creditor_scope
 from debtors.models import CustomerType
 
@@ -44,16 +49,45 @@ class Matched:
     allocation: object = None
 
 
+@dataclass
+class Loaded:
+    """A batch's cases (locked), their ledgers and their history, as read."""
+
+    cases: dict  # id → light case
+    entries: dict  # id → [Row], oldest first
+    history: object  # dunning.facts.History
+
+
+@dataclass
+class Allocated:
+    """What allocating a batch wrote, to be stored."""
+
+    payments: list = field(default_factory=list)  # rows in PAYMENT_FIELDS order, with ids first
+    entries: list = field(default_factory=list)  # Row
+    events: list = field(default_factory=list)  # rows in EVENT_FIELDS order
+    closing: list = field(default_factory=list)  # (case, paid on)
+    replanning: list = field(default_factory=list)
+    currency: dict = field(default_factory=dict)  # case id → its currency, the entries'
+
+
 def allocate_matched(creditor_id: int, items: list[Matched], *, file, source: str) -> None:
     """Store and allocate the creditor's matched payments (in file order), batch by batch."""
     from dunning.facts import ladders
     from dunning.selectors import contractual_rates, fee_caps, reference_rates
 
-    with creditor_scope(creditor_id):
+    with creditor_scope(creditor_id), copies_behind():
         context = {"rates": reference_rates(), "fixed": contractual_rates(), "ladders": ladders(),
-                   "caps": fee_caps(), "creditor_id": creditor_id, "file": file, "source": source}
-        for batch in _batches(items):
-            _allocate(batch, context)
+                   "caps": fee_caps(), "creditor_id": creditor_id, "file": file, "source": source,
+                   "now": timezone.now()}
+        payment_ids = iter(draw_ids(Payment, len(items)))
+        batches = list(_batches(items))
+        loaded = _load([item.case_id for item in batches[0]], None) if batches else None
+        for index, batch in enumerate(batches):
+            allocated = _allocate(batch, loaded, payment_ids, context)
+            if index + 1 < len(batches):  # read before this batch's COPYs are sent, so as not to wait for them
+                done = loaded
+                loaded = _load([item.case_id for item in batches[index + 1]], done)
+            _store(allocated, context)
 
 
 def _batches(items: list[Matched]):
@@ -69,36 +103,70 @@ def _batches(items: list[Matched]):
         yield batch
 
 
-def _allocate(batch: list[Matched], context: dict) -> None:
-    now = timezone.now()
-    ids = [item.case_id for item in batch]
-    cases = _cases_locked(ids)
+def _load(ids: list[int], previous: Loaded | None) -> Loaded:
+    """Lock and read the batch's cases; one that the previous batch paid (whose rows are not
+    stored yet) is taken from it as that batch left it."""
+    from dunning.facts import histories
+
+    carried = [pk for pk in ids if previous is not None and pk in previous.cases]
+    fresh = [pk for pk in ids if previous is None or pk not in previous.cases]
+    cases = _cases_locked(fresh) if fresh else {}
     entries: dict[int, list] = defaultdict(list)
-    for row in (LedgerEntry.objects.filter(case_id__any=ids).order_by("booked_on", "id")
-                .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
-        entries[row[0]].append(Row(*row))
-    payments = _payments_insert(batch, cases, context, now)
-    pending, events, closing, replanning = [], [], [], []
-    for item, payment in zip(batch, payments):
+    if fresh:
+        for row in (LedgerEntry.objects.filter(case_id__any=fresh).order_by("booked_on", "id")
+                    .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
+            entries[row[0]].append(Row(*row))
+    for pk in carried:
+        cases[pk], entries[pk] = previous.cases[pk], previous.entries[pk]
+    return Loaded(cases, entries, histories(ids))
+
+
+def _allocate(batch: list[Matched], loaded: Loaded, payment_ids, context: dict) -> Allocated:
+    """Allocate the batch's payments in memory: the rows to store, the cases to close or replan."""
+    now, cases, entries = context["now"], loaded.cases, loaded.entries
+    out = Allocated()
+    for item in batch:
         case = cases[item.case_id]
-        book = Book(case, entries[case.pk], context["rates"], context["fixed"].get(case.debtor.category), pending)
+        row = payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=case.pk, file=context["file"],
+                          source=context["source"], now=now, currency=case.currency)
+        payment = SimpleNamespace(pk=next(payment_ids), amount=row[2], paid_on=row[4], source=row[5],
+                                  reference=row[6])
+        out.payments.append((payment.pk, *row))
+        out.currency[case.pk] = case.currency
+        book = Book(case, entries[case.pk], context["rates"], context["fixed"].get(case.debtor.category), out.entries)
         item.allocation = payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT,
                                                       payment=payment, reference=payment.reference)
         event = payment_event(payment, payment.allocation)
-        events.append((case.creditor_id, case.pk, now, event["on"], SYSTEM, event["code"], event["text"],
-                       event["data"]))
+        out.events.append((case.creditor_id, case.pk, now, event["on"], SYSTEM, event["code"], event["text"],
+                           event["data"]))
         if case.stage == Stage.CLOSED:
             continue
         if settled(book, on=payment.paid_on) and can_transition(case.stage, Stage.CLOSED):
-            closing.append((case, payment.paid_on))
+            out.closing.append((case, payment.paid_on))
         elif case.stage in OPEN_STAGES:
-            replanning.append(case)
+            out.replanning.append(case)
+    out.events += _close(out.closing, now)
+    _replan(out.replanning, loaded, context)
+    return out
+
+
+def _store(allocated: Allocated, context: dict) -> None:
+    """The batch's updates, then its inserts (COPYs, sent behind)."""
+    now = context["now"]
+    bulk_set(Case, [case for case, _ in allocated.closing], CLOSE_FIELDS)
+    by_day = defaultdict(list)
+    for case, on in allocated.closing:
+        by_day[on].append(case.pk)
+    for on, ids in by_day.items():  # a closed case needs no more calls or reviews
+        QueueItem.objects.filter(case_id__any=ids, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
+                                                                     decided_by="system")
+    bulk_set(Case, allocated.replanning, ["next_action", "next_step_on"])
+    insert_rows(Payment, PAYMENT_FIELDS, [row[1:] for row in allocated.payments],
+                ids=[row[0] for row in allocated.payments])
     insert_rows(LedgerEntry, [*ENTRY_FIELDS, "payment"], [
-        (context["creditor_id"], e.case_id, e.kind, e.component, e.amount, cases[e.case_id].currency, e.booked_on,
-         e.text, e.reference, e.applies_to, now, e.payment_id) for e in pending])
-    events += _close(closing, now)
-    insert_rows(CaseEvent, EVENT_FIELDS, events)
-    _replan(replanning, entries, context)
+        (context["creditor_id"], e.case_id, e.kind, e.component, e.amount, allocated.currency[e.case_id], e.booked_on,
+         e.text, e.reference, e.applies_to, now, e.payment_id) for e in allocated.entries])
+    insert_rows(CaseEvent, EVENT_FIELDS, allocated.events)
 
 
 def payment_account(parsed, source: str) -> str:
@@ -129,15 +197,6 @@ def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
     return cases
 
 
-def _payments_insert(batch: list[Matched], cases: dict, context: dict, now) -> list[SimpleNamespace]:
-    """Insert the batch's payments; what the rules and the event read of each (a model instance costs more)."""
-    rows = [payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=item.case_id, file=context["file"],
-                        source=context["source"], now=now, currency=cases[item.case_id].currency) for item in batch]
-    ids = insert_rows(Payment, PAYMENT_FIELDS, rows, returning=True)
-    return [SimpleNamespace(pk=pk, amount=row[2], paid_on=row[4], source=row[5], reference=row[6])
-            for pk, row in zip(ids, rows)]
-
-
 def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
     """Close the settled cases as paid (what `case_transition` does, for many); their events."""
     events = []
@@ -148,19 +207,11 @@ def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
         events.append((case.creditor_id, case.pk, now, on, SYSTEM, "cases.stage.changed",
                        stage_change_text(source, Stage.CLOSED, closed_reason=ClosedReason.PAID),
                        {"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
-    bulk_set(Case, [case for case, _ in closing], CLOSE_FIELDS)
-    by_day = defaultdict(list)
-    for case, on in closing:
-        by_day[on].append(case.pk)
-    for on, ids in by_day.items():  # a closed case needs no more calls or reviews
-        QueueItem.objects.filter(case_id__any=ids, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
-                                                                     decided_by="system")
     return events
 
 
-def _replan(cases: list, entries: dict, context: dict) -> None:
+def _replan(cases: list, loaded: Loaded, context: dict) -> None:
     """What `case_replan` does, for many: the next step from the facts after the payment."""
     from dunning.planning import cases_replan
 
-    cases_replan(cases, entries, ladder_of=context["ladders"], caps=context["caps"])
-    bulk_set(Case, cases, ["next_action", "next_step_on"])
+    cases_replan(cases, loaded.entries, ladder_of=context["ladders"], caps=context["caps"], history=loaded.history)

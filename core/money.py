@@ -43,14 +43,12 @@ def parse_amount(text: str) -> Decimal:
 
 
 def format_sek(value: Decimal) -> str:
-    """`1 234,50` — the Swedish way, with a no-break space between thousands."""
-    sign = "-" if value < 0 else ""
-    whole, _, fraction = f"{abs(round_ore(value)):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{chr(0xA0).join(groups)},{fraction}"
+    """`1 234,50` — the Swedish way, with a no-break space between thousands. An amount
+    that rounds to zero is `0,00`, never `-0,00`."""
+    rounded = round_ore(value)
+    if not rounded:
+        return "0,00"
+    return f"{rounded:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
 class MoneyField(models.DecimalField):

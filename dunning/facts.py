@@ -1,5 +1,6 @@
 """Gather what the engine needs to know about cases, in a handful of queries per batch."""
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cases.ledger import EntryRow, entry_rows
@@ -23,47 +24,64 @@ def ladders() -> dict[str, Ladder]:
     }
 
 
-def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None) -> dict[int, CaseFacts]:
-    """Facts for each case (invoice and debtor loaded with it)."""
-    ids = [case.pk for case in cases]
-    if entries is None:
-        entries = entry_rows(ids)
-    principal: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    fees: dict[int, set[str]] = defaultdict(set)
-    for case_id, case_entries in entries.items():
-        for entry in case_entries:
-            if entry.component == Component.PRINCIPAL:
-                principal[case_id] += entry.amount
-            elif entry.kind in FEE_KINDS:
-                fees[case_id].add(entry.kind)
-    taken: dict[int, list[Taken]] = defaultdict(list)
+@dataclass
+class History:
+    """What the engine reads of cases besides their ledgers: the steps taken and the agents'
+    decisions. Payments leave it as it is, so a payment file reads it ahead."""
+
+    taken: dict = field(default_factory=lambda: defaultdict(list))  # case id → [Taken]
+    calls: dict = field(default_factory=dict)  # case id → Decided
+    approvals: dict = field(default_factory=dict)
+    reviews_open: set = field(default_factory=set)
+
+
+def histories(ids: list[int]) -> History:
+    """The history of the cases with these ids: two queries."""
+    history = History()
     for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__any=ids).order_by(
             "case_id", "sequence").values_list("case_id", "action", "applied_on", "deadline"):
-        taken[case_id].append(Taken(action, applied_on, deadline))
-    calls: dict[int, Decided] = {}
-    approvals: dict[int, Decided] = {}
-    reviews_open: set[int] = set()
+        history.taken[case_id].append(Taken(action, applied_on, deadline))
     work = (QueueItem.objects.filter(case_id__any=ids, kind__in=[QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW])
             .exclude(outcome=Outcome.CANCELLED).order_by("decided_on", "id")
             .values_list("case_id", "kind", "outcome", "decided_on"))
     for case_id, kind, outcome, decided_on in work:
         if not outcome:
             if kind == QueueKind.PAYMENT_ORDER_REVIEW:
-                reviews_open.add(case_id)
+                history.reviews_open.add(case_id)
             continue
-        target = calls if kind == QueueKind.PHONE_CALL else approvals
+        target = history.calls if kind == QueueKind.PHONE_CALL else history.approvals
         target[case_id] = Decided(outcome, decided_on)  # the latest decision wins
+    return history
+
+
+def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None,
+              history: History | None = None) -> dict[int, CaseFacts]:
+    """Facts for each case (invoice and debtor loaded with it); `entries` and `history`
+    when the caller has them (of these cases at least), else read."""
+    ids = [case.pk for case in cases]
+    if entries is None:
+        entries = entry_rows(ids)
+    if history is None:
+        history = histories(ids)
+    principal: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    fees: dict[int, set[str]] = defaultdict(set)
+    for case in cases:
+        for entry in entries.get(case.pk, ()):
+            if entry.component == Component.PRINCIPAL:
+                principal[case.pk] += entry.amount
+            elif entry.kind in FEE_KINDS:
+                fees[case.pk].add(entry.kind)
     return {
         case.pk: CaseFacts(
             due_date=case.invoice.due_date,
             is_consumer=case.debtor.is_consumer,
             reminder_fee_agreed=case.invoice.reminder_fee_agreed,
             principal=principal[case.pk],
-            taken=tuple(taken[case.pk]),
+            taken=tuple(history.taken.get(case.pk, ())),
             fees_charged=frozenset(fees[case.pk]),
-            call=calls.get(case.pk),
-            approval=approvals.get(case.pk),
-            review_open=case.pk in reviews_open,
+            call=history.calls.get(case.pk),
+            approval=history.approvals.get(case.pk),
+            review_open=case.pk in history.reviews_open,
         )
         for case in cases
     }

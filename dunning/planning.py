@@ -22,17 +22,18 @@ def set_plan(case, plan: Plan | None, *, review_open: bool) -> None:
         case.next_step_on = None if plan.waiting_for else plan.on
 
 
-def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None = None, caps=None) -> None:
+def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None = None, caps=None,
+                 history=None) -> None:
     """Recompute the next step of open cases (with invoice and debtor loaded), unsaved.
 
-    `entries`, `ladder_of` and `caps` are what the caller has already loaded; the rest is
-    read in a few queries for all the cases together."""
+    `entries`, `ladder_of`, `caps` and `history` (`facts.histories`) are what the caller has
+    already loaded; the rest is read in a few queries for all the cases together."""
     cases = [case for case in cases if case.stage in OPEN_STAGES]
     if not cases:
         return
     ladder_of = ladder_of or ladders()
     caps = caps or fee_caps()
-    facts = facts_for(cases, entries)
+    facts = facts_for(cases, entries, history)
     for case in cases:
         plan = plan_next(facts[case.pk], ladder_of[case.debtor.category], caps)
         set_plan(case, plan, review_open=facts[case.pk].review_open)

@@ -20,3 +20,9 @@ def test_a_changed_check_or_length_digit_is_refused(number, change):
         digits = list(reference)
         digits[position] = str((int(digits[position]) + change) % 10)
         assert not is_valid_ocr_reference("".join(digits))
+
+
+@given(st.text(alphabet="0123456789", min_size=2, max_size=25))
+def test_any_digits_are_valid_exactly_when_length_and_luhn_say_so(digits):
+    expected = int(digits[-2]) == len(digits) % 10 and luhn.is_valid(digits)
+    assert is_valid_ocr_reference(digits) == expected

@@ -37,6 +37,8 @@ def test_format_sek_groups_thousands():
     assert format_sek(Decimal("1234567.5")) == "1\u00a0234\u00a0567,50"
     assert format_sek(Decimal("-60")) == "-60,00"
     assert format_sek(Decimal("0")) == "0,00"
+    assert format_sek(Decimal("-0.004")) == format_sek(Decimal("-0.00")) == "0,00"
+    assert format_sek(Decimal("-1000.005")) == "-1\u00a0000,01"  # half up, away from zero
 
 
 @given(st.decimals(min_value=Decimal("-999999999999.99"), max_value=Decimal("999999999999.99"), places=2))
