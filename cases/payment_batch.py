@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from core.bulk import bulk_set, copies_behind, draw_ids, insert_rows
-from core.tenancy import creditor_scope
+from core.tenancy import creditor_scope, scopes_disabled
 from debtors.models import CustomerType
 
 from .events import EVENT_FIELDS, SYSTEM
@@ -81,12 +81,11 @@ def allocate_matched(creditor_id: int, items: list[Matched], *, file, source: st
                    "now": timezone.now()}
         payment_ids = iter(draw_ids(Payment, len(items)))
         batches = list(_batches(items))
-        loaded = _load([item.case_id for item in batches[0]], None) if batches else None
+        loaded = _load([item.case_id for item in batches[0]], None, creditor_id) if batches else None
         for index, batch in enumerate(batches):
             allocated = _allocate(batch, loaded, payment_ids, context)
             if index + 1 < len(batches):  # read before this batch's COPYs are sent, so as not to wait for them
-                done = loaded
-                loaded = _load([item.case_id for item in batches[index + 1]], done)
+                loaded = _load([item.case_id for item in batches[index + 1]], loaded, creditor_id)
             _store(allocated, context)
 
 
@@ -103,22 +102,32 @@ def _batches(items: list[Matched]):
         yield batch
 
 
-def _load(ids: list[int], previous: Loaded | None) -> Loaded:
+def _load(ids: list[int], previous: Loaded | None, creditor_id: int) -> Loaded:
     """Lock and read the batch's cases; one that the previous batch paid (whose rows are not
-    stored yet) is taken from it as that batch left it."""
+    stored yet) is taken from it as that batch left it.
+
+    The queries name the cases by id, without the creditor filter of the tenant scope:
+    with it, PostgreSQL may scan all the creditor's rows instead of looking the ids up, as
+    it estimates a creditor it has few statistics on (a new one, say) as small. That the
+    cases are the creditor's is checked here instead."""
     from dunning.facts import histories
 
     carried = [pk for pk in ids if previous is not None and pk in previous.cases]
     fresh = [pk for pk in ids if previous is None or pk not in previous.cases]
-    cases = _cases_locked(fresh) if fresh else {}
     entries: dict[int, list] = defaultdict(list)
-    if fresh:
-        for row in (LedgerEntry.objects.filter(case_id__any=fresh).order_by("booked_on", "id")
-                    .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
-            entries[row[0]].append(Row(*row))
+    with scopes_disabled():
+        cases = _cases_locked(fresh) if fresh else {}
+        strangers = sorted(pk for pk, case in cases.items() if case.creditor_id != creditor_id)
+        if strangers:
+            raise RuntimeError(f"payments for creditor {creditor_id} matched other creditors' cases {strangers[:10]}")
+        if fresh:
+            for row in (LedgerEntry.objects.filter(case_id__any=fresh).order_by("booked_on", "id")
+                        .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
+                entries[row[0]].append(Row(*row))
+        history = histories(ids)
     for pk in carried:
         cases[pk], entries[pk] = previous.cases[pk], previous.entries[pk]
-    return Loaded(cases, entries, histories(ids))
+    return Loaded(cases, entries, history)
 
 
 def _allocate(batch: list[Matched], loaded: Loaded, payment_ids, context: dict) -> Allocated:

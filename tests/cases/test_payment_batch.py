@@ -66,3 +66,29 @@ def test_a_file_allocates_as_payment_register_does(db, amounts, paid):
     payments_import(name="file.csv", creditor=many,
                     data=("ocr_reference;amount;paid_on;payer\n" + "\n".join(lines) + "\n").encode())
     assert state(many) == state(one)
+
+
+def test_a_batch_refuses_another_creditors_case_and_stores_nothing(db):
+    import pytest
+    from django.db import transaction
+
+    from cases.models import Payment, PaymentFile
+    from cases.payment_batch import Matched, allocate_matched
+    from cases.payment_files import ParsedPayment
+    from core.tenancy import scopes_disabled
+
+    one = make_creditor("own", "Own AB", "556703-7485", "5050-1055")
+    other = make_creditor("other", "Other AB", "556036-0793", "5402-9681")
+    theirs = make_case(other)
+    parsed = ParsedPayment(record=1, amount=Decimal("100.00"), currency="SEK", paid_on=DUE, ocr_reference=theirs.ocr_reference,
+                           reference="R1", free_text="", payer="", payer_address="", payer_org_number="",
+                           sender_bankgiro="", receiver_account="50501055")
+    with scopes_disabled():
+        file = PaymentFile.objects.create(format="bgmax", name="f", sha256="0" * 64)
+    with pytest.raises(RuntimeError, match="other creditors' cases"):
+        with transaction.atomic():
+            allocate_matched(one.pk, [Matched(parsed, theirs.pk)], file=file, source="bgmax")
+    with scopes_disabled():
+        assert not Payment.objects.exists()
+    with creditor_scope(other):
+        assert not LedgerEntry.objects.exclude(kind="principal").exists()
