@@ -3,10 +3,11 @@
 Every problem is a `Problem` with row, column, value and reason; the service stores
 nothing when there is one (unless told to skip the rows that have them).
 """
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from core.errors import ValidationError
 from core.money import ZERO, format_sek
@@ -15,6 +16,26 @@ from .rows import LedgerRow
 
 IMMUTABLE = (("invoice_date", "invoice date"), ("due_date", "due date"), ("amount", "amount"),
              ("currency", "currency"))
+# What the checks and the updates read of a stored invoice, in this order (`values_list`).
+STORED_FIELDS = ("pk", "invoice_number", "debtor__customer_number", "invoice_date", "due_date", "amount", "currency",
+                 "reminder_fee_agreed", "paid_on", "open_amount_reported", "case__id")
+
+
+class StoredInvoice(NamedTuple):
+    """A stored invoice as the checks and the updates read it. A file names up to 100 000;
+    as model instances with their debtor and case they took seconds to load."""
+
+    pk: int
+    invoice_number: str
+    customer_number: str  # its debtor's
+    invoice_date: datetime.date
+    due_date: datetime.date
+    amount: Decimal
+    currency: str
+    reminder_fee_agreed: bool
+    paid_on: datetime.date | None
+    open_amount_reported: Decimal | None
+    case_id: int | None  # None: paid before it was handed over, so no case
 
 
 @dataclass(frozen=True)
@@ -88,8 +109,7 @@ def within_file(rows: list[LedgerRow]) -> list[Problem]:
 
 def against_stored(rows: list[LedgerRow], invoices: dict, credited: dict[str, Decimal],
                    applied_credits: set[str]) -> list[Problem]:
-    """Rows that contradict stored invoices. `invoices`: number → Invoice (with its debtor and
-    case, if any); `credited`: invoice number → the credit notes in this file not yet applied."""
+    """Rows that contradict stored invoices. `invoices`: number → StoredInvoice; `credited`: invoice number → the credit notes in this file not yet applied."""
     problems = []
     in_file = {row.invoice_number: row for row in rows if not row.is_credit_note}
     for row in rows:
@@ -99,10 +119,9 @@ def against_stored(rows: list[LedgerRow], invoices: dict, credited: dict[str, De
         invoice = invoices.get(row.invoice_number)
         if invoice is None:
             continue
-        if invoice.debtor.customer_number != row.customer_number:
+        if invoice.customer_number != row.customer_number:
             problems.append(Problem(row.row, "customer_number", row.customer_number,
-                                    f"invoice {row.invoice_number} belongs to customer "
-                                    f"{invoice.debtor.customer_number}"))
+                                    f"invoice {row.invoice_number} belongs to customer {invoice.customer_number}"))
             continue
         changed = next(((field, label) for field, label in IMMUTABLE if getattr(invoice, field) != getattr(row, field)),
                        None)
@@ -126,11 +145,11 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
     target = invoices.get(row.credited_invoice)
     if target is None and row.credited_invoice not in in_file:
         return [Problem(row.row, "credited_invoice", row.credited_invoice, "no such invoice, here or in the file")]
-    owner = target.debtor.customer_number if target is not None else in_file[row.credited_invoice].customer_number
+    owner = target.customer_number if target is not None else in_file[row.credited_invoice].customer_number
     if owner != row.customer_number:
         return [Problem(row.row, "customer_number", row.customer_number,
                         f"the credited invoice {row.credited_invoice} belongs to customer {owner}")]
-    if target is not None and getattr(target, "case", None) is None:
+    if target is not None and target.case_id is None:
         return [Problem(row.row, "credited_invoice", row.credited_invoice,
                         "that invoice is not under collection (it was paid before it was handed over)")]
     return []

@@ -26,7 +26,8 @@ from core.bulk import copies_behind
 from core.errors import ApplicationError
 
 from ..models import LedgerImport
-from .checks import FileRejected, FileReport, Problem, against_stored, credits_by_invoice, within_file
+from .checks import (STORED_FIELDS, FileRejected, FileReport, Problem, StoredInvoice, against_stored,
+                     credits_by_invoice, within_file)
 from .openings import Openings, debtors_save, invoices_open
 from .reading import read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
@@ -84,14 +85,13 @@ def _drop(rows: list[LedgerRow], problems: list[Problem], report: LedgerImportRe
     return [row for row in rows if row.row not in bad]
 
 
-def _stored_invoices(rows: list[LedgerRow]) -> dict[str, Invoice]:
+def _stored_invoices(rows: list[LedgerRow]) -> dict[str, StoredInvoice]:
     numbers = sorted({row.invoice_number for row in rows if not row.is_credit_note}
                      | {row.credited_invoice for row in rows if row.is_credit_note})
     found = {}
     for start in range(0, len(numbers), CHUNK):
-        for invoice in (Invoice.objects.filter(invoice_number__any=numbers[start:start + CHUNK])
-                        .select_related("debtor", "case")):
-            found[invoice.invoice_number] = invoice
+        stored = Invoice.objects.filter(invoice_number__any=numbers[start:start + CHUNK]).values_list(*STORED_FIELDS)
+        found.update((values[1], StoredInvoice(*values)) for values in stored)
     return found
 
 
@@ -165,10 +165,11 @@ def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> N
                    actor=actor)
 
 
-def _credit(row: LedgerRow, invoice: Invoice, today: datetime.date, actor) -> bool:
+def _credit(row: LedgerRow, invoice, today: datetime.date, actor) -> bool:
+    """Apply a credit note to the case of `invoice` (stored, or new in this file: its `pk` is set)."""
     from cases.payments import credit_note_apply
 
-    case = Case.objects.get(invoice=invoice)
+    case = Case.objects.get(invoice_id=invoice.pk)
     credit_note_apply(case=case, amount=-row.amount, on=max(row.invoice_date, case.opened_on),
                       reference=credit_note_reference(row.invoice_number), actor=actor)
     return True

@@ -12,7 +12,7 @@ from cases.models import PaymentSource
 from core.money import ZERO
 from dunning.planning import case_replan
 
-from .checks import reported_open
+from .checks import StoredInvoice, reported_open
 from .rows import LedgerRow
 
 
@@ -21,18 +21,19 @@ def credit_note_reference(number: str) -> str:
     return f"kreditfaktura {number}"
 
 
-def invoice_changes(invoice: Invoice, row: LedgerRow) -> bool:
+def invoice_changes(invoice: StoredInvoice, row: LedgerRow) -> bool:
     """Whether the row says anything new about the stored invoice (cheap: no queries)."""
     return (invoice.reminder_fee_agreed != row.reminder_fee_agreed or bool(row.paid_on) and invoice.paid_on != row.paid_on
             or row.open_amount != reported_open(invoice))
 
 
-def invoice_update(invoice: Invoice, row: LedgerRow, *, credited: Decimal | None, on: datetime.date,
+def invoice_update(stored: StoredInvoice, row: LedgerRow, *, credited: Decimal | None, on: datetime.date,
                    actor=None) -> bool:
     """Apply what the row says about a stored invoice; True if anything changed.
 
     A lower open amount than last reported is money the creditor received: registered
     as a direct payment, less what this file's credit notes on the invoice explain."""
+    invoice = Invoice.objects.get(pk=stored.pk)
     changed = []
     if invoice.reminder_fee_agreed != row.reminder_fee_agreed:
         invoice.reminder_fee_agreed = row.reminder_fee_agreed

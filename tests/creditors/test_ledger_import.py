@@ -284,3 +284,25 @@ def test_a_credit_note_must_come_from_its_invoices_customer(creditor):
             + "0007,Byggbolaget AB,company,556703-7485,K9002,2026-10-05,2026-10-05,-100.00,F1001\n")
     problem = rejected.value.report.problems[0]
     assert (problem.row, problem.column) == (5, "customer_number") and "00042" in problem.reason
+
+
+def test_a_stored_invoice_keeps_its_customer_and_a_paid_one_takes_no_credit_note(creditor):
+    run(creditor, LEDGER.replace(HEADER, HEADER + ",open_amount").replace("1250.00", "1250.00,1250.00")
+        .replace("300.50", "300.50,0").replace("12500.00", "12500.00,12500.00"))  # F1002 paid before handover
+    with creditor_scope(creditor):
+        assert not Case.objects.filter(invoice__invoice_number="F1002").exists()
+    before = snapshot(creditor)
+    with pytest.raises(LedgerRejected) as rejected:
+        run(creditor, LEDGER.replace(HEADER, HEADER + ",credited_invoice")
+            .replace("00042,Anna Andersson,consumer,19811218-9876,F1001",
+                     "0007,Byggbolaget AB,company,556703-7485,F1001")
+            + "00042,Anna Andersson,consumer,19811218-9876,K9003,2026-10-05,2026-10-05,-100.00,F1002\n"
+            + "0007,Byggbolaget AB,company,556703-7485,K9004,2026-10-05,2026-10-05,-100.00,F1002\n")
+    problems = {(p.row, p.column): p.reason for p in rejected.value.report.problems}
+    assert problems == {
+        (2, "customer_number"): "invoice F1001 belongs to customer 00042",
+        (3, "open_amount"): "rose from 0,00: an open amount can only fall",  # the file has no open amounts
+        (5, "credited_invoice"): "that invoice is not under collection (it was paid before it was handed over)",
+        (6, "customer_number"): "the credited invoice F1002 belongs to customer 00042",
+    }
+    assert snapshot(creditor) == before
