@@ -74,4 +74,6 @@ def case_limitation(case: Case) -> datetime.date:
     from .limitation import limitation_date
 
     sent = list(case.letters.values_list("sent_on", flat=True))
-    return limitation_date(arose_on=case.invoice.invoice_date, is_consumer=case.debtor.is_consumer, demands_sent=sent)
+    paid = list(case.payments.values_list("paid_on", flat=True))
+    return limitation_date(arose_on=case.invoice.invoice_date, is_consumer=case.debtor.is_consumer, demands_sent=sent,
+                           paid_on=paid)

@@ -19,6 +19,11 @@ def test_a_written_demand_starts_a_new_period():
     assert limitation_date(arose_on=D(2024, 2, 29), is_consumer=True, demands_sent=[]) == D(2027, 2, 28)
 
 
+def test_a_payment_acknowledges_the_claim_and_starts_a_new_period():
+    assert limitation_date(arose_on=D(2024, 2, 29), is_consumer=False, demands_sent=[D(2024, 3, 10)],
+                           paid_on=[D(2025, 6, 30)]) == D(2035, 6, 30)
+
+
 def test_warning_ninety_days_before():
     assert not nearing_limitation(D(2029, 2, 1), D(2028, 11, 2))
     assert nearing_limitation(D(2029, 2, 1), D(2028, 11, 3))
@@ -31,3 +36,16 @@ def test_a_case_counts_from_its_latest_letter(scoped):
     assert case_limitation(case) == D(2029, 3, 12)
     company = make_case(scoped, due_date=D(2026, 3, 2), debtor=DebtorFactory(creditor=scoped, customer_type="company"))
     assert case_limitation(company) == D(2036, 1, 31)
+
+
+def test_a_case_counts_from_its_latest_payment_too(scoped):
+    from decimal import Decimal
+
+    from cases.payments import payment_register
+    from core.tenancy import creditor_scope
+
+    case = make_case(scoped, amount=Decimal("1000.00"), due_date=D(2026, 3, 2))
+    run_cycle(creditor=scoped, day=D(2026, 3, 12))  # a reminder, sent that day
+    with creditor_scope(scoped):
+        payment_register(case=case, amount=Decimal("100.00"), paid_on=D(2026, 4, 20), source="direct")
+    assert case_limitation(case) == D(2029, 4, 20)
