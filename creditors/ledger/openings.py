@@ -118,13 +118,16 @@ def opening_principal(row: LedgerRow, credited: dict) -> Decimal:
 
 
 class Openings:
-    """What opening the new invoices needs from the database, read before the first row is
-    written: inside `copies_behind` a query would wait for the COPYs before it."""
+    """The new invoices, the cases they open (row, invoice id, principal) and what opening
+    them needs from the database, read before the first row is written: inside
+    `copies_behind` a query would wait for the COPYs before it."""
 
     def __init__(self, rows: list[LedgerRow], credited: dict):
         self.rows, self.credited = rows, credited
         self.invoice_ids = draw_ids(Invoice, len(rows))
-        self.case_ids = draw_ids(Case, sum(opening_principal(row, credited) > 0 for row in rows))
+        principals = ((row, pk, opening_principal(row, credited)) for pk, row in zip(self.invoice_ids, rows))
+        self.opened = [(row, pk, principal) for row, pk, principal in principals if principal > 0]
+        self.case_ids = draw_ids(Case, len(self.opened))
         self.ladder_of, self.caps = ladders(), fee_caps()
 
 
@@ -138,21 +141,16 @@ def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor], toda
         (creditor.pk, debtors[row.customer_number].pk, row.invoice_number, row.invoice_date, row.due_date,
          row.amount, row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, now)
         for row in rows], ids=ids)
-    opened = []  # (row, invoice id, principal)
-    for pk, row in zip(ids, rows):
-        principal = opening_principal(row, openings.credited)
-        if principal > 0:
-            opened.append((row, pk, principal))
-    _cases_open(creditor, opened, openings, debtors, today, now, actor)
+    _cases_open(creditor, openings, debtors, today, now, actor)
     return {row.invoice_number: Invoice(pk=pk, creditor=creditor, invoice_number=row.invoice_number)
             for pk, row in zip(ids, rows) if row.invoice_number in openings.credited}
 
 
-def _cases_open(creditor, opened, openings: Openings, debtors: dict[str, Debtor], today: datetime.date, now,
+def _cases_open(creditor, openings: Openings, debtors: dict[str, Debtor], today: datetime.date, now,
                 actor) -> None:
     ladder_of, caps = openings.ladder_of, openings.caps
     cases = []
-    for row, invoice_id, principal in opened:
+    for row, invoice_id, principal in openings.opened:
         debtor = debtors[row.customer_number]
         plan = SimpleNamespace()
         facts = CaseFacts(due_date=row.due_date, is_consumer=debtor.is_consumer,
@@ -163,10 +161,10 @@ def _cases_open(creditor, opened, openings: Openings, debtors: dict[str, Debtor]
     ids = insert_rows(Case, CASE_FIELDS, cases, ids=openings.case_ids)
     insert_rows(LedgerEntry, ENTRY_FIELDS, [
         (creditor.pk, pk, EntryKind.PRINCIPAL, Component.PRINCIPAL, principal, row.currency, row.invoice_date,
-         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, opened)])
+         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, openings.opened)])
     who = actor_label(actor)
     insert_rows(CaseEvent, EVENT_FIELDS, [
         (creditor.pk, pk, now, today, who, "cases.case.opened",
          case_opened_text(row.invoice_number, principal, row.currency),
          {"invoice": row.invoice_number, "principal": str(principal), "source": "ledger import"})
-        for pk, (row, _, principal) in zip(ids, opened)])
+        for pk, (row, _, principal) in zip(ids, openings.opened)])
