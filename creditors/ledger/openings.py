@@ -24,6 +24,7 @@ from dunning.facts import ladders
 from dunning.planning import set_plan
 from dunning.selectors import fee_caps
 
+from .checks import StoredInvoice
 from .rows import LedgerRow
 
 CHUNK = 2000
@@ -132,9 +133,10 @@ class Openings:
 
 
 def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor], today: datetime.date,
-                  actor) -> dict[str, Invoice]:
+                  actor) -> dict[str, StoredInvoice]:
     """Insert the new invoices and, for each still open, its case with the principal entry,
-    the opening event and the first step planned. Returns number → Invoice (ids set)."""
+    the opening event and the first step planned. Returns number → StoredInvoice of those
+    this file's credit notes credit, as if read back."""
     now = timezone.now()
     rows, ids = openings.rows, openings.invoice_ids
     insert_rows(Invoice, INVOICE_FIELDS, [
@@ -142,7 +144,10 @@ def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor], toda
          row.amount, row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, now)
         for row in rows], ids=ids)
     _cases_open(creditor, openings, debtors, today, now, actor)
-    return {row.invoice_number: Invoice(pk=pk, creditor=creditor, invoice_number=row.invoice_number)
+    case_of = {invoice_id: case_id for (_, invoice_id, _), case_id in zip(openings.opened, openings.case_ids)}
+    return {row.invoice_number: StoredInvoice(pk, row.invoice_number, row.customer_number, row.invoice_date,
+                                              row.due_date, row.amount, row.currency, row.reminder_fee_agreed,
+                                              stored_paid_on(row), row.open_amount, case_of.get(pk))
             for pk, row in zip(ids, rows) if row.invoice_number in openings.credited}
 
 

@@ -165,8 +165,8 @@ def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> N
                    actor=actor)
 
 
-def _credit(row: LedgerRow, invoice, today: datetime.date, actor) -> bool:
-    """Apply a credit note to the case of `invoice` (stored, or new in this file: its `pk` is set)."""
+def _credit(row: LedgerRow, invoice: StoredInvoice, today: datetime.date, actor) -> bool:
+    """Apply a credit note to the case of `invoice` (stored before, or new in this file)."""
     from cases.payments import credit_note_apply
 
     case = Case.objects.get(invoice_id=invoice.pk)
