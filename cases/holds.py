@@ -104,7 +104,8 @@ def resume_lapsed_promises(*, on: datetime.date) -> int:
     from dunning.rules.fees import PROMISE_GRACE_BANK_DAYS
 
     resumed = 0
-    candidates = Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PROMISE, hold_until__lt=on)
+    candidates = (Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PROMISE, hold_until__lt=on)
+                  .order_by("pk"))
     for case in candidates:
         if add_bank_days(case.hold_until, PROMISE_GRACE_BANK_DAYS) <= on:
             _promise_broken(case, on)

@@ -36,7 +36,7 @@ class EntryRow(NamedTuple):
 
 def entry_rows(case_ids, *, as_of: datetime.date | None = None) -> dict[int, list[EntryRow]]:
     """Each case's entries, oldest first, as light rows: one query."""
-    entries = LedgerEntry.objects.filter(case_id__any=case_ids)
+    entries = LedgerEntry.objects.filter(case_id__any=set(case_ids))
     if as_of is not None:
         entries = entries.filter(booked_on__lte=as_of)
     rows: dict[int, list[EntryRow]] = defaultdict(list)

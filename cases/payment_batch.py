@@ -73,10 +73,10 @@ class Allocated:
 def allocate_matched(creditor_id: int, items: list[Matched], *, file, source: str) -> None:
     """Store and allocate the creditor's matched payments (in file order), batch by batch."""
     from dunning.facts import ladders
-    from dunning.selectors import contractual_rates, fee_caps, reference_rates
+    from dunning.selectors import fee_caps, reference_rates
 
     with creditor_scope(creditor_id), copies_behind():
-        context = {"rates": reference_rates(), "fixed": contractual_rates(), "ladders": ladders(),
+        context = {"rates": reference_rates(), "ladders": ladders(),
                    "caps": fee_caps(), "creditor_id": creditor_id, "file": file, "source": source,
                    "now": timezone.now()}
         payment_ids = iter(draw_ids(Payment, len(items)))
@@ -142,7 +142,8 @@ def _allocate(batch: list[Matched], loaded: Loaded, payment_ids, context: dict) 
                                   reference=row[6])
         out.payments.append((payment.pk, *row))
         out.currency[case.pk] = case.currency
-        book = Book(case, entries[case.pk], context["rates"], context["fixed"].get(case.debtor.category), out.entries)
+        ladder = context["ladders"][case.debtor.category]
+        book = Book(case, entries[case.pk], context["rates"], ladder.contractual_interest_rate, out.entries)
         item.allocation = payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT,
                                                       payment=payment, reference=payment.reference)
         event = payment_event(payment, payment.allocation)

@@ -41,7 +41,7 @@ from .facts import facts_for, ladders
 from .models import AppliedStep
 from .planning import set_plan
 from .rules.bankdays import is_bank_day
-from .selectors import contractual_rates, rule_pack
+from .selectors import rule_pack
 
 # Cases per transaction. Larger batches mean fewer round trips but longer-held row
 # locks and a bigger rollback if one case fails; 500 keeps a batch well under a second.
@@ -103,8 +103,7 @@ def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
         # Before any step: a debtor who became a risk today gets today's step from the risk ladder.
         reclassified = reclassify_daily(creditor=creditor, on=day)
         report.reclassified = reclassified.changed if reclassified else {}
-        context = {"pack": pack or rule_pack(), "ladders": ladders(), "fixed": contractual_rates(),
-                   "creditor": creditor}
+        context = {"pack": pack or rule_pack(), "ladders": ladders(), "creditor": creditor}
         last_id = 0
         while True:
             with transaction.atomic():
@@ -129,8 +128,8 @@ def due_cases(creditor, day: datetime.date, after_id: int):
 
 
 def _load_invoices_and_debtors(cases: list[Case]) -> None:
-    invoices = {i.pk: i for i in Invoice.objects.filter(pk__any=[c.invoice_id for c in cases])}
-    debtors = {d.pk: d for d in Debtor.objects.filter(pk__any={c.debtor_id for c in cases})}
+    invoices = {i.pk: i for i in Invoice.objects.filter(pk__any={c.invoice_id for c in cases}).order_by()}
+    debtors = {d.pk: d for d in Debtor.objects.filter(pk__any={c.debtor_id for c in cases}).order_by()}
     for case in cases:
         case.invoice, case.debtor = invoices[case.invoice_id], debtors[case.debtor_id]
 
@@ -196,7 +195,7 @@ def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], da
         out.queue.append((case.creditor_id, case.pk, QueueKind.PHONE_CALL, day, day, "", "", ""))
     if action in KIND_OF_ACTION:
         all_entries = entries + fee_rows
-        fixed = context["fixed"].get(case.debtor.category)
+        fixed = context["ladders"][case.debtor.category].contractual_interest_rate
         rates = context["pack"].rates
         balance = balance_of(case, all_entries, as_of=day, rates=rates, fixed_rate=fixed)
         movements = [(e.booked_on, e.amount) for e in all_entries if e.component == Component.PRINCIPAL]

@@ -48,6 +48,7 @@ class Ladder:
     steps: tuple[LadderStep, ...]
     min_collection_amount: Decimal = Decimal("100.00")
     late_payment_compensation: bool = True
+    contractual_interest_rate: Decimal | None = None  # the policy's, when it claims one instead of the statutory
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ from .models import AppliedStep, Policy, PolicyStep
 
 
 def ladders() -> dict[str, Ladder]:
-    """The current creditor's ladder for each category."""
+    """The current creditor's ladder for each category (with its policy's terms: two queries)."""
     steps: dict[int, list[LadderStep]] = defaultdict(list)
     for policy_id, *fields in PolicyStep.objects.order_by("policy_id", "number").values_list(
             "policy_id", "number", "action", "anchor", "offset_days", "term_days", "fee_amount", "requires_approval"):
         steps[policy_id].append(LadderStep(*fields))
     return {
-        category: Ladder(category, tuple(steps[pk]), minimum, compensation)
-        for pk, category, minimum, compensation in Policy.objects.values_list(
-            "pk", "category", "min_collection_amount", "late_payment_compensation")
+        category: Ladder(category, tuple(steps[pk]), minimum, compensation, rate)
+        for pk, category, minimum, compensation, rate in Policy.objects.values_list(
+            "pk", "category", "min_collection_amount", "late_payment_compensation", "contractual_interest_rate")
     }
 
 
@@ -38,6 +38,7 @@ class History:
 def histories(ids: list[int]) -> History:
     """The history of the cases with these ids: two queries."""
     history = History()
+    ids = set(ids)  # `__any` takes a set as it is (core.lookups)
     for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__any=ids).order_by(
             "case_id", "sequence").values_list("case_id", "action", "applied_on", "deadline"):
         history.taken[case_id].append(Taken(action, applied_on, deadline))
