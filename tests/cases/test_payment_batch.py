@@ -11,6 +11,7 @@ from cases.payment_import import payments_import
 from cases.payments import payment_register
 from core.tenancy import creditor_scope
 from dunning.cycle import run_cycle
+from dunning.models import Policy
 from tests.factories import make_case, make_creditor
 
 SERIAL = itertools.count()
@@ -18,9 +19,11 @@ DUE = datetime.date(2026, 9, 1)
 CYCLE_DAYS = [datetime.date(2026, 9, 11), datetime.date(2026, 9, 28), datetime.date(2026, 10, 19)]
 
 
-def portfolio(creditor, amounts):
-    """Cases with the same invoices for each creditor, taken up the ladder (fees, interest, a review)."""
+def portfolio(creditor, amounts, rate=None):
+    """Cases with the same invoices for each creditor, taken up the ladder (fees, interest, a review);
+    `rate`: the normal policy's contractual interest rate, if it claims one."""
     with creditor_scope(creditor):
+        Policy.objects.filter(category="normal").update(contractual_interest_rate=rate)
         cases = [make_case(creditor, amount=amount, due_date=DUE + datetime.timedelta(days=i % 3),
                            reminder_fee_agreed=True) for i, amount in enumerate(amounts)]
     for day in CYCLE_DAYS:
@@ -50,12 +53,12 @@ payments = st.lists(st.tuples(st.integers(0, 3), st.decimals(min_value=Decimal("
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(amounts=amounts, paid=payments)
-def test_a_file_allocates_as_payment_register_does(db, amounts, paid):
+@given(amounts=amounts, paid=payments, rate=st.sampled_from([None, Decimal("24.00")]))
+def test_a_file_allocates_as_payment_register_does(db, amounts, paid, rate):
     slug = f"p{next(SERIAL)}"  # examples share the test's database: each gets its own two creditors
     one = make_creditor(f"{slug}a", "One AB", "556703-7485", "5050-1055")
     many = make_creditor(f"{slug}b", "Many AB", "556036-0793", "5402-9681")
-    by_one, by_file = portfolio(one, amounts), portfolio(many, amounts)
+    by_one, by_file = portfolio(one, amounts, rate), portfolio(many, amounts, rate)
     lines = []
     for index, amount, days in paid:
         index %= len(amounts)

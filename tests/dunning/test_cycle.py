@@ -13,7 +13,7 @@ from cases.stages import ClosedReason, Stage
 from core.errors import Conflict
 from debtors.models import Category, CustomerType
 from dunning.cycle import run_cycle
-from dunning.models import AppliedStep
+from dunning.models import AppliedStep, Policy
 from letters.models import Letter
 from tests.factories import DebtorFactory, make_case
 
@@ -69,6 +69,15 @@ def test_normal_ladder_from_reminder_to_payment_order(scoped, case):
     assert Letter.objects.filter(case=case, kind="payment_order_notice").exists()
     codes = list(case.events.values_list("code", flat=True))
     assert codes.count("dunning.reminder.sent") == 1 and "dunning.payment_order.filed" in codes
+
+
+def test_a_policys_contractual_rate_replaces_the_reference_rate(scoped, case):
+    Policy.objects.filter(category=Category.NORMAL).update(contractual_interest_rate=Decimal("24.00"))
+    run_days(scoped, DUE, D(2026, 3, 12))
+    reminder = Letter.objects.get(case=case)
+    # 10 days at 24 % on 1 000,00 = 6.575… → 6.58
+    assert reminder.amounts["interest"]["amount"] == "6.58"
+    assert [p["rate"] for p in reminder.amounts["interest"]["periods"]] == ["24.00"]
 
 
 def test_running_a_day_twice_changes_nothing(scoped, case):
