@@ -129,7 +129,8 @@ def due_cases(creditor, day: datetime.date, after_id: int):
 
 def _load_invoices_and_debtors(cases: list[Case]) -> None:
     invoices = {i.pk: i for i in Invoice.objects.filter(pk__any={c.invoice_id for c in cases}).order_by()}
-    debtors = {d.pk: d for d in Debtor.objects.filter(pk__any={c.debtor_id for c in cases}).order_by()}
+    debtors = {d.pk: d for d in Debtor.objects.filter(pk__any={c.debtor_id for c in cases}).order_by()
+               .defer("category_reasons")}  # the cycle does not show them; decoding them costs
     for case in cases:
         case.invoice, case.debtor = invoices[case.invoice_id], debtors[case.debtor_id]
 

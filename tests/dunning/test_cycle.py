@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.holds import case_dispute, case_pause, case_promise, case_resume, case_withdraw, queue_decide
 from cases.ledger import case_balance
@@ -78,6 +80,18 @@ def test_a_policys_contractual_rate_replaces_the_reference_rate(scoped, case):
     # 10 days at 24 % on 1 000,00 = 6.575… → 6.58
     assert reminder.amounts["interest"]["amount"] == "6.58"
     assert [p["rate"] for p in reminder.amounts["interest"]["periods"]] == ["24.00"]
+
+
+def test_a_cycle_reads_as_much_for_six_due_cases_as_for_three(scoped):
+    """No query per case: nothing is loaded lazily from a case, its invoice or its debtor."""
+    def reads(n, due):
+        for _ in range(n):
+            make_case(scoped, amount="500.00", due_date=due, reminder_fee_agreed=True)
+        with CaptureQueriesContext(connection) as queries:
+            assert run_cycle(creditor=scoped, day=due + datetime.timedelta(days=10)).steps == n
+        return [q["sql"].split(" WHERE ")[0] for q in queries if q["sql"].startswith("SELECT")]
+
+    assert reads(6, DUE + datetime.timedelta(days=7)) == reads(3, DUE)
 
 
 def test_running_a_day_twice_changes_nothing(scoped, case):
