@@ -28,7 +28,8 @@ def bulk_set(model, objects, fields: list[str]) -> None:
         return
     _wait_behind()  # its VALUES pages go through the raw cursor, which the block's wrapper does not see
     table = model._meta.db_table
-    columns = [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
+    quote = connection.ops.quote_name  # `connection` is a proxy: each attribute costs a context-local lookup
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
     json_at = {i for i, name in enumerate(fields, start=1)
                if model._meta.get_field(name).get_internal_type() == "JSONField"}
     rows = [(obj.pk, *(getattr(obj, name) for name in fields)) for obj in objects]
@@ -79,7 +80,8 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, returning: bool 
         raise ValueError(f"{len(ids)} ids drawn for {len(rows)} rows")
     table = model._meta.db_table
     model_fields = [model._meta.get_field(name) for name in fields]
-    columns = [connection.ops.quote_name(f.column) for f in model_fields]
+    quote = connection.ops.quote_name  # `connection` is a proxy: each attribute costs a context-local lookup
+    columns = [quote(f.column) for f in model_fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if ids is None and returning:
@@ -140,8 +142,8 @@ def _json_dumped(rows: list[tuple], json_at) -> list[list]:
 
 
 def _text_columns(model_fields) -> list[str]:
-    return [connection.ops.quote_name(f.column) for f in model_fields
-            if f.get_internal_type() in TEXT_TYPES and not f.null]
+    quote = connection.ops.quote_name
+    return [quote(f.column) for f in model_fields if f.get_internal_type() in TEXT_TYPES and not f.null]
 
 
 def _copy(cursor, table: str, columns: list[str], rows, text_columns: list[str], behind: bool = False) -> None:
