@@ -1,5 +1,6 @@
 """The daily cycle through the database: ladders, fees, letters, holds, agents' decisions."""
 import datetime
+import re
 from decimal import Decimal
 from io import StringIO
 
@@ -89,7 +90,7 @@ def test_a_cycle_reads_as_much_for_six_due_cases_as_for_three(scoped):
             make_case(scoped, amount="500.00", due_date=due, reminder_fee_agreed=True)
         with CaptureQueriesContext(connection) as queries:
             assert run_cycle(creditor=scoped, day=due + datetime.timedelta(days=10)).steps == n
-        return [q["sql"].split(" WHERE ")[0] for q in queries if q["sql"].startswith("SELECT")]
+        return [re.sub(r"\d+", "N", q["sql"].split(" WHERE ")[0]) for q in queries if q["sql"].startswith("SELECT")]
 
     assert reads(6, DUE + datetime.timedelta(days=7)) == reads(3, DUE)
 
