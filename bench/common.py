@@ -41,3 +41,19 @@ def scratch_database():
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
+
+
+def copy_database(connection, source: str, target: str) -> None:
+    """(Re)create database `target` as a copy of `source` (CREATE DATABASE … TEMPLATE). Neither
+    may have a connection open: Django's is closed first and reopens on its next query."""
+    from django.db import connections
+
+    connections.close_all()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+def drop_database(connection, name: str) -> None:
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
