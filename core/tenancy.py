@@ -21,10 +21,14 @@ def TenantManager(_manager_class=None):
 
 @contextmanager
 def creditor_scope(creditor):
-    """Enter one creditor's scope. `creditor` is a Creditor or its id, never None."""
-    if creditor is None:
-        raise ValueError("creditor_scope needs a creditor; None would mean every tenant")
-    with scope(creditor=creditor):
+    """Enter one creditor's scope. `creditor` is a Creditor or its id, never None.
+
+    The scope holds the id: every query in it filters by it, and a model instance costs
+    Django more to resolve into the filter (the daily cycle sends ~22 queries per creditor)."""
+    creditor_id = getattr(creditor, "pk", creditor)
+    if creditor_id is None:
+        raise ValueError("creditor_scope needs a saved creditor; None would mean every tenant")
+    with scope(creditor=creditor_id):
         yield
 
 

@@ -49,13 +49,18 @@ def test_a_scope_shows_only_its_own_creditor(creditor, other_creditor):
         assert Debtor.objects.count() == 1
     with creditor_scope(other_creditor):
         assert list(Case.objects.all()) == [theirs]
+    with creditor_scope(other_creditor.pk):
+        assert list(Case.objects.all()) == [theirs]
 
 
 def test_none_is_refused_as_a_scope():
     # django-scopes reads None as "no filter": every tenant at once.
-    with pytest.raises(ValueError):
-        with creditor_scope(None):
-            pass
+    from creditors.models import Creditor
+
+    for nobody in (None, Creditor(slug="unsaved", name="Unsaved AB")):
+        with pytest.raises(ValueError):
+            with creditor_scope(nobody):
+                pass
 
 
 @celery_app.task(base=TenantTask, name="tests.visible_cases")
