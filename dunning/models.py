@@ -109,8 +109,8 @@ class AppliedStep(models.Model):
     """A step the daily cycle applied to a case. Unique per (case, sequence): exactly once."""
 
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
-    # No index of its own: the unique (case, sequence) index serves every lookup by case.
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="applied_steps", db_index=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="applied_steps",
+                             db_index=False)  # applied_step_once starts with it
     sequence = models.PositiveSmallIntegerField(help_text="1 for the case's first step, 2 for its second, …")
     category = models.CharField(max_length=6, choices=Category.choices)
     ladder_step = models.PositiveSmallIntegerField(help_text="The policy step's number in that category's ladder")

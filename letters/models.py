@@ -37,8 +37,8 @@ def letter_upload_to(letter, filename: str) -> str:
 
 
 class Letter(models.Model):
-    # No index of its own: the (creditor, status) index serves every lookup by creditor.
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+", db_index=False)
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)  # letter_creditor_status starts with it
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
     step = models.OneToOneField("dunning.AppliedStep", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="letter")
