@@ -5,7 +5,6 @@ with its channel and time, and leaves a case event. A print batch is one PDF —
 archived letters, byte for byte, one after another — and a manifest CSV telling the
 mail house which pages make which letter and where it goes.
 """
-import csv
 import datetime
 import hashlib
 import io
@@ -19,6 +18,7 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from cases.models import CaseEvent
+from core import csvfile
 from core.money import format_sek
 from debtors.models import Debtor
 
@@ -118,7 +118,9 @@ def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     if not letters:
         return None
     writer, manifest, page = PdfWriter(), io.StringIO(), 1
-    rows = csv.DictWriter(manifest, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
+    # Someone at the mail house opens the manifest in a spreadsheet: a debtor's name or
+    # address that begins like a formula is written as text (core.csvfile).
+    rows = csvfile.DictWriter(manifest, fieldnames=MANIFEST_FIELDS)
     rows.writeheader()
     for sequence, letter in enumerate(letters, start=1):
         with letter.pdf.open("rb") as stored:
@@ -131,7 +133,7 @@ def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
             "pages": len(reader.pages), "name": recipient.get("name", ""), "address": recipient.get("address", ""),
             "postal_code": recipient.get("postal_code", ""), "city": recipient.get("city", ""),
             "country": recipient.get("country", ""), "customer_number": recipient.get("customer_number", ""),
-            "ocr_reference": letter.ocr_reference, "total": str(letter.total), "sha256": letter.sha256})
+            "ocr_reference": letter.ocr_reference, "total": letter.total, "sha256": letter.sha256})
         page += len(reader.pages)
     out = io.BytesIO()
     writer.write(out)
