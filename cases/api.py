@@ -1,16 +1,32 @@
-"""The case resource of the REST API (CONTRACT.md)."""
+"""The case resource of the REST API (CONTRACT.md).
+
+Balances are computed as of `as_of` (default today). Interest needs Riksbanken's reference
+rate of every half-year up to that day; where one is not known yet (a date past the last
+published rate, or a new half-year before the operator added its rate) the answer is a 422
+`reference_rate_unknown` naming the half-year, not a guess.
+"""
 import datetime
+from contextlib import contextmanager
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
+from django.utils import timezone
 from rest_framework.response import Response
 
-from core.errors import ValidationError
+from core.api_params import StrictPageNumberPagination, choice_param, date_param
+from core.api_parsers import JSONParser
+from core.errors import Unprocessable
+from dunning.rules.interest import MissingReferenceRate
 from dunning.selectors import next_step_of
 
 from . import selectors
+from .stages import Stage
+
+# The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
+# start there), and past 2099 the question is a typo. Beyond them `as_of` is a 400.
+AS_OF_EARLIEST = datetime.date(2000, 1, 1)
+AS_OF_LATEST = datetime.date(2099, 12, 31)
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -84,37 +100,51 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 def parse_as_of(request) -> datetime.date | None:
-    value = request.query_params.get("as_of")
-    if not value:
-        return None
+    return date_param(request, "as_of", earliest=AS_OF_EARLIEST, latest=AS_OF_LATEST)
+
+
+@contextmanager
+def reference_rate_known(as_of: datetime.date | None):
+    """A balance that needs a reference rate Fordra does not have is a 422 naming the half-year."""
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("as_of must be a date, YYYY-MM-DD", detail={"as_of": value}) from None
+        yield
+    except MissingReferenceRate as exc:
+        start = exc.half_year_start
+        label = f"{start.year} H{1 if start.month == 1 else 2}"
+        day = as_of or timezone.localdate()
+        raise Unprocessable(
+            f"Interest as of {day} needs Riksbanken's reference rate for {label} (the half-year from {start}), "
+            f"which is not known yet: ask for a date before {start}, or for the rate to be added.",
+            code="reference_rate_unknown", detail={"as_of": day.isoformat(), "half_year": start.isoformat()},
+        ) from exc
 
 
-class CasePagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+class CasePagination(StrictPageNumberPagination):
+    pass
 
 
 class CaseViewSet(viewsets.GenericViewSet):
     """Cases of the API client's creditor, with balances as of a date."""
 
     lookup_value_regex = r"[0-9]+"
+    parser_classes = [JSONParser]
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE), OpenApiParameter("stage", str)])
+    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE),
+                               OpenApiParameter("stage", str, enum=Stage.values)])
     def list(self, request):
-        cases = selectors.case_list(stage=request.query_params.get("stage"))
+        as_of = parse_as_of(request)
+        cases = selectors.case_list(stage=choice_param(request, "stage", Stage.values))
         page = self.paginate_queryset(cases)
-        views = selectors.with_balances(page, as_of=parse_as_of(request))
+        with reference_rate_known(as_of):
+            views = selectors.with_balances(page, as_of=as_of)
         return self.get_paginated_response(self.get_serializer(views, many=True).data)
 
     @extend_schema(responses=CaseDetailSerializer, parameters=[
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
     def retrieve(self, request, pk=None):
-        view = selectors.case_with_balance(pk, as_of=parse_as_of(request))
+        as_of = parse_as_of(request)
+        with reference_rate_known(as_of):
+            view = selectors.case_with_balance(pk, as_of=as_of)
         return Response(CaseDetailSerializer(view).data)

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api_views import JSONErrorsMixin, endpoint_not_found
 
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+class SchemaView(JSONErrorsMixin, SpectacularAPIView):
+    pass
 
 
 urlpatterns = [
@@ -14,10 +20,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]),
-         name="api-schema"),
+    path("api/v1/schema/", SchemaView.as_view(permission_classes=[], authentication_classes=[]), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[],
                                                          authentication_classes=[]), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
+    # Last under /api/: any other path there answers a JSON 404, never the portal's HTML page.
+    re_path(r"^api(/|$)", endpoint_not_found, name="api-not-found"),
     path("", include("cases.urls")),
 ]
+
+# Django's own error answers; under /api/ they carry the API's error shape (core.api_views).
+handler400 = "core.api_views.bad_request"
+handler403 = "core.api_views.permission_denied"
+handler404 = "core.api_views.page_not_found"
+handler500 = "core.api_views.server_error"

@@ -1,5 +1,10 @@
-"""The API's one error shape: `{"code": …, "message": …, "detail": …}`."""
-from django.core.exceptions import PermissionDenied
+"""The API's one error shape: `{"code": …, "message": …, "detail": …}`.
+
+Errors raised inside an endpoint come through here; core.api_views answers the rest under
+/api/ (an unknown path, Django's own 400/403/404/500) in the same shape.
+"""
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -12,6 +17,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "message": exc.message, "detail": exc.detail}
         return Response(body, status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):
+        body = {"code": "too_large", "message": f"The request body is larger than "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.", "detail": None}
+        return Response(body, status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -37,3 +37,10 @@ class Conflict(ApplicationError):
 
 class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
+
+
+class Unprocessable(ApplicationError):
+    """The request is well-formed, but Fordra lacks what it needs to answer it (a reference rate)."""
+
+    code = "unprocessable"
+    http_status = 422

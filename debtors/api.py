@@ -2,17 +2,19 @@
 
 `category_reasons` are sentences in the request's language (`Accept-Language: en`, else
 Swedish). A PATCH sets `vip` (CONTRACT.md) and, as an extension, a manual `override`;
-either reclassifies the debtor at once and its open cases follow the new ladder.
+either reclassifies the debtor at once and its open cases follow the new ladder. `vip` is
+a JSON boolean (not "yes", 1 or null); a field Fordra does not change here is a 400 naming it.
 """
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from classification.services import debtor_override, debtor_set_vip
 from classification.texts import reasons_text
+from core.api_params import StrictPageNumberPagination, bool_param, choice_param
+from core.api_parsers import JSONParser
 from core.errors import ValidationError
 
 from . import selectors
@@ -48,15 +50,24 @@ class DebtorSerializer(serializers.Serializer):
                 "note": debtor.override_note}
 
 
+class JSONBooleanField(serializers.BooleanField):
+    """true or false in JSON; DRF's BooleanField would also take "yes", "on", 1 and "0"."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class DebtorPatchSerializer(serializers.Serializer):
-    vip = serializers.BooleanField(required=False)
+    vip = JSONBooleanField(required=False)
     override = OverrideSerializer(required=False, allow_null=True)
 
 
-class DebtorPagination(PageNumberPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
+class DebtorPagination(StrictPageNumberPagination):
+    pass
 
 
 def _language(request) -> str:
@@ -67,6 +78,7 @@ class DebtorViewSet(viewsets.GenericViewSet):
     """Debtors of the API client's creditor."""
 
     lookup_value_regex = r"[0-9]+"
+    parser_classes = [JSONParser]
     pagination_class = DebtorPagination
     serializer_class = DebtorSerializer
 
@@ -76,11 +88,8 @@ class DebtorViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("category", str, enum=Category.values),
                                OpenApiParameter("vip", OpenApiTypes.BOOL)])
     def list(self, request):
-        vip = request.query_params.get("vip")
-        if vip not in (None, "true", "false"):
-            raise ValidationError("vip must be true or false", detail={"vip": vip})
-        debtors = selectors.debtor_list(category=request.query_params.get("category"),
-                                        vip=None if vip is None else vip == "true")
+        debtors = selectors.debtor_list(category=choice_param(request, "category", Category.values),
+                                        vip=bool_param(request, "vip"))
         page = self.paginate_queryset(debtors)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -7,11 +7,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
+from core.api_views import JSONErrorsMixin
+
 from .selectors import letter_archived_pdf
 
 
 class PdfRenderer(BaseRenderer):
-    """Lets a client ask for `Accept: application/pdf`; errors still go out as JSON bodies."""
+    """Lets a client ask for `Accept: application/pdf`; errors go out as JSON (JSONErrorsMixin)."""
 
     media_type = "application/pdf"
     format = "pdf"
@@ -20,7 +22,7 @@ class PdfRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else json.dumps(data).encode()
 
 
-class LetterPdfView(APIView):
+class LetterPdfView(JSONErrorsMixin, APIView):
     renderer_classes = [JSONRenderer, PdfRenderer]
 
     @extend_schema(operation_id="letter_pdf", responses={
