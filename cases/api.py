@@ -8,10 +8,10 @@ published rate, or a new half-year before the operator added its rate) the answe
 import datetime
 from contextlib import contextmanager
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
-from django.utils import timezone
 from rest_framework.response import Response
 
 from core.api_params import StrictPageNumberPagination, choice_param, date_param

@@ -46,9 +46,8 @@ def endpoint_not_found(request, *args, **kwargs):
         query = request.META.get("QUERY_STRING", "")
         mount = request.path[:len(request.path) - len(path)]  # SCRIPT_NAME when served under a prefix
         location = mount + twin + (f"?{query}" if query else "")
-        return HttpResponsePermanentRedirect(
-            location, error_body("moved_permanently", f"The endpoint is {echo(twin)}", {"location": echo(twin)}),
-            content_type=JSONRenderer.media_type)
+        body = error_body("moved_permanently", f"The endpoint is {echo(twin)}", {"location": echo(twin)})
+        return HttpResponsePermanentRedirect(location, content=body, content_type=JSONRenderer.media_type)
     hint = f" Did you mean {echo(twin)}?" if twin else ""
     return error_response(404, "not_found", f"No API endpoint at {echo(path)}.{hint}", {"path": echo(path)})
 
