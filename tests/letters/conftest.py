@@ -1,6 +1,5 @@
 """Letters of every kind for one case, built through the cycle's own record code."""
 import datetime
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -38,8 +37,3 @@ def make_letter(case, kind=LetterKind.COLLECTION_DEMAND, *, language="sv", sent_
     values["amounts"].update(amounts)
     return Letter.objects.create(**values)
 
-
-def pdf_text(data: bytes) -> str:
-    """The text a reader sees, as pdftotext lays it out."""
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
-    return out.stdout.decode()

@@ -15,7 +15,8 @@ from letters.rendering import letter_render
 from letters.tasks import render_pending_letters
 from tests.factories import DebtorFactory, make_case
 
-from .conftest import SENT_ON, make_letter, pdf_text
+from .conftest import SENT_ON, make_letter
+from .pdf_inspect import pdf_text
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from letters.rendering import letter_render
 from letters.services import letter_payment_plan_create
 from tests.factories import make_case
 
-from .conftest import pdf_text
+from .pdf_inspect import pdf_text
 
 D = datetime.date
 DUE = D(2026, 3, 2)
