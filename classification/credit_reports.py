@@ -24,8 +24,8 @@ from django.utils import timezone
 from core.errors import Conflict, ValidationError
 from core.identity import parse_identity_number
 from creditors.ledger.checks import FileRejected, FileReport, Problem
-from creditors.ledger.reading import header_positions, read_table
-from creditors.ledger.rows import RowError
+from creditors.ledger.reading import Deadline, header_positions, ignored_columns, read_table
+from creditors.ledger.rows import EARLIEST, RowError, check_characters
 
 from .bureau import CreditBureau, ReportData
 from .models import CreditReport
@@ -62,15 +62,19 @@ def credit_reports_import(*, creditor, data: bytes, name: str = "credit reports"
                           skip_invalid: bool = False, today: datetime.date | None = None) -> CreditImportReport:
     """A CSV (or XLSX) of credit reports; `source` defaults to the file name without its suffix."""
     today = today or timezone.localdate()
+    deadline = Deadline()
     report = CreditImportReport(name=name, dry_run=dry_run)
     if not data.lstrip(b"\xef\xbb\xbf").strip():
         raise ValidationError("the file is empty: it needs a header row and one row per credit report")
-    table = read_table(data)
+    table = read_table(data, deadline=deadline)
     report.format, report.encoding, report.rows = table.format, table.encoding, len(table.rows)
+    report.stopped_after = table.stopped_after
     positions = header_positions(table.header, COLUMNS, REQUIRED)
+    report.ignored_columns = ignored_columns(table.header, positions)
     source = PurePath(name).stem.strip()[:SOURCE_LENGTH] or "csv"
     entries = []
     for number, values in table.rows:
+        deadline.check("checking row", number)
         try:
             entries.append((number, _checked(_parsed(values, positions, source), today, "today")))
         except RowError as error:
@@ -82,6 +86,7 @@ def credit_reports_import(*, creditor, data: bytes, name: str = "credit reports"
         if report.problems and not skip_invalid:
             raise CreditReportsRejected(report)
         report.created = _insert(creditor, new, today)
+        deadline.check("storing the reports")  # the last moment: past it, the transaction rolls back
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -122,6 +127,7 @@ def credit_reports_fetch(*, creditor, bureau: CreditBureau, identity_numbers, on
 
 def _parsed(values: list[str], positions: dict[str, int], default_source: str) -> ReportData:
     text = {column: values[i].strip() if i < len(values) else "" for column, i in positions.items()}
+    check_characters(text)
     for column in REQUIRED:
         if not text[column]:
             raise RowError(column, "", "is required")
@@ -132,13 +138,13 @@ def _parsed(values: list[str], positions: dict[str, int], default_source: str) -
 
 
 def _integer(column: str, text: str) -> int:
-    if not re.fullmatch(r"\d{1,10}", text):
+    if not re.fullmatch(r"[0-9]{1,10}", text):
         raise RowError(column, text, f"must be {RANGES[column][2]}")
     return int(text)
 
 
 def _date(text: str) -> datetime.date:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{8}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{8}", text):
         try:
             return datetime.date.fromisoformat(text if "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}")
         except ValueError:
@@ -148,6 +154,8 @@ def _date(text: str) -> datetime.date:
 
 def _checked(report: ReportData, latest: datetime.date, latest_label: str) -> ReportData:
     """The report with its identity number canonical; raises RowError for the first value that is wrong."""
+    if not report.identity_number.isascii():
+        raise RowError("identity_number", report.identity_number, "may hold only the digits 0-9, '-' or '+'")
     try:
         identity = parse_identity_number(report.identity_number).canonical
     except ValidationError as error:
@@ -158,6 +166,8 @@ def _checked(report: ReportData, latest: datetime.date, latest_label: str) -> Re
             raise RowError(column, str(value), f"must be {described}")
     if report.reported_on > latest:
         raise RowError("reported_on", report.reported_on.isoformat(), f"is after {latest_label} ({latest})")
+    if report.reported_on < EARLIEST:
+        raise RowError("reported_on", report.reported_on.isoformat(), f"is before {EARLIEST}")
     source = report.source.strip()
     if not source:
         raise RowError("source", "", "is required")

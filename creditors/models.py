@@ -111,6 +111,8 @@ class LedgerImport(models.Model):
     unchanged = models.PositiveIntegerField()
     rejected = models.PositiveIntegerField()
     problems = models.JSONField(default=list, blank=True, help_text="The rejected rows: row, column, value, reason")
+    ignored_columns = models.JSONField(default=list, blank=True,
+                                       help_text="The header's names no field reads: imported as if absent")
 
     objects = TenantManager()
 

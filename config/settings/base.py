@@ -159,6 +159,12 @@ FORDRA_AGENCY = {
 LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=500_000)
 LEDGER_IMPORT_MAX_XLSX_UNPACKED = env.int("LEDGER_IMPORT_MAX_XLSX_UNPACKED", default=500 * 1024 * 1024)
+# A header wider than this is refused; an XLSX sheet is read no further than this many empty rows in a row.
+LEDGER_IMPORT_MAX_COLUMNS = env.int("LEDGER_IMPORT_MAX_COLUMNS", default=1000)
+LEDGER_IMPORT_MAX_EMPTY_ROWS = env.int("LEDGER_IMPORT_MAX_EMPTY_ROWS", default=1000)
+# An import (ledger or credit reports) that takes longer is refused and stores nothing; 500 000 rows take
+# about two minutes (bench/README.md).
+LEDGER_IMPORT_MAX_SECONDS = env.float("LEDGER_IMPORT_MAX_SECONDS", default=600.0)
 PAYMENT_IMPORT_MAX_BYTES = env.int("PAYMENT_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 # A credit report older than this is not used to classify a debtor (the reason says so).
 CREDIT_REPORT_MAX_AGE_DAYS = env.int("CREDIT_REPORT_MAX_AGE_DAYS", default=90)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar, NamedTuple
 
+from django.conf import settings
+
 from core.errors import ValidationError
 from core.money import ZERO, format_sek
 
@@ -65,16 +67,27 @@ class FileReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    ignored_columns: list[str] = field(default_factory=list)  # named in the header, read by no field
+    stopped_after: int | None = None  # an XLSX read no further than this row: empty rows followed
     counted: ClassVar[tuple[str, ...]] = ("created", "unchanged")  # in the summary's order
 
     @property
     def rejected(self) -> int:
         return len({p.row for p in self.problems})
 
+    def notes(self) -> list[str]:
+        """What the import left alone, in lines a user reads: not errors, but not silent either."""
+        notes = [f"ignored column: {name}" for name in self.ignored_columns]
+        if self.stopped_after is not None:
+            notes.append(f"read up to row {self.stopped_after:,}: {settings.LEDGER_IMPORT_MAX_EMPTY_ROWS:,} empty rows "
+                         f"follow it, and the sheet was not read past them (LEDGER_IMPORT_MAX_EMPTY_ROWS)")
+        return notes
+
     def summary(self) -> str:
+        """The notes, then one line of counts."""
         mode = " (dry run: nothing stored)" if self.dry_run else ""
         counts = ", ".join(f"{name} {getattr(self, name)}" for name in self.counted)
-        return f"{self.name}: {self.rows} rows — {counts}, rejected {self.rejected}{mode}"
+        return "\n".join([*self.notes(), f"{self.name}: {self.rows} rows — {counts}, rejected {self.rejected}{mode}"])
 
 
 class FileRejected(ValidationError):

@@ -2,10 +2,16 @@
 
 Headers are matched case-insensitively, in English or Swedish (CONTRACT.md). A credit
 note is a row with a negative amount and the number of the invoice it credits.
+
+Every value is bounded here, before anything does arithmetic with it: amounts by
+`core.money.parse_amount`, dates to a window (`EARLIEST`..`LATEST`; a payment date not
+after today), since the due date plus a ladder's days, interest and limitation periods
+must stay within what `datetime.date` holds.
 """
 import datetime
-from collections import defaultdict
 import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,8 +59,16 @@ COUNTRY = re.compile(r"[A-Z]{2}")
 CUSTOMER_TYPES = {"consumer": CustomerType.CONSUMER, "privatperson": CustomerType.CONSUMER,
                   "privat": CustomerType.CONSUMER, "company": CustomerType.COMPANY, "företag": CustomerType.COMPANY,
                   "foretag": CustomerType.COMPANY}
+# Invoice and due dates outside these are typing errors (`99991231`, year 1), and a due date
+# near either end of what `datetime.date` holds overflows when the ladder's days are added.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+DATE = re.compile(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?:[ T]00:00(?::00)?)?")
 DEBTOR_FIELDS = ("customer_name", "customer_type", "identity_number", "email", "phone", "address", "postal_code",
                  "city", "country", "language", "vip")
+
+
+# What a rejected row's report repeats of a value: a cell may hold a megabyte.
+SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,12 @@ class RowError(Exception):
     column: str
     value: str
     reason: str
+
+    def __post_init__(self):
+        if len(self.value) > SHOWN:
+            object.__setattr__(self, "value", self.value[:SHOWN] + "…")
+        if len(self.reason) > 5 * SHOWN:  # a reason that quotes the value
+            object.__setattr__(self, "reason", self.reason[:5 * SHOWN] + "…")
 
 
 @dataclass(frozen=True)
@@ -102,11 +122,12 @@ def column_positions(header: list[str]) -> dict[str, int]:
     return header_positions(header, COLUMNS, REQUIRED)
 
 
-def parse_row(number: int, values: list[str], positions: dict[str, int]) -> LedgerRow:
+def parse_row(number: int, values: list[str], positions: dict[str, int], *, today: datetime.date) -> LedgerRow:
     """The row's checked values; raises RowError for the first field that is wrong."""
     width = len(values)
     raw = defaultdict(str, {field: values[i].strip() for field, i in positions.items() if i < width and values[i]})
     text = raw.__getitem__  # a column the file lacks reads as ""
+    check_characters(raw)
     for field in REQUIRED:
         if not text(field):
             raise RowError(field, "", "is required")
@@ -114,6 +135,7 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
     if amount == 0:
         raise RowError("amount", text("amount"), "an invoice of 0 is not a claim")
     invoice_date, due_date = _date("invoice_date", text("invoice_date")), _date("due_date", text("due_date"))
+    paid_on = _date("paid_on", text("paid_on"), latest=today, latest_label="today") if text("paid_on") else None
     if due_date < invoice_date:
         raise RowError("due_date", text("due_date"), f"is before the invoice date {invoice_date}")
     open_amount = _amount("open_amount", text("open_amount")) if text("open_amount") else abs(amount)
@@ -124,6 +146,8 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
     customer_type = CUSTOMER_TYPES.get(text("customer_type").lower() or "consumer")
     if customer_type is None:
         raise RowError("customer_type", text("customer_type"), "must be company or consumer (företag/privatperson)")
+    if not text("identity_number").isascii():
+        raise RowError("identity_number", text("identity_number"), "may hold only the digits 0-9, '-' or '+'")
     try:
         identity = clean_identity_number(text("identity_number"), customer_type)
     except (ApplicationError, ValueError) as exc:
@@ -155,7 +179,7 @@ def parse_row(number: int, values: list[str], positions: dict[str, int]) -> Ledg
         address=text("address"), postal_code=text("postal_code"), city=text("city"), country=country,
         language=language, invoice_number=text("invoice_number"), invoice_date=invoice_date, due_date=due_date,
         amount=amount, currency=currency, reminder_fee_agreed=agreed in TRUE, open_amount=open_amount,
-        paid_on=_date("paid_on", text("paid_on")) if text("paid_on") else None,
+        paid_on=paid_on,
         credited_invoice=text("credited_invoice"), vip=vip in TRUE,
     )
 
@@ -164,25 +188,44 @@ MAX_LENGTH = {"customer_number": 50, "customer_name": 200, "invoice_number": 50,
               "postal_code": 10, "city": 100, "email": 254, "credited_invoice": 50}
 
 
+def check_characters(raw: dict[str, str]) -> None:
+    """Control characters and lone surrogates: no one typed them (a byte Windows-1252 does
+    not define reads as one), PostgreSQL refuses some, and a letter would print them. Tab
+    and line breaks are kept (an address)."""
+    for field, value in raw.items():
+        if not value.isprintable():
+            bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r"), None)
+            if bad is not None:
+                raise RowError(field, value.encode("unicode_escape").decode("ascii"),
+                               f"holds the control character U+{ord(bad):04X}")
+
+
 def _check_lengths(raw: dict[str, str]) -> None:
     for field, limit in MAX_LENGTH.items():
         if len(raw[field]) > limit:
-            raise RowError(field, raw[field][:40] + "…", f"is longer than {limit} characters")
+            raise RowError(field, raw[field], f"is longer than {limit} characters")
 
 
 def _amount(column: str, text: str) -> Decimal:
     try:
         return parse_amount(text)
-    except ValueError as exc:
+    except (ValueError, ArithmeticError) as exc:  # ArithmeticError: decimal's own, for what parse_amount misses
         raise RowError(column, text, str(exc)) from None
 
 
-def _date(column: str, text: str) -> datetime.date:
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" or len(text) == 8 and text.isdigit():
+def _date(column: str, text: str, *, latest: datetime.date = LATEST, latest_label: str = "") -> datetime.date:
+    """`YYYY-MM-DD` or `YYYYMMDD` (an XLSX date cell reads as the first, perhaps with a zero time),
+    from EARLIEST to `latest`."""
+    match = DATE.fullmatch(text)
+    date = None
+    if match and (len(text) == 8 or text[4] == "-" and text[7] == "-"):
         try:
-            return datetime.date.fromisoformat(text if len(text) == 10 else f"{text[:4]}-{text[4:6]}-{text[6:]}")
+            date = datetime.date(*map(int, match.groups()))
         except ValueError:
             pass
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", text):
-        return _date(column, text[:10])
-    raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD")
+    if date is None:
+        raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD")
+    if not EARLIEST <= date <= latest:
+        raise RowError(column, text, f"must be from {EARLIEST} to {latest_label or latest}"
+                                     f"{f' ({latest})' if latest_label else ''}")
+    return date

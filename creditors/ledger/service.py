@@ -29,7 +29,7 @@ from ..models import LedgerImport
 from .checks import (STORED_FIELDS, FileRejected, FileReport, Problem, StoredInvoice, against_stored,
                      credits_by_invoice, within_file)
 from .openings import Openings, debtors_save, invoices_open
-from .reading import read_table
+from .reading import Deadline, ignored_columns, read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
 from .updates import credit_note_reference, invoice_changes, invoice_update
 
@@ -49,14 +49,18 @@ class LedgerRejected(FileRejected):
 def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool = False, skip_invalid: bool = False,
                   today: datetime.date | None = None, actor=None) -> LedgerImportReport:
     today = today or timezone.localdate()
+    deadline = Deadline()
     report = LedgerImportReport(name=name, dry_run=dry_run)
-    table = read_table(data)
+    table = read_table(data, deadline=deadline)
     report.format, report.encoding, report.rows = table.format, table.encoding, len(table.rows)
+    report.stopped_after = table.stopped_after
     positions = column_positions(table.header)
+    report.ignored_columns = ignored_columns(table.header, positions)
     rows: list[LedgerRow] = []
     for number, values in table.rows:
+        deadline.check("checking row", number)
         try:
-            rows.append(parse_row(number, values, positions))
+            rows.append(parse_row(number, values, positions, today=today))
         except RowError as error:
             report.problems.append(Problem(number, error.column, error.value, error.reason))
     with transaction.atomic():
@@ -66,14 +70,16 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         rows = _drop(rows, against_stored(rows, invoices, credits_by_invoice(rows, applied), applied), report)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)
-        _write(creditor, rows, set(positions), invoices, applied, today, report, actor)
+        deadline.check("comparing the rows with what is stored")
+        _write(creditor, rows, set(positions), invoices, applied, today, report, actor, deadline)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)  # a service refused a row while writing: roll everything back
+        deadline.check("storing the rows")  # the last moment: past it, the transaction rolls back
         LedgerImport.objects.create(
             creditor=creditor, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), format=table.format,
             actor=actor_label(actor), rows=report.rows, created=report.created, updated=report.updated,
             unchanged=report.unchanged, rejected=report.rejected,
-            problems=[p.as_dict() for p in report.problems[:1000]])
+            problems=[p.as_dict() for p in report.problems[:1000]], ignored_columns=report.ignored_columns)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -105,14 +111,14 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
     return {notes[reference] for reference in applied}
 
 
-def _write(creditor, rows, present, invoices, applied, today, report, actor) -> None:
+def _write(creditor, rows, present, invoices, applied, today, report, actor, deadline) -> None:
     # New debtors, invoices and cases go in by COPY on a second thread while the next rows are
     # prepared here, and their keys are checked as they go rather than at COMMIT (core.bulk).
     with copies_behind():
-        _write_rows(creditor, rows, present, invoices, applied, today, report, actor)
+        _write_rows(creditor, rows, present, invoices, applied, today, report, actor, deadline)
 
 
-def _write_rows(creditor, rows, present, invoices, applied, today, report, actor) -> None:
+def _write_rows(creditor, rows, present, invoices, applied, today, report, actor, deadline) -> None:
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     openings = Openings(new_rows, credited)
@@ -124,6 +130,7 @@ def _write_rows(creditor, rows, present, invoices, applied, today, report, actor
         first_row_of_debtor.setdefault(row.customer_number, row.row)
     # Credit notes first: an open amount of 0 on their invoice would otherwise close it before.
     for row in sorted(rows, key=lambda r: not r.is_credit_note):
+        deadline.check("storing row", row.row)
         debtor_changed = row.customer_number in debtors_changed and first_row_of_debtor[row.customer_number] == row.row
         if row.is_credit_note:
             changed = row.invoice_number not in applied and _guarded(
