@@ -13,7 +13,7 @@ never changed or removed (a trigger; see migration 0002).
 from django.db import models
 from django.db.models import Q
 
-from core.money import CurrencyField, MoneyField
+from core.money import CurrencyField, MoneyField, bounded
 from core.tenancy import TenantManager
 
 from .stages import ClosedReason, HoldReason, Stage
@@ -46,6 +46,8 @@ class Invoice(models.Model):
             models.UniqueConstraint(fields=["creditor", "invoice_number"], name="invoice_unique_number"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
             models.CheckConstraint(condition=Q(due_date__gte=models.F("invoice_date")), name="invoice_due_after_date"),
+            bounded("amount"),
+            bounded("open_amount_reported", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -184,6 +186,7 @@ class LedgerEntry(models.Model):
                 | (Q(kind=EntryKind.REALLOCATION) & ~Q(amount=0)),
                 name="entry_sign_matches_kind",
             ),
+            bounded("amount"),
         ]
         indexes = [models.Index(fields=["case", "component"], name="entry_case_component")]
 
@@ -260,6 +263,7 @@ class PaymentFile(models.Model):
 
     class Meta:
         ordering = ["-imported_at"]
+        constraints = [bounded("total")]
 
     def __str__(self) -> str:
         return f"{self.format} {self.name}"
@@ -297,6 +301,7 @@ class Payment(models.Model):
             models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
             models.CheckConstraint(condition=Q(case__isnull=True) | Q(creditor__isnull=False) & Q(amount__gt=0),
                                    name="payment_matched_is_positive"),
+            bounded("amount"),
             # A bank's reference is unique per receiving account; anyone else's per creditor.
             models.UniqueConstraint(fields=["source", "account", "reference", "paid_on"],
                                     condition=~Q(reference="") & Q(source__in=BANK_SOURCES),

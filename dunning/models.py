@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from cases.models import FEE_KINDS
-from core.money import MoneyField
+from core.money import MoneyField, bounded
 from core.tenancy import TenantManager
 from debtors.models import Category
 
@@ -38,6 +38,7 @@ class Policy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["creditor", "category"], name="policy_unique_category"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="policy_category_valid"),
+            bounded("min_collection_amount"),
         ]
 
     def __str__(self) -> str:
@@ -63,6 +64,7 @@ class PolicyStep(models.Model):
             models.UniqueConstraint(fields=["policy", "number"], name="policy_step_unique_number"),
             models.CheckConstraint(condition=Q(action__in=Action.values), name="policy_step_action_valid"),
             models.CheckConstraint(condition=Q(fee_amount__gte=0), name="policy_step_fee_not_negative"),
+            bounded("fee_amount"),
         ]
 
     def __str__(self) -> str:
@@ -79,7 +81,7 @@ class FeeCap(models.Model):
 
     class Meta:
         ordering = ["kind", "valid_from"]
-        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="fee_cap_unique")]
+        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="fee_cap_unique"), bounded("amount")]
 
     def __str__(self) -> str:
         return f"{self.kind} ≤ {self.amount} from {self.valid_from}"

@@ -9,6 +9,7 @@ same letter again produces the same text.
 """
 from django.db import models
 
+from core.money import bounded
 from core.tenancy import TenantManager
 
 
@@ -69,6 +70,7 @@ class Letter(models.Model):
     class Meta:
         ordering = ["sent_on", "id"]
         indexes = [models.Index(fields=["creditor", "status"], name="letter_creditor_status")]
+        constraints = [bounded("total")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.sent_on} (case {self.case_id})"
