@@ -142,7 +142,7 @@ def test_the_command_prints_the_summary(cases, tmp_path):
         call_command("import_payments", str(path))
 
 
-BGMAX_DIR = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "data" / "bgmax"
+BGMAX_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "bgmax"
 EXAMPLES = sorted(BGMAX_DIR.glob("*.txt"))
 
 

@@ -13,7 +13,7 @@ from cases.payment_files import PaymentFileError, parse
 from cases.payment_files.bgmax import parse as parse_bgmax
 from core.errors import ValidationError
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "bgmax"
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "bgmax"  # Bankgirot's examples, copied as published
 BASIC = "bangiroinbetalningar_exempelfil_avtalutantillval_kontroller_sv.txt"
 BASIC_LF = "bangiroinbetalningar_exempelfil_avtalutantillval_kontroller_sv-with-new-line.txt"
 EXTENDED = "bankgiroinbetalningar_avtal-ocr-kontroll_utokad-blankettregistrering-ocr-kontroll_exempelfil.txt"

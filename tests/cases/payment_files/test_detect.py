@@ -6,7 +6,7 @@ import pytest
 from cases.payment_files import PaymentFileError, detect_format, parse
 from core.errors import ValidationError
 
-EXAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "bgmax"
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "bgmax"  # Bankgirot's examples, copied as published
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda path: path.name[:40])
