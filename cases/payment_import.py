@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.bulk import insert_rows
 from core.errors import Conflict, ValidationError
-from core.money import ZERO, format_sek
+from core.money import MAX_AMOUNT, ZERO, format_sek
 from core.tenancy import creditor_scope, scopes_disabled
 from creditors.models import Creditor
 
@@ -76,13 +76,14 @@ class PaymentImportSummary:
                 f"overpaid {self.overpaid}, duplicates skipped {self.duplicates}")
 
 
-def payments_import(*, data: bytes, name: str, format: str | None = None, creditor: Creditor | None = None
-                    ) -> PaymentImportSummary:
+def payments_import(*, data: bytes, name: str, format: str | None = None, creditor: Creditor | None = None,
+                    today: datetime.date | None = None) -> PaymentImportSummary:
     """Import a payment file (BgMax, camt.054 or CSV; detected when `format` is None).
 
-    `creditor`: the file is that creditor's own (a CSV export): only its cases match."""
+    `creditor`: the file is that creditor's own (a CSV export): only its cases match.
+    `today` (default: the local date): a payment dated after it refuses the file."""
     from .payment_csv import parse_payment_csv
-    from .payment_files import detect_format, parse
+    from .payment_files import PaymentFileError, detect_format, parse
 
     if len(data) > settings.PAYMENT_IMPORT_MAX_BYTES:
         raise ValidationError(f"the file is {len(data):,} bytes; the limit is {settings.PAYMENT_IMPORT_MAX_BYTES:,}")
@@ -90,7 +91,11 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
     if format not in (PaymentSource.BGMAX, PaymentSource.CAMT054, PaymentSource.CSV):
         raise ValidationError(f"unknown payment file format {format!r}: bgmax, camt054 or csv")
     summary = PaymentImportSummary(name=name, format=format)
-    parsed = parse_payment_csv(data) if format == PaymentSource.CSV else parse(data, format)
+    today = today or timezone.localdate()
+    parsed = parse_payment_csv(data, today=today) if format == PaymentSource.CSV else parse(data, format, today=today)
+    if abs(parsed.total) > MAX_AMOUNT:  # each payment is within it; the file's total is stored too
+        raise PaymentFileError(f"the file's payments add up to {format_sek(parsed.total)} kr, beyond "
+                               f"{format_sek(MAX_AMOUNT)} kr, the largest amount Fordra holds: split the file")
     digest = hashlib.sha256(data).hexdigest()
     with scopes_disabled(), transaction.atomic():
         earlier = PaymentFile.objects.filter(sha256=digest).first()

@@ -10,7 +10,9 @@ The bank tells us about money received in one of three file formats:
 - **CSV**: Fordra's own simple format for payments reported by hand. It is detected here
   but parsed by the import service (`cases.payment_csv`), not by `parse`.
 
-These parsers are pure: no ORM, no clock, no settings. They check a file against itself
+These parsers are pure: no ORM, no clock, no settings (the caller passes `today`). Every
+amount is within ±MAX_AMOUNT (core.money) and every date between EARLIEST_DATE and today,
+or the file is refused at that record. They check a file against itself
 (every sum and count the file states about itself) and reject it *whole* with a
 `PaymentFileError` naming the record, because a half-read payment file is worse than
 none: the rest would have to be found and imported by hand without double-booking.
@@ -23,9 +25,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.errors import ValidationError
+from core.money import MAX_AMOUNT, format_sek
 
 FORMATS = ("bgmax", "camt054", "csv")
 PARSED_FORMATS = ("bgmax", "camt054")
+# Older than any electronic payment file Fordra reads: a date before it is a corrupt field,
+# and a date near year 1 would fail later, when a day is subtracted from it.
+EARLIEST_DATE = datetime.date(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,33 @@ class PaymentFileError(ValidationError):
         self.unit = unit
 
 
+def checked_amount(value: Decimal, *, field: str, record: int | None, unit: str = "record") -> Decimal:
+    """`value`, or PaymentFileError when it is beyond ±MAX_AMOUNT (core.money): more than any
+    money column holds, so no such payment can be stored."""
+    if abs(value) > MAX_AMOUNT:
+        raise PaymentFileError(f"{field} {format_sek(value)} is beyond {format_sek(MAX_AMOUNT)}, the largest amount "
+                               "Fordra holds", record=record, unit=unit)
+    return value
+
+
+def checked_date(value: datetime.date, *, today: datetime.date | None, field: str, record: int | None,
+                 unit: str = "record") -> datetime.date:
+    """`value`, or PaymentFileError when it is before EARLIEST_DATE or after `today` (when given):
+    money is not received in the future, and a date there is a corrupt or forged file."""
+    if value < EARLIEST_DATE:
+        raise PaymentFileError(f"{field} {value.isoformat()} is before {EARLIEST_DATE.isoformat()}: not a real "
+                               "payment file date", record=record, unit=unit)
+    if today is not None and value > today:
+        raise PaymentFileError(f"{field} {value.isoformat()} is after today ({today.isoformat()}): a payment cannot "
+                               "be dated in the future", record=record, unit=unit)
+    return value
+
+
+def is_currency_code(text: str) -> bool:
+    """Three ASCII capitals, as ISO 4217 writes them (a longer one would not fit the column)."""
+    return len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()
+
+
 NOT_A_PAYMENT_FILE = "not a BgMax, camt.054 or CSV payment file"
 _BOM = b"\xef\xbb\xbf"
 
@@ -145,9 +178,10 @@ def _looks_like_csv(head: bytes) -> bool:
     return "ocr_reference" in columns
 
 
-def parse(data: bytes, format: str | None = None) -> ParsedFile:
+def parse(data: bytes, format: str | None = None, *, today: datetime.date | None = None) -> ParsedFile:
     """Read a BgMax or camt.054 file; `format` skips detection when the caller knows it.
 
+    `today` (the caller's clock: these parsers read none) refuses payments dated after it.
     CSV files are detected by `detect_format` but parsed by the import service, so a caller
     routes them there first; asking this function for any other format is a programming
     error (ValueError), not a user's mistake.
@@ -156,11 +190,11 @@ def parse(data: bytes, format: str | None = None) -> ParsedFile:
     if chosen == "bgmax":
         from cases.payment_files import bgmax
 
-        return bgmax.parse(data)
+        return bgmax.parse(data, today=today)
     if chosen == "camt054":
         from cases.payment_files import camt054
 
-        return camt054.parse(data)
+        return camt054.parse(data, today=today)
     raise ValueError(
         f"parse() reads {' and '.join(PARSED_FORMATS)} files, not {chosen!r}; "
         "CSV payment files are parsed by the import service"

@@ -7,14 +7,16 @@ A file is 80-character ISO-8859-1 records, each opening with its two-digit type 
 Field positions below are 1-based and inclusive, as in Bankgirot's technical manual, and
 were checked against Bankgirot's own example files (shared/data/bgmax). Amounts are öre.
 The file is checked against itself — each deposit's amount and payment count, the end
-record's counts, the record order — and rejected whole on the first contradiction.
+record's counts, the record order — and rejected whole on the first contradiction. An
+amount field holds 18 digits of öre; one beyond MAX_AMOUNT (core.money) is refused.
 """
 import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cases.payment_files import ExtraReference, ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError
+from cases.payment_files import (ExtraReference, ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError,
+                                 checked_amount, checked_date, is_currency_code)
 from core.money import format_sek
 
 RECORD_LENGTH = 80
@@ -50,6 +52,7 @@ class _Section:
 class _Reader:
     """Walks the records once, enforcing their order; sections become payments at their TK15."""
 
+    today: datetime.date | None = None
     created_at: datetime.datetime | None = None
     test_file: bool = False
     section: _Section | None = None
@@ -76,6 +79,7 @@ class _Reader:
         if field_at(record, 3, 22).strip() != "BGMAX":
             raise PaymentFileError("the start record TK01 does not name the layout BGMAX", record=number)
         self.created_at = _timestamp(field_at(record, 25, 44), number)
+        checked_date(self.created_at.date(), today=self.today, field="creation time", record=number)
         marker = field_at(record, 45, 45)
         if marker not in ("T", "P"):
             raise PaymentFileError(f"test marker {marker!r} is neither T (test) nor P (production)", record=number)
@@ -94,7 +98,7 @@ class _Reader:
         if self.section is None:
             raise PaymentFileError(f"{_PAYMENT_TYPES[record[:2]]} outside a section (no opening record TK05 before it)",
                                    record=number)
-        _digits(field_at(record, 38, 55), "amount", number)
+        _ore(field_at(record, 38, 55), number)
         serial = field_at(record, 58, 69)
         if serial in self.serials:
             # Re-imports are recognised by the serial number: a second payment with the
@@ -111,13 +115,13 @@ class _Reader:
             raise PaymentFileError(f"record type {record[:2]} does not follow a payment or deduction record",
                                    record=number)
         if record[:2] in ("22", "23"):
-            _digits(field_at(record, 38, 55), "amount", number)
+            _ore(field_at(record, 38, 55), number)
         self.section.payments[-1].details.append((number, record))
 
     def _tk15(self, number: int, record: str) -> None:
         if self.section is None:
             raise PaymentFileError("deposit record TK15 without an opening record TK05", record=number)
-        deposit = _deposit(number, record, self.section)
+        deposit = _deposit(number, record, self.section, self.today)
         _check_deposit(deposit, self.section)
         self.deposits.append(deposit)
         self.payments.extend(_payment(p, deposit) for p in self.section.payments)
@@ -138,10 +142,12 @@ class _Reader:
                 raise PaymentFileError(f"the end record counts {said} {name} but the file holds {held}", record=number)
 
 
-def parse(data: bytes) -> ParsedFile:
-    """Read a whole BgMax file, or raise PaymentFileError naming the first bad record."""
+def parse(data: bytes, *, today: datetime.date | None = None) -> ParsedFile:
+    """Read a whole BgMax file, or raise PaymentFileError naming the first bad record.
+
+    `today`: a deposit (its payments' date) or a file dated after it is refused."""
     records = split_records(data)
-    reader = _Reader()
+    reader = _Reader(today=today)
     for number, record in enumerate(records, start=1):
         reader.read(number, record)
     if not reader.ended:
@@ -183,8 +189,9 @@ def _digits(text: str, what: str, number: int) -> int:
     return int(text)
 
 
-def _ore(text: str, number: int) -> Decimal:
-    return (Decimal(_digits(text, "amount", number)) / 100).quantize(Decimal("0.01"))
+def _ore(text: str, number: int, what: str = "amount") -> Decimal:
+    """An amount field of öre, as kronor; refused beyond MAX_AMOUNT, which no money column holds."""
+    return checked_amount(Decimal(_digits(text, what, number)).scaleb(-2), field=what, record=number)
 
 
 def _timestamp(text: str, number: int) -> datetime.datetime:
@@ -203,13 +210,16 @@ def _date(text: str, number: int) -> datetime.date:
         raise PaymentFileError(f"invalid payment date {text!r}", record=number) from None
 
 
-def _deposit(number: int, record: str, section: _Section) -> ParsedDeposit:
+def _deposit(number: int, record: str, section: _Section, today: datetime.date | None) -> ParsedDeposit:
+    currency = field_at(record, 69, 71)
+    if not is_currency_code(currency):
+        raise PaymentFileError(f"currency {currency.strip()!r} is not a three-letter currency code", record=number)
     return ParsedDeposit(
         record=number,
         receiver_account=section.receiver_bankgiro,
-        paid_on=_date(field_at(record, 38, 45), number),
-        amount=_ore(field_at(record, 51, 68), number),
-        currency=field_at(record, 69, 71).strip(),
+        paid_on=checked_date(_date(field_at(record, 38, 45), number), today=today, field="payment date", record=number),
+        amount=Decimal(_digits(field_at(record, 51, 68), "deposit amount", number)).scaleb(-2),
+        currency=currency,
         payment_count=_digits(field_at(record, 72, 79), "payment count", number),
         reference=field_at(record, 46, 50).strip(),
         bank_account=field_at(record, 3, 37).strip().lstrip("0"),

@@ -23,12 +23,15 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from cases.payment_files import ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError
-from core.money import format_sek
+from cases.payment_files import (ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError, checked_date,
+                                 is_currency_code)
+from core.money import MAX_AMOUNT, format_sek
 
 NAMESPACE = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:camt\.054\.001\.(\d\d)\}Document$")
 OLDEST_VERSION = 2
-_AMOUNT = re.compile(r"^\d{1,18}(\.\d{1,5})?$")
+_AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,5})?")  # ASCII digits: \d and Decimal() read any script's
+_COUNT = re.compile(r"[0-9]{1,15}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CENT = Decimal("0.01")
 _BANKGIRO_SCHEMES = {"BGNR"}  # Swedish banks name a bankgiro account so in Othr/SchmeNm/Prtry
 
@@ -43,8 +46,10 @@ def is_camt054_root(tag: str) -> bool:
     return bool(match) and int(match.group(1)) >= OLDEST_VERSION
 
 
-def parse(data: bytes) -> ParsedFile:
-    """Read a camt.054 notification, or raise PaymentFileError naming the first bad entry."""
+def parse(data: bytes, *, today: datetime.date | None = None) -> ParsedFile:
+    """Read a camt.054 notification, or raise PaymentFileError naming the first bad entry.
+
+    `today`: a payment booked after it, or a file created after it, is refused."""
     root = _load(data)
     if not is_camt054_root(root.tag):
         raise PaymentFileError(f"not a camt.054 notification: the XML root is {root.tag}")
@@ -59,7 +64,7 @@ def parse(data: bytes) -> ParsedFile:
         taken = []
         for entry in notification.findall("Ntry"):
             entry_number += 1
-            taken.extend(_entry_payments(entry, entry_number, account, notices))
+            taken.extend(_entry_payments(entry, entry_number, account, notices, today))
         _check_summary(notification, ordinal)
         payments.extend(taken)
         deposits.append(ParsedDeposit(
@@ -68,7 +73,7 @@ def parse(data: bytes) -> ParsedFile:
             currency=taken[0].currency if taken else _text(notification, "Acct/Ccy"),
             payment_count=len(taken), reference=_text(notification, "Id")))
     _check_unique_references(payments)
-    return ParsedFile(format="camt054", created_at=_datetime(created) if created else None, test_file=False,
+    return ParsedFile(format="camt054", created_at=_datetime(created, today) if created else None, test_file=False,
                       payments=tuple(payments), deposits=tuple(deposits), notices=tuple(notices))
 
 
@@ -100,7 +105,8 @@ def _strip_namespaces(root: Element) -> None:
         element.tag = element.tag.rpartition("}")[2]
 
 
-def _entry_payments(entry: Element, number: int, account: str, notices: list[str]) -> list[ParsedPayment]:
+def _entry_payments(entry: Element, number: int, account: str, notices: list[str], today: datetime.date | None
+                    ) -> list[ParsedPayment]:
     """The payments one entry holds: none for a debit or an unbooked entry, else one per transaction."""
     amount, currency = _amount(entry, "Amt", number)
     direction = _text(entry, "CdtDbtInd")
@@ -121,9 +127,11 @@ def _entry_payments(entry: Element, number: int, account: str, notices: list[str
         notices.append(f"entry {number}: {what} of {format_sek(amount)} {currency} with status {status} "
                        "skipped (only booked credits are payments)")
         return []
-    paid_on = _entry_date(entry, number)
+    paid_on = _entry_date(entry, number, today)
     entry_reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
     transactions = entry.findall("NtryDtls/TxDtls")
+    for batch in entry.findall("NtryDtls/Btch"):
+        _count(batch, "NbOfTxs", number, "entry")
     if not transactions:
         return [_payment(entry, number, amount, currency, paid_on, entry_reference, account)]
     amounts = [_transaction_amount(tx, entry, len(transactions), number) for tx in transactions]
@@ -214,16 +222,17 @@ def _check_summary(notification: Element, ordinal: int) -> None:
         group = notification.find(f"TxsSummry/{name}")
         if group is None:
             continue
-        stated_count = _text(group, "NbOfNtries")
-        if stated_count and int(stated_count) != len(amounts):
+        stated_count = _count(group, "NbOfNtries", ordinal, "notification", f"TxsSummry/{name}/")
+        if stated_count is not None and stated_count != len(amounts):
             raise PaymentFileError(f"TxsSummry/{name} counts {stated_count} entries but the notification holds "
                                    f"{len(amounts)}", record=ordinal, unit="notification")
         stated_sum = _text(group, "Sum")
         total = sum(amounts, Decimal("0.00"))
-        if stated_sum and _decimal(stated_sum, None) != total:
-            raise PaymentFileError(f"TxsSummry/{name}/Sum {format_sek(_decimal(stated_sum, None))} does not equal "
-                                   f"the sum of the entries {format_sek(total)}", record=ordinal,
-                                   unit="notification")
+        if stated_sum:
+            stated = _decimal(stated_sum, ordinal, field=f"TxsSummry/{name}/Sum", unit="notification", bounded=False)
+            if stated != total:
+                raise PaymentFileError(f"TxsSummry/{name}/Sum {format_sek(stated)} does not equal the sum of the "
+                                       f"entries {format_sek(total)}", record=ordinal, unit="notification")
     _check_net(notification, groups["TtlCdtNtries"], groups["TtlDbtNtries"], ordinal)
 
 
@@ -236,20 +245,24 @@ def _check_net(notification: Element, credits: list[Decimal], debits: list[Decim
         raise PaymentFileError(f"TxsSummry/TtlNtries/CdtDbtInd {direction!r} is neither CRDT nor DBIT",
                                record=ordinal, unit="notification")
     net = sum(credits, Decimal("0.00")) - sum(debits, Decimal("0.00"))
-    signed = _decimal(stated, None) * (-1 if direction == "DBIT" else 1)
+    signed = _decimal(stated, ordinal, field="TxsSummry/TtlNtries/TtlNetNtryAmt", unit="notification",
+                      bounded=False) * (-1 if direction == "DBIT" else 1)
     if signed != net:
         raise PaymentFileError(f"TxsSummry/TtlNtries/TtlNetNtryAmt {format_sek(signed)} does not equal credits "
                                f"minus debits {format_sek(net)}", record=ordinal, unit="notification")
 
 
-def _entry_date(entry: Element, number: int) -> datetime.date:
+def _entry_date(entry: Element, number: int, today: datetime.date | None) -> datetime.date:
     for path in ("BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm"):
         text = _text(entry, path)
         if text:
             try:
-                return datetime.date.fromisoformat(text[:10])
+                if not _DATE.match(text):
+                    raise ValueError(text)
+                day = datetime.date.fromisoformat(text[:10])
             except ValueError:
-                raise PaymentFileError(f"invalid date {text!r} in {path}", record=number, unit="entry") from None
+                raise PaymentFileError(f"invalid date {text[:40]!r} in {path}", record=number, unit="entry") from None
+            return checked_date(day, today=today, field=path, record=number, unit="entry")
     raise PaymentFileError("the entry has neither a booking date nor a value date", record=number, unit="entry")
 
 
@@ -257,24 +270,48 @@ def _amount(element: Element, path: str, number: int | None) -> tuple[Decimal, s
     found = element.find(path)
     if found is None:
         raise PaymentFileError(f"missing amount {path}", record=number, unit="entry")
-    return _decimal(found.text or "", number), found.get("Ccy", "")
+    currency = found.get("Ccy", "")
+    if not is_currency_code(currency):
+        raise PaymentFileError(f"{path}/@Ccy {currency[:40]!r} is not a three-letter currency code", record=number,
+                               unit="entry")
+    return _decimal(found.text or "", number, field=path), currency
 
 
-def _decimal(text: str, number: int | None) -> Decimal:
-    """An amount in whole öre: more decimals than that would be money we cannot book."""
+def _decimal(text: str, number: int | None, *, field: str, unit: str = "entry", bounded: bool = True) -> Decimal:
+    """An amount in whole öre: more decimals than that would be money we cannot book. A payment's
+    amount is within MAX_AMOUNT (core.money); a sum the file states (`bounded=False`) may exceed it."""
     text = text.strip()
-    value = Decimal(text) if _AMOUNT.match(text) else None
+    value = Decimal(text) if _AMOUNT.fullmatch(text) else None
     if value is None or value != value.quantize(_CENT):
-        raise PaymentFileError(f"amount {text!r} is not a positive amount with at most two decimals",
-                               record=number, unit="entry")
+        raise PaymentFileError(f"amount {text[:40]!r} is not a positive amount with at most two decimals ({field})",
+                               record=number, unit=unit)
+    if bounded and value > MAX_AMOUNT:
+        raise PaymentFileError(f"amount {format_sek(value)} is beyond {format_sek(MAX_AMOUNT)}, the largest amount "
+                               f"Fordra holds ({field})", record=number, unit=unit)
     return value.quantize(_CENT)
 
 
-def _datetime(text: str) -> datetime.datetime:
+def _count(element: Element, path: str, number: int, unit: str, prefix: str = "") -> int | None:
+    """A count the file states (NbOfNtries, NbOfTxs), or None when it states none."""
+    text = _text(element, path)
+    if not text:
+        return None
+    if not _COUNT.fullmatch(text):
+        raise PaymentFileError(f"{prefix}{path} {text[:40]!r} is not a whole number", record=number, unit=unit)
+    return int(text)
+
+
+def _datetime(text: str, today: datetime.date | None) -> datetime.datetime:
     try:
-        return datetime.datetime.fromisoformat(text)
+        if not (text.isascii() and _DATE.match(text)):
+            raise ValueError(text)
+        created = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise PaymentFileError(f"invalid creation time GrpHdr/CreDtTm {text!r}") from None
+        raise PaymentFileError(f"invalid creation time GrpHdr/CreDtTm {text[:40]!r}") from None
+    # A day's margin: the time zone the bank writes in may be a day ahead of ours.
+    checked_date(created.date(), today=today and today + datetime.timedelta(days=1), field="GrpHdr/CreDtTm",
+                 record=None)
+    return created
 
 
 def _text(element: Element, path: str) -> str:
