@@ -9,6 +9,7 @@ import csv
 import datetime
 import re
 
+from core.errors import ValidationError
 from core.money import parse_amount
 from creditors.ledger.reading import csv_reader, decode_text
 
@@ -27,8 +28,11 @@ def parse_payment_csv(data: bytes, *, today: datetime.date | None = None) -> Par
     `today`: a payment dated after it is refused."""
     try:
         text, _encoding = decode_text(data)
-    except UnicodeDecodeError as exc:  # a UTF-8 byte-order mark, then something else
-        raise PaymentFileError(f"the file starts as UTF-8 text but byte {exc.start + 3} is not UTF-8") from None
+    except ValidationError as exc:  # a UTF-8 byte-order mark, then something else
+        raise PaymentFileError(exc.message) from None
+    if "\x00" in text:  # no text holds one, and PostgreSQL stores none
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise PaymentFileError("a NUL character (0x00): the file is not CSV text", record=line)
     reader = csv_reader(text)
     try:
         header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]

@@ -176,6 +176,8 @@ def split_records(data: bytes) -> list[str]:
         line = line.rstrip(" ")
         if not line:
             raise PaymentFileError("empty line", record=number)
+        if "\x00" in line:  # no text holds one, and PostgreSQL stores none
+            raise PaymentFileError("a NUL character (0x00) in the record: not BgMax text", record=number)
         if len(line) > RECORD_LENGTH:
             raise PaymentFileError(f"record is {len(line)} characters long, BgMax records are {RECORD_LENGTH}",
                                    record=number)

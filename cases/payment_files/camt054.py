@@ -98,6 +98,8 @@ def _load(data: bytes) -> Element:
         line, column = error.position
         reason = str(error).split(":", 1)[0]
         raise PaymentFileError(f"malformed XML at line {line}, column {column + 1}: {reason}") from None
+    except (LookupError, ValueError) as error:  # expat on an unknown or a multi-byte declared encoding
+        raise PaymentFileError(f"unreadable XML: {str(error)[:80]}") from None
 
 
 def _strip_namespaces(root: Element) -> None:
@@ -131,7 +133,7 @@ def _entry_payments(entry: Element, number: int, account: str, notices: list[str
     entry_reference = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
     transactions = entry.findall("NtryDtls/TxDtls")
     for batch in entry.findall("NtryDtls/Btch"):
-        _count(batch, "NbOfTxs", number, "entry")
+        _count(batch, "NbOfTxs", number, "entry", "NtryDtls/Btch/")
     if not transactions:
         return [_payment(entry, number, amount, currency, paid_on, entry_reference, account)]
     amounts = [_transaction_amount(tx, entry, len(transactions), number) for tx in transactions]
