@@ -48,7 +48,18 @@ def manage(python: Path, *args: str) -> None:
     subprocess.run([str(python), str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
+def slow_letters_note(python: Path) -> str:
+    """The one line the letters app has for a machine without libharfbuzz-subset0 ('' on one with it)."""
+    code = "from letters.apps import slow_subsetting_note; print(slow_subsetting_note())"
+    result = subprocess.run([str(python), "-c", code], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
 def up(python: Path, args: list[str]) -> int:
+    note = slow_letters_note(python)
+    if note:
+        print(note, flush=True)
+        os.environ["FORDRA_SLOW_SUBSETTING_NOTED"] = "1"  # the commands below need not say it again
     manage(python, "migrate", "--verbosity", "0")
     manage(python, "seed_demo")
     address = args[0] if args else "127.0.0.1:8000"
