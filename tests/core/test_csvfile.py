@@ -25,7 +25,9 @@ def written(rows) -> list[list[str]]:
 
 
 def is_number(value) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, Decimal) and value.is_finite())
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @settings(max_examples=200, deadline=None)
