@@ -134,8 +134,8 @@ def checked_date(value: datetime.date, *, today: datetime.date | None, field: st
         raise PaymentFileError(f"{field} {value.isoformat()} is before {EARLIEST_DATE.isoformat()}: not a real "
                                "payment file date", record=record, unit=unit)
     if today is not None and value > today:
-        raise PaymentFileError(f"{field} {value.isoformat()} is after today ({today.isoformat()}): a payment cannot "
-                               "be dated in the future", record=record, unit=unit)
+        raise PaymentFileError(f"{field} {value.isoformat()} is after today ({today.isoformat()})", record=record,
+                               unit=unit)
     return value
 
 
