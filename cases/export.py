@@ -13,6 +13,7 @@ Cases are read in chunks by id, each balanced with one query for its ledger entr
 """
 import datetime
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -22,23 +23,66 @@ from rest_framework import serializers
 from core import csvfile
 from core.errors import ValidationError
 from dunning.rules.interest import MissingReferenceRate
-from dunning.selectors import reference_rates
+from dunning.selectors import next_step_of, reference_rates
+from letters.models import Letter
 
 from . import selectors
-from .api import CaseDetailSerializer, CaseSerializer, NextStepSerializer
+from .api import CaseDetailSerializer, CaseSerializer, EventSerializer, LetterSerializer, NextStepSerializer
+from .models import CaseEvent
 
-# Cases read, balanced and written at a time. Each chunk costs about six queries (cases
-# with invoices and debtors, ledger entries, rates, and for JSON Lines events and letters);
-# memory grows with it, by the chunk's entries, events and letters.
+# Cases read, balanced and written at a time. Each chunk costs four queries (cases with
+# their invoices and debtors, ledger entries, two for the rates) and for JSON Lines two
+# more (events, letters); memory grows with it, by the chunk's entries, events and letters.
 EXPORT_CHUNK = 2_000
 
 FORMATS = ("jsonl", "csv")
 
 
-class ExportCaseSerializer(CaseDetailSerializer):
+class _CaseExport:
+    """The API's case serializers as they serialize many cases at a time. The API builds a
+    serializer for each case's next step, events and letters (30 µs to 1 ms each, with the
+    related managers' querysets); here one serializer serves all the chunk's cases, and the
+    chunk's events and letters come with two queries, serialized already (`chunk_history`)."""
+
+    def get_next_step(self, view):
+        step = next_step_of(view.case)
+        return _NEXT_STEP.to_representation(step) if step else None
+
+    def get_events(self, view):
+        return self.context["events"].get(view.case.pk, [])
+
+    def get_letters(self, view):
+        return self.context["letters"].get(view.case.pk, [])
+
+
+class CsvCaseSerializer(_CaseExport, CaseSerializer):
+    pass
+
+
+class JsonCaseSerializer(_CaseExport, CaseDetailSerializer):
     """The case detail as the API answers it, less the limitation date (see the module docstring)."""
 
     limitation_date = None
+
+
+_NEXT_STEP = NextStepSerializer()
+_EVENTS = EventSerializer(many=True)
+_LETTERS = LetterSerializer(many=True)
+
+
+def chunk_history(case_ids) -> dict[str, dict[int, list]]:
+    """The cases' events and letters as the API serializes them, by case, in the API's order."""
+    events = CaseEvent.objects.filter(case_id__any=case_ids).defer("data")
+    # The letter as printed (recipient, amounts, creditor) is not part of the resource.
+    letters = Letter.objects.filter(case_id__any=case_ids).defer("recipient", "amounts", "printed")
+    history = {}
+    for name, rows, serializer in (("events", events, _EVENTS), ("letters", letters, _LETTERS)):
+        rows = list(rows.order_by("case_id", *rows.model._meta.ordering))
+        by_case = defaultdict(list)
+        for row, data in zip(rows, serializer.to_representation(rows)):
+            by_case[row.case_id].append(data)
+        history[name] = by_case
+    return history
 
 
 # A nested object of the resource that is not a serializer field itself (a method field's shape).
@@ -74,14 +118,11 @@ def export_as_of(as_of: datetime.date | None) -> datetime.date:
     return as_of
 
 
-def case_chunks(*, as_of: datetime.date, history: bool) -> Iterator[list[selectors.CaseView]]:
-    """The current creditor's cases by id, `EXPORT_CHUNK` at a time, with their balances as of
-    the day (and their events and letters when `history`)."""
+def case_chunks(*, as_of: datetime.date) -> Iterator[list[selectors.CaseView]]:
+    """The current creditor's cases by id, `EXPORT_CHUNK` at a time, with their balances as of the day."""
     last = 0
     while True:
         cases = selectors.case_queryset().filter(pk__gt=last).order_by("pk")
-        if history:
-            cases = cases.prefetch_related("events", "letters")
         chunk = list(cases[:EXPORT_CHUNK])
         if not chunk:
             return
@@ -95,16 +136,16 @@ def cases_export(*, stream, format: str, as_of: datetime.date) -> int:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}", detail={"format": format})
     count = 0
     if format == "jsonl":
-        for views in case_chunks(as_of=as_of, history=True):
-            stream.write("".join(json.dumps(data, ensure_ascii=False) + "\n"
-                                 for data in ExportCaseSerializer(views, many=True).data))
+        for views in case_chunks(as_of=as_of):
+            lines = JsonCaseSerializer(views, many=True, context=chunk_history({v.case.pk for v in views})).data
+            stream.write("".join(json.dumps(data, ensure_ascii=False) + "\n" for data in lines))
             count += len(views)
         return count
     columns = _csv_columns()
     rows = csvfile.Writer(stream)
     rows.writerow([column for column, *_ in columns])
-    for views in case_chunks(as_of=as_of, history=False):
-        for data in CaseSerializer(views, many=True).data:
+    for views in case_chunks(as_of=as_of):
+        for data in CsvCaseSerializer(views, many=True).data:
             rows.writerow([_csv_value(data, key, inner, amount) for _, key, inner, amount in columns])
         count += len(views)
     return count

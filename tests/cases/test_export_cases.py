@@ -108,7 +108,8 @@ def test_chunks_cover_every_case_once(creditor, monkeypatch, chunk):
 def test_queries_do_not_grow_with_the_cases(creditor, format):
     def queries(n):
         for _ in range(n):
-            make_case(creditor)
+            make_case(creditor, due_date=datetime.date(2026, 10, 1))
+        run_cycle(creditor=creditor, day=datetime.date(2026, 10, 12))  # a reminder letter and events each
         with CaptureQueriesContext(connection) as captured:
             exported("--format", format)
         return len(captured)
