@@ -151,6 +151,8 @@ def _copy(cursor, table: str, columns: list[str], rows, text_columns: list[str],
     empty field, which COPY reads as NULL; FORCE_NOT_NULL makes it "" again in the text
     columns, which are never NULL. `behind`: inside `copies_behind`, on its second thread."""
     buffer = io.StringIO()
+    # Not core.csvfile: this is PostgreSQL's input, never a file a person opens, and its
+    # values must arrive exactly as given (no quote before a leading "-" or "=").
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
     options = f", FORCE_NOT_NULL ({', '.join(text_columns)})" if text_columns else ""
