@@ -92,3 +92,18 @@ def test_a_raw_insert_beyond_the_bound_is_refused_by_the_database(open_case):
                        "VALUES (%s, 'SEK', %s, 'manual', '', '', '', '', '', '', %s)",
                        [TOO_MUCH * 10, DAY, datetime.datetime(2026, 11, 20, 12)])
     assert not Payment.objects.filter(amount__gt=MAX_AMOUNT).exists()
+
+
+def test_adding_the_checks_kept_the_tables_triggers(db):
+    """SQLite rebuilds a table to add a CHECK, which drops its triggers; migration 0011 puts them back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        triggers = {name for (name,) in cursor.fetchall()}
+    expected = {"cases_ledgerentry_append_only", "cases_caseevent_append_only"}
+    if connection.vendor == "sqlite":  # PostgreSQL has keys instead (cases 0010)
+        expected |= {f"cases_{table}_debtor_of_creditor_{when}" for table in ("invoice", "case")
+                     for when in ("insert", "update")}
+    assert expected <= triggers
