@@ -18,6 +18,12 @@ DECIMAL_PLACES = 2
 # CHECK (`bounded`) keeps any other path from storing it (SQLite would store it, and every
 # page reading it back would fail).
 MAX_AMOUNT = Decimal("999999999999.99")
+# The largest claim (an invoice's amount) to take on: a claim grows by fees and interest, and
+# its letters' totals and balances must stay within MAX_AMOUNT for as long as it is
+# collected. A thousandfold margin is a century at the highest contractual rate a policy
+# holds (999,99 % a year, simple interest); an invoice of MAX_AMOUNT made the first
+# reminder's total overflow the letter's column, failing the creditor's daily cycle.
+MAX_CLAIM_AMOUNT = Decimal("999999999.99")
 DEFAULT_CURRENCY = "SEK"
 
 # ASCII digits only ([0-9], not \d): Decimal() also reads Arabic-Indic and full-width digits,
@@ -33,12 +39,13 @@ def round_ore(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
 
 
-def parse_amount(text: str) -> Decimal:
+def parse_amount(text: str, *, limit: Decimal = MAX_AMOUNT) -> Decimal:
     """Parse an amount as people write it in Sweden: `1234.50`, `1234,50`, `1 234,50`, `-60,00`.
 
     Raises ValueError with the text when it is not an amount with at most two decimals
-    (trailing zeros aside) within ±MAX_AMOUNT, written with the digits 0–9 and at most a
-    leading sign: exponents, NaN, Infinity, `_` and other scripts' digits are refused.
+    (trailing zeros aside) within ±`limit` (at most MAX_AMOUNT; MAX_CLAIM_AMOUNT for a
+    claim), written with the digits 0–9 and at most a leading sign: exponents, NaN,
+    Infinity, `_` and other scripts' digits are refused.
     """
     cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if "," in cleaned and "." in cleaned:
@@ -47,8 +54,9 @@ def parse_amount(text: str) -> Decimal:
     if not _AMOUNT.fullmatch(cleaned):
         raise ValueError(_not_an_amount(text, cleaned))
     value = Decimal(cleaned)
-    if abs(value) > MAX_AMOUNT:  # before quantize, which fails past 28 digits
-        raise ValueError(f"amount {_shown(text)} is beyond {format_sek(MAX_AMOUNT)}, the largest amount Fordra holds")
+    if abs(value) > min(limit, MAX_AMOUNT):  # before quantize, which fails past 28 digits
+        largest = "the largest amount Fordra holds" if limit >= MAX_AMOUNT else "the largest amount taken here"
+        raise ValueError(f"amount {_shown(text)} is beyond {format_sek(min(limit, MAX_AMOUNT))}, {largest}")
     if value != value.quantize(ORE):
         raise ValueError(f"more than two decimals: {_shown(text)}")
     return value.quantize(ORE)

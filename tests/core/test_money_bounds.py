@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.money import MAX_AMOUNT, check_amount, format_sek, parse_amount
+from core.money import MAX_AMOUNT, MAX_CLAIM_AMOUNT, check_amount, format_sek, parse_amount
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -32,6 +32,14 @@ def test_hostile_amounts_are_refused_with_the_reason(text, reason):
 ])
 def test_the_bound_itself_and_todays_forms_are_read(text, expected):
     assert parse_amount(text) == expected
+
+
+def test_a_claim_is_bounded_lower_to_leave_room_for_fees_and_interest():
+    assert parse_amount("999 999 999,99", limit=MAX_CLAIM_AMOUNT) == MAX_CLAIM_AMOUNT
+    with pytest.raises(ValueError, match="beyond 999\u00a0999\u00a0999,99, the largest amount taken here"):
+        parse_amount("1 000 000 000,00", limit=MAX_CLAIM_AMOUNT)
+    with pytest.raises(ValueError, match="beyond 999\u00a0999\u00a0999\u00a0999,99, the largest amount Fordra holds"):
+        parse_amount("1000000000000", limit=Decimal("1e20"))  # never above what a column holds
 
 
 def test_a_long_text_is_cut_short_in_the_message():
