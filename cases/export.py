@@ -92,7 +92,7 @@ _NESTED = {"next_step": NextStepSerializer}
 def _csv_columns() -> list[tuple[str, str, str | None, bool]]:
     """(column, key, key inside it, is an amount) for each column of the CSV, from the serializer."""
     columns = []
-    for name, field in CaseSerializer().fields.items():
+    for name, field in CsvCaseSerializer().fields.items():
         shape = _NESTED.get(name)
         nested = field if isinstance(field, serializers.Serializer) else shape() if shape else None
         if nested is None:
