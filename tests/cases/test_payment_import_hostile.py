@@ -95,7 +95,8 @@ def test_payments_each_within_the_bound_but_beyond_it_together_are_refused(case)
     before = stored()
     data = (f"ocr_reference;amount;paid_on\n{case.ocr_reference};{MAX_AMOUNT};{PAID_ON}\n"
             f"123;0,01;{PAID_ON}\n").encode()
-    with pytest.raises(ValidationError, match="the file's payments add up to 1\u00a0000\u00a0000\u00a0000\u00a0000,00 kr"):
+    too_much = "1\u00a0000\u00a0000\u00a0000\u00a0000,00 kr"
+    with pytest.raises(ValidationError, match=f"the file's payments add up to {too_much}"):
         payments_import(name="in.csv", data=data, today=TODAY)
     assert stored() == before
 

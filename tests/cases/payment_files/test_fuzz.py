@@ -38,7 +38,8 @@ TOKENS = [
     b"0001-01-01", b"2026-02-30", b"12.345", b"1,2.3", b" ", b"", b"\x00", b"\xff\xfe", b"\r\n", b"\n", b";", b",",
     b'"', b"<", b">", b"</Amt>", b"&amp;", b"&#1633;", b"<!DOCTYPE x>", b"]]>",
     "١٢٣".encode(), "１２３".encode(), "²³".encode("latin-1"), "½".encode("latin-1"), "١٢٣".encode("utf-16"),
-    b"\xef\xbb\xbf", b'encoding="TF-8"', b'encoding="euc-jp"', b"TK", b"01BGMAX", b"20", b"15", b"70", b"CRDT", b"DBIT", b"BOOK", b"true", b"SEKK",
+    b"\xef\xbb\xbf", b'encoding="TF-8"', b'encoding="euc-jp"',
+    b"TK", b"01BGMAX", b"20", b"15", b"70", b"CRDT", b"DBIT", b"BOOK", b"true", b"SEKK",
 ]
 
 
