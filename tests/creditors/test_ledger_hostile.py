@@ -138,6 +138,13 @@ def test_an_xlsx_bomb_reads_only_the_header_columns_and_the_rows_that_exist(cred
     assert "read up to row 2: 1,000 empty rows follow it" in report.summary()
 
 
+def test_a_sheet_that_declares_too_small_a_size_is_read_whole(creditor):
+    second = {**GOOD, "invoice_number": "F2"}
+    table = read_table(workbook(text_row(1, COLUMNS), text_row(2, GOOD.values()), text_row(3, second.values()),
+                                dimension="A1:A1"))
+    assert table.header == COLUMNS and table.rows == [(2, list(GOOD.values())), (3, list(second.values()))]
+
+
 def test_rows_after_a_gap_shorter_than_the_limit_are_read(creditor, settings):
     settings.LEDGER_IMPORT_MAX_EMPTY_ROWS = 10
     second = {**GOOD, "invoice_number": "F2"}

@@ -4,7 +4,7 @@ from core.commands import FileImportCommand
 
 
 class Command(FileImportCommand):
-    help = "Import credit reports from a CSV file; nothing is stored if a row is rejected."
+    help = "Import credit reports from a CSV or XLSX file; nothing is stored if a row is rejected."
     rejected = CreditReportsRejected
 
     def run_import(self, **kwargs):
