@@ -4,7 +4,7 @@ Headers are matched case-insensitively, in English or Swedish (CONTRACT.md). A c
 note is a row with a negative amount and the number of the invoice it credits.
 
 Every value is bounded here, before anything does arithmetic with it: amounts by
-`core.money.parse_amount`, dates to a window (`EARLIEST`..`LATEST`; a payment date not
+`core.money.parse_amount` to MAX_CLAIM_AMOUNT, dates to a window (`EARLIEST`..`LATEST`; a payment date not
 after today), since the due date plus a ladder's days, interest and limitation periods
 must stay within what `datetime.date` holds.
 """
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from core.errors import ApplicationError
-from core.money import ZERO, parse_amount
+from core.money import MAX_CLAIM_AMOUNT, ZERO, parse_amount
 from debtors.models import CustomerType, Language
 from debtors.services import clean_identity_number
 
@@ -207,8 +207,9 @@ def _check_lengths(raw: dict[str, str]) -> None:
 
 
 def _amount(column: str, text: str) -> Decimal:
+    """An invoice's amounts are a claim's: bounded so that its fees and interest still fit (core.money)."""
     try:
-        return parse_amount(text)
+        return parse_amount(text, limit=MAX_CLAIM_AMOUNT)
     except (ValueError, ArithmeticError) as exc:  # ArithmeticError: decimal's own, for what parse_amount misses
         raise RowError(column, text, str(exc)) from None
 
