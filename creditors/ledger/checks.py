@@ -13,6 +13,7 @@ from django.conf import settings
 
 from core.errors import ValidationError
 from core.money import ZERO, format_sek
+from dunning.rules.interest import half_year_start, next_half_year
 
 from .rows import LedgerRow
 
@@ -166,6 +167,41 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
         return [Problem(row.row, "credited_invoice", row.credited_invoice,
                         "that invoice is not under collection (it was paid before it was handed over)")]
     return []
+
+
+def without_reference_rates(rows: list[LedgerRow], invoices: dict, rate_starts: set[datetime.date],
+                            today: datetime.date) -> list[Problem]:
+    """New invoices still open whose late-payment interest needs a reference rate that is
+    not stored (an invoice due before the first one Fordra ships): taken on, such a case
+    would stop its creditor's every daily cycle until the rate is added. Half-years after
+    the last stored rate are not the row's fault (every case needs the next rate) and are
+    not checked here."""
+    if not rate_starts:
+        return []
+    last = min(half_year_start(today), max(rate_starts))
+    first_missing: dict[datetime.date, datetime.date | None] = {}
+    problems = []
+    for row in rows:
+        if row.is_credit_note or row.open_amount <= 0 or row.invoice_number in invoices or row.due_date >= today:
+            continue
+        start = half_year_start(row.due_date + datetime.timedelta(days=1))
+        if start not in first_missing:
+            first_missing[start] = _first_missing(start, last, rate_starts)
+        missing = first_missing[start]
+        if missing is not None:
+            problems.append(Problem(row.row, "due_date", row.due_date.isoformat(),
+                                    f"interest from then needs the reference rate of the half-year from {missing}, "
+                                    f"which is not stored: add it (manage.py set_reference_rate {missing} RATE) and "
+                                    f"import again"))
+    return problems
+
+
+def _first_missing(start: datetime.date, last: datetime.date, stored: set[datetime.date]) -> datetime.date | None:
+    while start <= last:
+        if start not in stored:
+            return start
+        start = next_half_year(start)
+    return None
 
 
 def reported_open(invoice) -> Decimal:

@@ -27,7 +27,7 @@ from core.errors import ApplicationError
 
 from ..models import LedgerImport
 from .checks import (STORED_FIELDS, FileRejected, FileReport, Problem, StoredInvoice, against_stored,
-                     credits_by_invoice, within_file)
+                     credits_by_invoice, within_file, without_reference_rates)
 from .openings import Openings, debtors_save, invoices_open
 from .reading import Deadline, ignored_columns, read_table
 from .rows import LedgerRow, RowError, column_positions, parse_row
@@ -68,6 +68,7 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         invoices = _stored_invoices(rows)
         applied = _applied_credit_notes(rows)
         rows = _drop(rows, against_stored(rows, invoices, credits_by_invoice(rows, applied), applied), report)
+        rows = _drop(rows, without_reference_rates(rows, invoices, _rate_starts(), today), report)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)
         deadline.check("comparing the rows with what is stored")
@@ -99,6 +100,12 @@ def _stored_invoices(rows: list[LedgerRow]) -> dict[str, StoredInvoice]:
         stored = Invoice.objects.filter(invoice_number__any=numbers[start:start + CHUNK]).values_list(*STORED_FIELDS)
         found.update((values[1], StoredInvoice(*values)) for values in stored)
     return found
+
+
+def _rate_starts() -> set[datetime.date]:
+    from dunning.selectors import reference_rates
+
+    return {valid_from for valid_from, _ in reference_rates().rates}
 
 
 def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:

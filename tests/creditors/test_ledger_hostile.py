@@ -104,6 +104,23 @@ def test_the_largest_claim_is_imported(creditor):
         assert Invoice.objects.get().amount == Decimal("999999999.99")
 
 
+def test_an_open_invoice_due_before_the_stored_reference_rates_is_rejected_not_left_to_stop_the_cycle(creditor):
+    old = {**GOOD, "invoice_number": "F2", "invoice_date": "1999-12-01", "due_date": "1999-12-31"}
+    paid = {**old, "invoice_number": "F3", "open_amount": "0", "paid_on": "2000-01-15"}
+    with pytest.raises(LedgerRejected) as rejected:
+        run(creditor, csv_of(GOOD, old, paid))
+    [problem] = rejected.value.detail
+    assert (problem["row"], problem["column"], problem["value"]) == (3, "due_date", "1999-12-31")
+    assert "reference rate of the half-year from 2000-01-01, which is not stored" in problem["reason"]
+    assert stored(creditor) == (0, 0, 0, 0)
+    call_command("set_reference_rate", "2000-01-01", "2.25", stdout=io.StringIO())  # and none from 2000 H2 to 2022
+    with pytest.raises(LedgerRejected, match="1 of 3 rows") as rejected:
+        run(creditor, csv_of(GOOD, old, paid))
+    assert "the half-year from 2000-07-01, which is not stored" in rejected.value.detail[0]["reason"]
+    report = run(creditor, csv_of(GOOD, {**old, "due_date": "2022-12-31"}, paid))  # interest from 2023, shipped
+    assert (report.created, report.rejected) == (3, 0)
+
+
 def test_xlsx_numbers_and_dates_beyond_the_bounds_reject_their_rows(creditor):
     sheet = Workbook()
     sheet.active.append(COLUMNS)
