@@ -159,7 +159,7 @@ def _read_xlsx(data: bytes, deadline: Deadline) -> Table:
     except ApplicationError:
         raise
     except Exception as exc:  # a cell openpyxl cannot convert (a date past year 9999, a number "inf")
-        raise ValidationError(f"row {sheet_rows.last + 1:,}: the XLSX workbook cannot be read "
+        raise ValidationError(f"the XLSX workbook cannot be read after row {sheet_rows.last:,} "
                               f"({exc.__class__.__name__}: {exc})") from None
     finally:
         workbook.close()
@@ -172,6 +172,7 @@ class _SheetRows:
 
     def __init__(self):
         self.last = 0  # the last row read, for an error in the next one
+        self.stopped_after: int | None = None
 
     def read(self, sheet, deadline: Deadline) -> Table:
         header = []
