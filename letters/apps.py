@@ -22,6 +22,9 @@ SLOW_SUBSETTING_NOTED = "FORDRA_SLOW_SUBSETTING_NOTED"
 _FALLBACK_WARNING = "Using fontTools instead of HarfBuzz-Subset"
 
 warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
+# WeasyPrint parses its own stylesheets when first imported and logs each step at INFO; set here,
+# before anything imports it, so that a process starts without three lines about it.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)
