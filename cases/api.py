@@ -15,7 +15,6 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from core.api_params import StrictPageNumberPagination, choice_param, date_param
-from core.api_parsers import JSONParser
 from core.errors import Unprocessable
 from dunning.rules.interest import MissingReferenceRate
 from dunning.selectors import next_step_of
@@ -127,7 +126,6 @@ class CaseViewSet(viewsets.GenericViewSet):
     """Cases of the API client's creditor, with balances as of a date."""
 
     lookup_value_regex = r"[0-9]+"
-    parser_classes = [JSONParser]
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 

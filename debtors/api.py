@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from classification.services import debtor_override, debtor_set_vip
 from classification.texts import reasons_text
 from core.api_params import StrictPageNumberPagination, bool_param, choice_param
-from core.api_parsers import JSONParser
 from core.errors import ValidationError
 
 from . import selectors
@@ -78,7 +77,6 @@ class DebtorViewSet(viewsets.GenericViewSet):
     """Debtors of the API client's creditor."""
 
     lookup_value_regex = r"[0-9]+"
-    parser_classes = [JSONParser]
     pagination_class = DebtorPagination
     serializer_class = DebtorSerializer
 
