@@ -71,7 +71,7 @@ class PaymentImportSummary:
 
     def __str__(self) -> str:
         if self.already_imported_at:
-            return f"{self.name}: already imported {self.already_imported_at:%Y-%m-%d %H:%M}; nothing imported"
+            return f"{self.name}: already imported {timezone.localtime(self.already_imported_at):%Y-%m-%d %H:%M}; nothing imported"
         return (f"{self.name} ({self.format}): total {self.total}, matched {self.matched}, unmatched {self.unmatched}, "
                 f"overpaid {self.overpaid}, duplicates skipped {self.duplicates}")
 
