@@ -1,0 +1,9 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    """Reserved for issue #17's work (filled in by the change that needs it)."""
+
+    dependencies = [("cases", "0014_queue_address_missing")]
+
+    operations = []
