@@ -255,6 +255,9 @@ class PaymentFile(models.Model):
     format = models.CharField(max_length=10, choices=PaymentSource.choices)
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
+    creditor = models.ForeignKey("creditors.Creditor", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="Whose own export it is (a CSV imported with "
+                                 "--creditor); none for the agency's files")
     created_at = models.DateTimeField(null=True, blank=True, help_text="When the bank wrote it")
     imported_at = models.DateTimeField(auto_now_add=True)
     payments = models.PositiveIntegerField(default=0)
@@ -291,6 +294,9 @@ class Payment(models.Model):
     file = models.ForeignKey(PaymentFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     record = models.PositiveIntegerField(null=True, blank=True, help_text="The record or row in the file")
     unmatched_reason = models.CharField(max_length=200, blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     help_text="A CSV row equal to this earlier payment: kept, not booked, until "
+                                     "an agent assigns it (cases.payment_duplicates)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()

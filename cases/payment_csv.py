@@ -1,5 +1,10 @@
 """Payments as a CSV file (a creditor's own export): `ocr_reference, amount, paid_on, payer`.
 
+Optional: `bank_reference` (the bank's own reference of the payment, also accepted as
+`reference`): when a row has one, it and the date are the payment's identity, as in a
+bank file; without one, a re-sent file is recognised by its rows' values
+(`cases.payment_duplicates`). `currency` (default SEK).
+
 Same reading rules as a ledger file (`,` or `;`, UTF-8 or Windows-1252, Swedish amounts,
 ISO dates). A bad row refuses the whole file, naming row, column and reason, as a
 BgMax file that does not add up is refused. Amounts are bounded by `parse_amount`
@@ -17,7 +22,7 @@ from .payment_files import ParsedFile, ParsedPayment, PaymentFileError, checked_
 
 COLUMNS = {"ocr_reference": ("ocr_reference", "ocr", "ocr_referens"), "amount": ("amount", "belopp"),
            "paid_on": ("paid_on", "betaldatum", "betalningsdatum"), "payer": ("payer", "betalare"),
-           "reference": ("reference", "referens"), "currency": ("currency", "valuta")}
+           "reference": ("bank_reference", "bankreferens", "reference", "referens"), "currency": ("currency", "valuta")}
 REQUIRED = ("ocr_reference", "amount", "paid_on")
 _DATE = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")  # YYYY-MM-DD or YYYYMMDD, ASCII digits
 
@@ -36,12 +41,12 @@ def parse_payment_csv(data: bytes, *, today: datetime.date | None = None) -> Par
     reader = csv_reader(text)
     try:
         header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
-        positions = {field: next((i for i, h in enumerate(header) if h in names), None)
-                     for field, names in COLUMNS.items()}
+        positions = {field: next((header.index(name) for name in names if name in header), None)
+                     for field, names in COLUMNS.items()}  # the first name wins: bank_reference over reference
         missing = [field for field in REQUIRED if positions[field] is None]
         if missing:
             raise PaymentFileError(f"the CSV header lacks {', '.join(missing)} (it needs ocr_reference, amount, "
-                                   f"paid_on and may have payer, reference)", record=1)
+                                   f"paid_on and may have payer, bank_reference, currency)", record=1)
         payments = []
         for values in reader:
             if not any(v.strip() for v in values):

@@ -64,6 +64,7 @@ class PaymentImportSummary:
     unmatched: Tally = field(default_factory=Tally)
     overpaid: Tally = field(default_factory=Tally)
     duplicates: Tally = field(default_factory=Tally)
+    possible_duplicates: Tally = field(default_factory=Tally)  # CSV: held for an agent (cases.payment_duplicates)
 
     @property
     def count(self) -> int:
@@ -73,7 +74,8 @@ class PaymentImportSummary:
         if self.already_imported_at:
             return f"{self.name}: already imported {timezone.localtime(self.already_imported_at):%Y-%m-%d %H:%M}; nothing imported"
         return (f"{self.name} ({self.format}): total {self.total}, matched {self.matched}, unmatched {self.unmatched}, "
-                f"overpaid {self.overpaid}, duplicates skipped {self.duplicates}")
+                f"overpaid {self.overpaid}, duplicates skipped {self.duplicates}"
+                + (f", possible duplicates {self.possible_duplicates}" if self.format == PaymentSource.CSV else ""))
 
 
 def payments_import(*, data: bytes, name: str, format: str | None = None, creditor: Creditor | None = None,
@@ -83,6 +85,7 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
     `creditor`: the file is that creditor's own (a CSV export): only its cases match.
     `today` (default: the local date): a payment dated after it refuses the file."""
     from .payment_csv import parse_payment_csv
+    from .payment_duplicates import CsvRepeats
     from .payment_files import PaymentFileError, detect_format, parse
 
     if len(data) > settings.PAYMENT_IMPORT_MAX_BYTES:
@@ -105,10 +108,12 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         created_at = parsed.created_at
         if created_at is not None and timezone.is_naive(created_at):  # Bankgirot writes Swedish local time
             created_at = timezone.make_aware(created_at)
-        file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest, created_at=created_at)
+        file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest, created_at=created_at,
+                                          creditor=creditor)
         summary.file_id = file.pk
         matcher = _Matcher(parsed.payments, creditor)
         seen = _already_imported(parsed.payments, format)
+        repeats = CsvRepeats(parsed.payments, creditor=creditor) if format == PaymentSource.CSV else None
         matched: dict[int, list[Matched]] = defaultdict(list)
         unmatched = []
         for payment in parsed.payments:
@@ -118,6 +123,9 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
                 summary.duplicates.add(payment.amount)
                 continue
             seen.add(key)
+            if repeats is not None and repeats.holds(payment):  # a re-sent CSV's payment: kept for an agent
+                summary.possible_duplicates.add(payment.amount)
+                continue
             creditor_id, case_id, reason = matcher.match(payment)
             if case_id is None:
                 unmatched.append((creditor_id, payment, reason))
@@ -125,6 +133,8 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
             else:
                 matched[creditor_id].append(Matched(payment, case_id))
         _unmatched_insert(unmatched, file, format)
+        if repeats is not None:
+            repeats.store(file)
         for creditor_id, items in matched.items():
             allocate_matched(creditor_id, items, file=file, source=format)
             for item in items:
@@ -134,7 +144,7 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         file.payments, file.total = summary.total.count, summary.total.amount
         file.summary = {key: {"count": tally.count, "amount": str(tally.amount)} for key, tally in (
             ("matched", summary.matched), ("unmatched", summary.unmatched), ("overpaid", summary.overpaid),
-            ("duplicates", summary.duplicates))}
+            ("duplicates", summary.duplicates), ("possible_duplicates", summary.possible_duplicates))}
         file.save(update_fields=["payments", "total", "summary"])
     return summary
 
