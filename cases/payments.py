@@ -105,7 +105,15 @@ def case_settle_by_creditor(*, case: Case, on: datetime.date, actor=None) -> Cas
 
 @transaction.atomic
 def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, reference: str = "", actor=None) -> Case:
-    """The creditor credits (part of) the invoice: it reduces the principal from the next day."""
+    """The creditor credits (part of) the invoice as of `on`, the credit note's date: the
+    principal it takes off accrues no interest after that day, and interest is recomputed
+    back to it as for a back-dated payment (interest later payments paid that is no longer
+    owed moves on to principal, `reallocate_overpaid_interest`).
+
+    A credit note dated before the case was opened (before the hand-over) still counts from
+    its date on the ledger, since interest runs from the due date whether or not the claim
+    had been handed over; the case's timeline and its closing are dated no earlier than
+    its opening."""
     amount = Decimal(amount)
     case = _locked(case)
     book = book_of(case)
@@ -117,16 +125,18 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
               reference=reference, text="Kreditfaktura")
     true_up_interest(book, on=book.latest)
     reallocate_overpaid_interest(book, on=book.latest)
-    log_event(case=case, code="cases.credit.applied", actor=actor, on=on, text=f"Kreditering {format_sek(amount)} kr",
-              data={"amount": str(amount), "reference": reference})
+    logged_on = max(on, case.opened_on)
+    log_event(case=case, code="cases.credit.applied", actor=actor, on=logged_on,
+              text=f"Kreditering {format_sek(amount)} kr den {on}",
+              data={"amount": str(amount), "reference": reference, "credited_on": on.isoformat()})
     if amount == principal:
         _write_off_rest(book, on=on)
-        case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.CREDITED)
+        case_transition(case=case, to=Stage.CLOSED, on=logged_on, actor=actor, closed_reason=ClosedReason.CREDITED)
         from .holds import queue_cancel
 
-        queue_cancel(case=case, on=on)
+        queue_cancel(case=case, on=logged_on)
     else:
-        _close_if_settled(book, on=on, reason=ClosedReason.PAID, actor=actor)
+        _close_if_settled(book, on=logged_on, reason=ClosedReason.PAID, actor=actor)
     return case
 
 

@@ -166,6 +166,11 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
     if target is not None and target.case_id is None:
         return [Problem(row.row, "credited_invoice", row.credited_invoice,
                         "that invoice is not under collection (it was paid before it was handed over)")]
+    invoiced = target.invoice_date if target is not None else in_file[row.credited_invoice].invoice_date
+    if row.credit_date < invoiced:
+        return [Problem(row.row, row.credit_date_column, row.credit_date.isoformat(),
+                        f"a credit note counts from its date, and the credited invoice {row.credited_invoice} "
+                        f"is dated {invoiced}: it cannot be credited before it was issued")]
     return []
 
 

@@ -1,7 +1,8 @@
 """One ledger row: from the file's text to checked values, or the column and reason it fails.
 
 Headers are matched case-insensitively, in English or Swedish (CONTRACT.md). A credit
-note is a row with a negative amount and the number of the invoice it credits.
+note is a row with a negative amount and the number of the invoice it credits; it counts
+from its own date (`credited_on`, else its `invoice_date`), which cannot be after today.
 
 Every value is bounded here, before anything does arithmetic with it: amounts by
 `core.money.parse_amount` to MAX_CLAIM_AMOUNT, dates to a window (`EARLIEST`..`LATEST`; a payment date not
@@ -47,6 +48,7 @@ COLUMNS = {
     "open_amount": ("open_amount", "restbelopp"),
     "paid_on": ("paid_on", "betaldatum", "betalningsdatum"),
     "credited_invoice": ("credited_invoice", "krediterad_faktura", "krediterar"),
+    "credited_on": ("credited_on", "krediteringsdatum", "krediterad_den", "kreditdatum"),
     "vip": ("vip",),
 }
 REQUIRED = ("customer_number", "customer_name", "invoice_number", "invoice_date", "due_date", "amount")
@@ -108,10 +110,21 @@ class LedgerRow:
     paid_on: datetime.date | None
     credited_invoice: str
     vip: bool = False  # the creditor's designation; a file without the column leaves it as stored
+    credited_on: datetime.date | None = None  # a credit note's own date, when the file gives one
 
     @property
     def is_credit_note(self) -> bool:
         return self.amount < 0
+
+    @property
+    def credit_date(self) -> datetime.date:
+        """The day a credit note counts from: its `credited_on`, else its invoice date."""
+        return self.credited_on or self.invoice_date
+
+    @property
+    def credit_date_column(self) -> str:
+        """The column `credit_date` was read from, for a problem that names it."""
+        return "credited_on" if self.credited_on else "invoice_date"
 
     def debtor_values(self) -> dict:
         return {field: getattr(self, field) for field in DEBTOR_FIELDS}
@@ -143,6 +156,7 @@ def parse_row(number: int, values: list[str], positions: dict[str, int], *, toda
         raise RowError("open_amount", text("open_amount"), f"must be between 0 and the amount {amount}")
     if amount < 0 and not text("credited_invoice"):
         raise RowError("credited_invoice", "", "a negative amount is a credit note and must name the invoice it credits")
+    credited_on = _credit_date(amount, text("credited_on"), invoice_date, text("invoice_date"), today=today)
     customer_type = CUSTOMER_TYPES.get(text("customer_type").lower() or "consumer")
     if customer_type is None:
         raise RowError("customer_type", text("customer_type"), "must be company or consumer (företag/privatperson)")
@@ -180,8 +194,24 @@ def parse_row(number: int, values: list[str], positions: dict[str, int], *, toda
         language=language, invoice_number=text("invoice_number"), invoice_date=invoice_date, due_date=due_date,
         amount=amount, currency=currency, reminder_fee_agreed=agreed in TRUE, open_amount=open_amount,
         paid_on=paid_on,
-        credited_invoice=text("credited_invoice"), vip=vip in TRUE,
+        credited_invoice=text("credited_invoice"), vip=vip in TRUE, credited_on=credited_on,
     )
+
+
+def _credit_date(amount: Decimal, text: str, invoice_date: datetime.date, invoice_text: str, *,
+                 today: datetime.date) -> datetime.date | None:
+    """A credit note's `credited_on`, checked with the date it counts from: a credit note
+    reduces the claim from its date, and one dated after today has not happened yet."""
+    if amount > 0:
+        if text:
+            raise RowError("credited_on", text, "only a credit note (a negative amount) has a credit date")
+        return None
+    credited_on = _date("credited_on", text, latest=today, latest_label="today") if text else None
+    if credited_on is None and invoice_date > today:
+        raise RowError("invoice_date", invoice_text,
+                       f"a credit note counts from its date, which cannot be after today ({today}); "
+                       f"give the day it was issued (or a credited_on column)")
+    return credited_on
 
 
 MAX_LENGTH = {"customer_number": 50, "customer_name": 200, "invoice_number": 50, "phone": 40, "address": 200,
@@ -217,8 +247,14 @@ def _amount(column: str, text: str) -> Decimal:
 def _date(column: str, text: str, *, latest: datetime.date = LATEST, latest_label: str = "") -> datetime.date:
     """`YYYY-MM-DD` or `YYYYMMDD` (an XLSX date cell reads as the first, perhaps with a zero time),
     from EARLIEST to `latest`."""
-    match = DATE.fullmatch(text)
-    date = None
+    date = match = None
+    if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        try:  # the common form, read in C: the regex and int() below cost 0.4 s per 100 000 rows
+            date = datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    else:
+        match = DATE.fullmatch(text)
     if match and (len(text) == 8 or text[4] == "-" and text[7] == "-"):
         try:
             date = datetime.date(*map(int, match.groups()))

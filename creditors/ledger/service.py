@@ -10,7 +10,9 @@ nothing, so the same file twice changes nothing.
 What a row does to a stored invoice: a lower open amount means the debtor paid the
 creditor directly, so the difference is registered as a direct payment today (less what
 this file's credit notes on it explain); an open amount of 0 closes the case as paid;
-a credit note (a negative amount naming the invoice it credits) reduces its principal.
+a credit note (a negative amount naming the invoice it credits) reduces its principal
+from the credit note's own date (`credited_on`, else its invoice date; even one before the
+hand-over), with interest recomputed back to that day.
 New invoices go in by bulk insert (`openings`), so a file of 100 000 rows takes seconds.
 """
 import datetime
@@ -184,7 +186,7 @@ def _credit(row: LedgerRow, invoice: StoredInvoice, today: datetime.date, actor)
     from cases.payments import credit_note_apply
 
     case = Case.objects.get(invoice_id=invoice.pk)
-    credit_note_apply(case=case, amount=-row.amount, on=max(row.invoice_date, case.opened_on),
+    credit_note_apply(case=case, amount=-row.amount, on=row.credit_date,
                       reference=credit_note_reference(row.invoice_number), actor=actor)
     return True
 
