@@ -17,7 +17,8 @@ or the file is refused at that record. They check a file against itself
 `PaymentFileError` naming the record, because a half-read payment file is worse than
 none: the rest would have to be found and imported by hand without double-booking.
 What the file means for Fordra — whose OCR number, which creditor, already imported? —
-is the import service's business; it deduplicates on `ParsedPayment.reference`.
+is the import service's business; it deduplicates on `ParsedPayment.identity` (by default
+the bank's `reference`) with the receiving account and the payment date.
 """
 import datetime
 import re
@@ -66,6 +67,14 @@ class ParsedPayment:
     reference_code: str = ""  # BgMax TK20 reference code: 0/1 none, 2 OCR, 3 several, 4 one, 5 wrong
     extra_reference_details: tuple[ExtraReference, ...] = ()
     deposit_record: int | None = None  # BgMax: the TK15 that booked it; camt: None
+    # What recognises the payment on a second import, with the receiving account and the date,
+    # where `reference` alone does not (BgMax: see bgmax.py); "" means `reference`.
+    identity: str = ""
+
+    @property
+    def key(self) -> str:
+        """The payment's identity for "never imported twice" (with account and date)."""
+        return self.identity or self.reference
 
 
 @dataclass(frozen=True)

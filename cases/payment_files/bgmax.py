@@ -9,10 +9,27 @@ were checked against Bankgirot's own example files (shared/data/bgmax). Amounts 
 The file is checked against itself — each deposit's amount and payment count, the end
 record's counts, the record order — and rejected whole on the first contradiction. An
 amount field holds 18 digits of öre; one beyond MAX_AMOUNT (core.money) is refused.
+
+Every record is checked against its layout too (`_LAYOUTS`): a control character (a TAB
+an editor put in for blanks, say), a record longer than 80 characters, or anything but
+digits where the manual has a number field, or anything but blanks where it has none,
+refuses the file, naming the record, its type and the field. A record shifted by a TAB
+would otherwise be read at the wrong positions: a reference of digits that belong to the
+amount, an amount of millions. Trailing blanks may be missing (they are put back), as
+they carry nothing.
+
+A payment's identity (`ParsedPayment.identity`, what a second import recognises it by) is
+not Bankgirot's serial number (BGC-löpnummer) alone: Bankgirot's own example file with an
+OCR length check gives two different payments serial 16 in one deposit, and serials are
+not unique across deposits. It is the deposit's serial number (TK15, the bank's number
+for the deposit on the receiving account) with the payment's serial and its own fields —
+record type, sender's bankgiro, reference, amount; the import adds the receiving account
+and the payment date. Two records alike in all of these are told apart by their order
+(`#2`), which a re-sent copy of the file repeats.
 """
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from cases.payment_files import (ExtraReference, ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError,
@@ -25,6 +42,37 @@ _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _PAYMENT_TYPES = {"20": "payment record TK20", "21": "deduction record TK21"}
 _DETAIL_TYPES = {"22", "23", "25", "26", "27", "28", "29"}
 _KNOWN_TYPES = {"01", "05", "15", "70", *_PAYMENT_TYPES, *_DETAIL_TYPES}
+RECORD_NAMES = {"01": "start record TK01", "05": "opening record TK05", "20": "payment record TK20",
+                "21": "deduction record TK21", "22": "extra reference record TK22",
+                "23": "extra reference record TK23", "25": "information record TK25", "26": "name record TK26",
+                "27": "address record TK27", "28": "address record TK28", "29": "organisation number record TK29",
+                "15": "deposit record TK15", "70": "end record TK70"}
+# What each position holds, from the manual: (first, last, kind, name). "N": digits; "n": digits
+# or blanks, digits together (numbers some banks left-align: '009701233 '); "B": blanks; a
+# string: blank or one of its characters. Text fields (names, references) are not listed.
+_PAYMENT_LAYOUT = [(3, 12, "n", "sender's bankgiro number"), (38, 55, "N", "amount"), (56, 56, "N", "reference code"),
+                   (57, 57, "N", "payment channel code"), (58, 69, "N", "Bankgirot serial number"),
+                   (70, 70, "N", "image marker")]
+_LAYOUTS = {
+    "01": [(23, 24, "N", "layout version"), (46, 80, "B", "reserved")],
+    "05": [(13, 22, "n", "receiving plusgiro number"), (26, 80, "B", "reserved")],
+    "20": [*_PAYMENT_LAYOUT, (71, 80, "B", "reserved")],
+    "21": [*_PAYMENT_LAYOUT, (71, 71, "n", "deduction code"), (72, 80, "B", "reserved")],
+    "22": [*_PAYMENT_LAYOUT, (71, 80, "B", "reserved")],
+    "23": [*_PAYMENT_LAYOUT, (71, 80, "B", "reserved")],
+    "25": [(53, 80, "B", "reserved")],
+    "26": [(73, 80, "B", "reserved")],
+    "27": [(47, 80, "B", "reserved")],
+    "28": [(75, 80, "B", "reserved")],
+    "29": [(3, 14, "n", "organisation number"), (15, 80, "B", "reserved")],
+    "15": [(3, 37, "N", "bank account number"), (46, 50, "N", "deposit serial number"), (80, 80, "KDS", "deposit type")],
+    "70": [(35, 80, "B", "reserved")],
+}
+# Never text: C0 controls, DEL and ISO-8859-1's C1 controls (where a file saved in another
+# encoding shows). A TAB is the usual one: an editor's stand-in for blanks, shifting the fields.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {"\t": "TAB", "\r": "carriage return", "\x0c": "form feed", "\x0b": "vertical tab",
+                  "\x1a": "end-of-file mark (0x1A)"}
 
 
 def field_at(record: str, first: int, last: int) -> str:
@@ -59,7 +107,7 @@ class _Reader:
     payments: list[ParsedPayment] = field(default_factory=list)
     deposits: list[ParsedDeposit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"20": 0, "21": 0, "22": 0, "23": 0, "15": 0})
-    serials: dict[str, int] = field(default_factory=dict)
+    identities: dict[tuple, int] = field(default_factory=dict)  # a payment's identity → how often seen
     ended: bool = False
 
     def read(self, number: int, record: str) -> None:
@@ -73,7 +121,13 @@ class _Reader:
             raise PaymentFileError(f"unknown record type {kind!r}", record=number)
         if kind in self.counts:
             self.counts[kind] += 1
-        getattr(self, f"_tk{kind}" if kind not in _DETAIL_TYPES else "_detail")(number, record)
+        try:
+            getattr(self, f"_tk{kind}" if kind not in _DETAIL_TYPES else "_detail")(number, record)
+            _check_layout(number, record)
+        except PaymentFileError as error:
+            if error.record != number or f"TK{kind}" in error.reason:
+                raise
+            raise PaymentFileError(f"{error.reason} ({RECORD_NAMES[kind]})", record=number) from None
 
     def _tk01(self, number: int, record: str) -> None:
         if field_at(record, 3, 22).strip() != "BGMAX":
@@ -99,13 +153,6 @@ class _Reader:
             raise PaymentFileError(f"{_PAYMENT_TYPES[record[:2]]} outside a section (no opening record TK05 before it)",
                                    record=number)
         _ore(field_at(record, 38, 55), number)
-        serial = field_at(record, 58, 69)
-        if serial in self.serials:
-            # Re-imports are recognised by the serial number: a second payment with the
-            # same one would be taken for a duplicate and vanish.
-            raise PaymentFileError(f"Bankgirot serial number {serial} was already given to record "
-                                   f"{self.serials[serial]}", record=number)
-        self.serials[serial] = number
         self.section.payments.append(_Payment(number, record))
 
     _tk21 = _tk20
@@ -124,7 +171,11 @@ class _Reader:
         deposit = _deposit(number, record, self.section, self.today)
         _check_deposit(deposit, self.section)
         self.deposits.append(deposit)
-        self.payments.extend(_payment(p, deposit) for p in self.section.payments)
+        for payment in self.section.payments:
+            parsed = _payment(payment, deposit)
+            key = (parsed.receiver_account, parsed.paid_on, parsed.identity)
+            seen = self.identities[key] = self.identities.get(key, 0) + 1
+            self.payments.append(parsed if seen == 1 else replace(parsed, identity=f"{parsed.identity}#{seen}"))
         self.section = None
 
     def _tk70(self, number: int, record: str) -> None:
@@ -179,10 +230,33 @@ def split_records(data: bytes) -> list[str]:
         if "\x00" in line:  # no text holds one, and PostgreSQL stores none
             raise PaymentFileError("a NUL character (0x00) in the record: not BgMax text", record=number)
         if len(line) > RECORD_LENGTH:
-            raise PaymentFileError(f"record is {len(line)} characters long, BgMax records are {RECORD_LENGTH}",
+            named = f" ({RECORD_NAMES[line[:2]]})" if line[:2] in RECORD_NAMES else ""
+            raise PaymentFileError(f"record is {len(line)} characters long, BgMax records are {RECORD_LENGTH}{named}",
                                    record=number)
         records.append(line.ljust(RECORD_LENGTH))
     return records
+
+
+def _check_layout(number: int, record: str) -> None:
+    """PaymentFileError unless every position of the record holds what the manual puts there."""
+    control = _CONTROL.search(record)
+    if control:
+        char = control.group()
+        name = _CONTROL_NAMES.get(char, "a control character")
+        raise PaymentFileError(f"{name} (0x{ord(char):02X}) at position {control.start() + 1}: not BgMax text; "
+                               "was the file edited?", record=number)
+    for first, last, kind, what in _LAYOUTS[record[:2]]:
+        text = field_at(record, first, last)
+        if kind == "N":
+            wrong = not (text.isascii() and text.isdigit())
+        elif kind == "n":
+            wrong = not re.fullmatch(r" *[0-9]* *", text)
+        else:
+            wrong = text.strip() != "" and (kind == "B" or text not in kind)
+        if wrong:
+            expected = {"N": "digits", "n": "digits or blanks", "B": "blanks"}.get(kind, f"blank or one of {kind}")
+            raise PaymentFileError(f"{what} (positions {first}–{last}) is {text!r}: the manual has {expected} there",
+                                   record=number)
 
 
 def _digits(text: str, what: str, number: int) -> int:
@@ -252,6 +326,8 @@ def _payment(payment: _Payment, deposit: ParsedDeposit) -> ParsedPayment:
     reference = field_at(text, 13, 37).strip()
     is_ocr = reference.isascii() and reference.isdigit()
     details = _details(payment)
+    identity = "/".join([deposit.reference, field_at(text, 58, 69), text[:2], field_at(text, 3, 12).strip(),
+                         field_at(text, 38, 55).lstrip("0"), reference])
     return ParsedPayment(
         record=payment.record,
         amount=_signed_amount(payment),
@@ -269,6 +345,7 @@ def _payment(payment: _Payment, deposit: ParsedDeposit) -> ParsedPayment:
         reference_code=field_at(text, 56, 56),
         extra_reference_details=tuple(details["extra"]),
         deposit_record=deposit.record,
+        identity=identity,
     )
 
 
