@@ -330,8 +330,14 @@ class QueueKind(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    NO_AGREEMENT = "no_agreement", "Ingen överenskommelse"
-    AGREEMENT = "agreement", "Överenskommelse"
+    # A phone call: reached without agreement, a promise to pay, a payment plan, no answer
+    # (tried again next bank day), no answer on the last try, or waived by a supervisor.
+    NO_AGREEMENT = "no_agreement", "Nådd, ingen överenskommelse"
+    PROMISED = "promised", "Betalningslöfte"
+    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
+    NO_ANSWER = "no_answer", "Inget svar, nytt försök"
+    UNREACHABLE = "unreachable", "Inget svar, försöken slut"
+    AGREEMENT = "agreement", "Överenskommelse"  # input only: a promise or a plan (older rows keep it)
     WAIVED = "waived", "Samtal efterges av arbetsledare"
     APPROVED = "approved", "Godkänd"
     REJECTED = "rejected", "Avslagen"

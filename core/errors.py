@@ -28,6 +28,13 @@ class NotFound(ApplicationError):
     http_status = 404
 
 
+class Forbidden(ApplicationError):
+    """The actor may not do this (a waiver or an approval that needs a supervisor)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
 class Conflict(ApplicationError):
     """The request is valid but contradicts what is stored (a duplicate, a stage)."""
 

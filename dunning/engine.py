@@ -27,7 +27,9 @@ PAYMENT_ORDER_FEE, PAYMENT_ORDER_WORK = "payment_order_fee", "payment_order_work
 LATE_PAYMENT_COMPENSATION = "late_payment_comp"
 
 # Outcomes of the agent's work that the engine reads.
-CALL_RESOLVED = {"no_agreement", "agreement", "waived"}
+# A promise or a plan holds the case while it runs; once it lapses the ladder goes on. The
+# last unanswered try (`unreachable`) lets it go on too; `no_answer` waits for the next try.
+CALL_RESOLVED = {"no_agreement", "promised", "payment_plan", "agreement", "unreachable", "waived"}
 APPROVED, REJECTED = "approved", "rejected"
 
 

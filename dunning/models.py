@@ -8,6 +8,10 @@ from core.tenancy import TenantManager
 from debtors.models import Category
 
 
+# A call tried more often than this is a harassment risk, and the ladder has waited long enough.
+MAX_CALL_RETRIES = 10
+
+
 class Action(models.TextChoices):
     REMINDER = "reminder", "Påminnelse"
     PHONE_CALL = "phone_call", "Telefonsamtal"
@@ -55,6 +59,9 @@ class PolicyStep(models.Model):
     term_days = models.PositiveSmallIntegerField(default=0, help_text="The payment term the step's letter gives")
     fee_amount = MoneyField(default=0)
     requires_approval = models.BooleanField(default=False)
+    call_retries = models.PositiveSmallIntegerField(
+        default=2, help_text="A phone call: how often an unanswered call is tried again (the next bank day each "
+                             "time) before the ladder goes on. Other steps ignore it")
 
     objects = TenantManager()
 
@@ -64,6 +71,7 @@ class PolicyStep(models.Model):
             models.UniqueConstraint(fields=["policy", "number"], name="policy_step_unique_number"),
             models.CheckConstraint(condition=Q(action__in=Action.values), name="policy_step_action_valid"),
             models.CheckConstraint(condition=Q(fee_amount__gte=0), name="policy_step_fee_not_negative"),
+            models.CheckConstraint(condition=Q(call_retries__lte=MAX_CALL_RETRIES), name="policy_step_call_retries_max"),
             bounded("fee_amount"),
         ]
 

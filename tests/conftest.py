@@ -53,3 +53,15 @@ def open_case(scoped, today):
     from tests.factories import make_case
 
     return make_case(scoped, amount=Decimal("1250.00"), due_date=today - datetime.timedelta(days=20))
+
+
+@pytest.fixture
+def supervisor(db):
+    """An agency supervisor, as the services name an actor: who may waive a call or approve a payment order."""
+    from django.contrib.auth import get_user_model
+
+    from creditors.models import AgencyRole, AgencyStaff
+
+    user = get_user_model().objects.create(username="boss@fordra.demo", email="boss@fordra.demo")
+    AgencyStaff.objects.create(user=user, role=AgencyRole.SUPERVISOR)
+    return f"user:{user.username}"

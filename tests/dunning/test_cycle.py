@@ -50,7 +50,7 @@ def test_a_new_case_is_planned_at_once(case):
     assert (case.next_action, case.next_step_on) == ("reminder", D(2026, 3, 12))
 
 
-def test_normal_ladder_from_reminder_to_payment_order(scoped, case):
+def test_normal_ladder_from_reminder_to_payment_order(scoped, case, supervisor):
     assert run_days(scoped, DUE, D(2026, 4, 30)) == [(D(2026, 3, 12), "reminder"), (D(2026, 3, 30), "collection_demand")]
     case = reload(case)
     assert case.stage == Stage.COLLECTION
@@ -63,7 +63,7 @@ def test_normal_ladder_from_reminder_to_payment_order(scoped, case):
     assert [p["rate"] for p in demand.amounts["interest"]["periods"]] == ["10.00"]
     review = QueueItem.objects.get(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
     assert review.created_on == D(2026, 4, 23) and case.next_step_on is None  # waits for the agent
-    queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor="user:agent@fordra.demo")
+    queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=supervisor)
     assert run_days(scoped, D(2026, 4, 28), D(2026, 4, 28)) == [(D(2026, 4, 28), "payment_order")]
     case = reload(case)
     assert case.stage == Stage.LEGAL

@@ -29,14 +29,14 @@ def read(letter: Letter) -> str:
     return " ".join(pdf_text(letter.pdf.read()).replace("\u00a0", " ").split())
 
 
-def run_ladder(creditor, case):
-    """Reminder, collection demand, and (after the agent's approval) the payment order."""
+def run_ladder(creditor, case, approver):
+    """Reminder, collection demand, and (after a supervisor's approval) the payment order."""
     day = DUE
     while day <= D(2026, 4, 24):
         run_cycle(creditor=creditor, day=day)
         day += datetime.timedelta(days=1)
     review = QueueItem.objects.get(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
-    queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor="user:agent@fordra.demo")
+    queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=approver)
     run_cycle(creditor=creditor, day=D(2026, 4, 28))
     return {letter.kind: letter for letter in Letter.objects.filter(case=case)}
 
@@ -53,12 +53,12 @@ def common_checks(text: str, letter: Letter):
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_the_ladder_s_letters_say_everything_the_law_asks(scoped, debtor, language):
+def test_the_ladder_s_letters_say_everything_the_law_asks(scoped, debtor, language, supervisor):
     debtor.language = language
     debtor.save()
     case = make_case(scoped, amount="1000.00", due_date=DUE, debtor=debtor, reminder_fee_agreed=True,
                      invoice_number="F2026-0815")
-    letters = run_ladder(scoped, case)
+    letters = run_ladder(scoped, case, supervisor)
     assert set(letters) == {"reminder", "collection_demand", "payment_order_notice"}
     sv = language == "sv"
 
