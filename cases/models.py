@@ -287,6 +287,11 @@ class Payment(models.Model):
     paid_on = models.DateField()
     source = models.CharField(max_length=10, choices=PaymentSource.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="The bank's or sender's reference")
+    identity = models.CharField(max_length=100, blank=True,
+                                help_text="A bank payment's identity for 'never imported twice' (with account and "
+                                          "date): BgMax deposit and serial numbers with the payment's own fields")
+    part = models.PositiveSmallIntegerField(default=0, help_text="0: the whole bank payment; 1, 2, …: its part for "
+                                                                 "each of several cases it named (one record)")
     account = models.CharField(max_length=34, blank=True, help_text="The receiving bankgiro or IBAN")
     ocr_reference = models.CharField(max_length=25, blank=True)
     free_text = models.CharField(max_length=200, blank=True, help_text="The payer's message, for matching by hand")
@@ -308,9 +313,10 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(case__isnull=True) | Q(creditor__isnull=False) & Q(amount__gt=0),
                                    name="payment_matched_is_positive"),
             bounded("amount"),
-            # A bank's reference is unique per receiving account; anyone else's per creditor.
-            models.UniqueConstraint(fields=["source", "account", "reference", "paid_on"],
-                                    condition=~Q(reference="") & Q(source__in=BANK_SOURCES),
+            # A bank payment's identity is unique per receiving account and date (a payment that
+            # names several cases is one row per case, its parts); anyone else's reference per creditor.
+            models.UniqueConstraint(fields=["source", "account", "identity", "paid_on", "part"],
+                                    condition=~Q(identity="") & Q(source__in=BANK_SOURCES),
                                     name="payment_unique_bank_reference"),
             models.UniqueConstraint(fields=["creditor", "source", "reference", "paid_on"],
                                     condition=~Q(reference="") & ~Q(source__in=BANK_SOURCES),
@@ -327,6 +333,7 @@ class QueueKind(models.TextChoices):
     PHONE_CALL = "phone_call", "Telefonsamtal"
     PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
     DISPUTE_REVIEW = "dispute_review", "Bestridande"
+    ADDRESS_MISSING = "address_missing", "Adress saknas"  # no letter can reach the debtor
 
 
 class Outcome(models.TextChoices):
@@ -344,6 +351,7 @@ class Outcome(models.TextChoices):
     UPHELD = "upheld", "Bestridandet godtas"
     DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
     CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
+    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # debtors.services.debtor_address_set
 
 
 class QueueItem(models.Model):
