@@ -34,7 +34,8 @@ from .stages import ClosedReason, OPEN_STAGES, Stage, can_transition
 
 BATCH_SIZE = 500
 PAYMENT_FIELDS = ["creditor", "case", "amount", "currency", "paid_on", "source", "reference", "account",
-                  "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "created_at"]
+                  "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "created_at", "identity",
+                  "part"]
 CASE_READS = ["creditor_id", "stage", "closed_reason", "closed_on", "hold_reason", "resume_stage", "currency",
               "next_action", "next_step_on"]
 CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"]
@@ -184,12 +185,21 @@ def payment_account(parsed, source: str) -> str:
     return "" if source == "csv" else parsed.receiver_account[:34]
 
 
-def payment_row(parsed, *, creditor_id, case_id, file, source: str, now, reason: str = "", currency: str = "") -> tuple:
+def payment_identity(parsed) -> str:
+    """What recognises a payment on a second import, with account and date (unique in the
+    database for a bank's payments; a CSV's references are unique per creditor instead)."""
+    return parsed.key[:100]
+
+
+def payment_row(parsed, *, creditor_id, case_id, file, source: str, now, reason: str = "", currency: str = "",
+                amount=None, part: int = 0, ocr_reference: str | None = None) -> tuple:
     """A parsed payment as a row in PAYMENT_FIELDS order: matched (`case_id`, booked in the case's
-    `currency`) or kept for an agent (`reason`)."""
-    return (creditor_id, case_id, parsed.amount, currency or parsed.currency, parsed.paid_on, source, parsed.reference[:100],
-            payment_account(parsed, source), parsed.ocr_reference[:25], parsed.free_text[:200], parsed.payer[:200],
-            file.pk, parsed.record, reason[:200], now)
+    `currency`) or kept for an agent (`reason`); `part` (1, 2, …) of `amount` for one of several cases."""
+    ocr = parsed.ocr_reference if ocr_reference is None else ocr_reference
+    return (creditor_id, case_id, parsed.amount if amount is None else amount, currency or parsed.currency,
+            parsed.paid_on, source, parsed.reference[:100], payment_account(parsed, source), ocr[:25],
+            parsed.free_text[:200], parsed.payer[:200], file.pk, parsed.record, reason[:200], now,
+            payment_identity(parsed), part)
 
 
 def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:

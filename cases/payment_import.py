@@ -118,8 +118,9 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         unmatched = []
         for payment in parsed.payments:
             summary.total.add(payment.amount)
-            key = (payment_account(payment, format), payment.reference, payment.paid_on)
-            if payment.reference and key in seen:
+            key = (payment_account(payment, format), payment.key, payment.paid_on)
+            legacy = ("serial", key[0], payment.reference, payment.paid_on, payment.amount)
+            if payment.key and (key in seen or legacy in seen):
                 summary.duplicates.add(payment.amount)
                 continue
             seen.add(key)
@@ -191,12 +192,20 @@ class _Matcher:
 
 
 def _already_imported(payments, format: str) -> set[tuple]:
-    """(account, reference, date) of the file's payments that an earlier file brought already."""
-    references = sorted({p.reference for p in payments if p.reference})
+    """(account, identity, date) of the file's payments that an earlier file brought already.
+
+    A BgMax payment imported before its identity held more than the serial number (issue
+    #17) has the serial as its identity: it is recognised by account, serial, date and amount,
+    too, so that a re-sent file does not book it again."""
+    keys = sorted({p.key for p in payments if p.key} | {p.reference for p in payments if p.reference})
     seen = set()
-    for start in range(0, len(references), CHUNK):
-        seen |= set(Payment.objects.filter(source=format, reference__any=references[start:start + CHUNK])
-                    .values_list("account", "reference", "paid_on"))
+    for start in range(0, len(keys), CHUNK):
+        for account, identity, paid_on, reference, amount in (
+                Payment.objects.filter(source=format, identity__any=keys[start:start + CHUNK])
+                .values_list("account", "identity", "paid_on", "reference", "amount")):
+            seen.add((account, identity, paid_on))
+            if identity == reference and format == "bgmax":
+                seen.add(("serial", account, reference, paid_on, amount))
     return seen
 
 
