@@ -46,7 +46,8 @@ def build(n_cases: int, n_creditors: int) -> list:
                                              bankgiro="5050-1055"))
         for creditor in creditors:
             debtors = Debtor.objects.bulk_create(
-                Debtor(creditor=creditor, customer_number=f"{d:06d}", name=f"Kund {d}", customer_type="consumer")
+                Debtor(creditor=creditor, customer_number=f"{d:06d}", name=f"Kund {d}", customer_type="consumer",
+                       address=f"Storgatan {d}", postal_code="111 22", city="Stockholm")
                 for d in range(per_creditor // 2))
             invoices = _invoices(creditor, [d.pk for d in debtors], "B", Decimal("1000.00"),
                                  [DUE_TODAY if i % 10 == 0 else DUE_LATER for i in range(per_creditor)])

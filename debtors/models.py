@@ -23,6 +23,11 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+def postal_address_complete(address: str, postal_code: str, city: str, country: str) -> bool:
+    """A street address and a city (and, in Sweden, a postal code): what a letter by post needs."""
+    return bool(address.strip() and city.strip() and (postal_code.strip() or country not in ("SE", "")))
+
+
 class Debtor(models.Model):
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="debtors",
                                  db_index=False)  # debtor_unique_customer_number starts with it
@@ -86,3 +91,17 @@ class Debtor(models.Model):
     @property
     def is_consumer(self) -> bool:
         return self.customer_type == CustomerType.CONSUMER
+
+    @property
+    def has_postal_address(self) -> bool:
+        return postal_address_complete(self.address, self.postal_code, self.city, self.country)
+
+    @property
+    def emails_letters(self) -> bool:
+        """The debtor agreed to get letters by e-mail, at an address on file."""
+        return bool(self.email_letters_agreed and self.email.strip())
+
+    @property
+    def letters_deliverable(self) -> bool:
+        """A letter can be sent: by post or by agreed e-mail."""
+        return self.has_postal_address or self.emails_letters

@@ -38,7 +38,7 @@ from letters.tasks import letters_render_after_commit
 
 from .engine import PHONE_CALL, CaseFacts, Plan, Taken, deadline_for, plan_next
 from .facts import facts_for, ladders
-from .models import AppliedStep
+from .models import Action, AppliedStep
 from .planning import set_plan
 from .rules.bankdays import is_bank_day
 from .selectors import rule_pack
@@ -54,6 +54,8 @@ EVENT_OF_ACTION = {
     "collection_demand": ("dunning.collection_demand.sent", "Inkassokrav skickat"),
     "payment_order": ("dunning.payment_order.filed", "Ansökan om betalningsföreläggande ges in"),
 }
+ADDRESS_MISSING_TEXT = "Adress saknas: %s väntar, gäldenären har varken postadress eller godkänd e-post"
+ADDRESS_MISSING_NOTE = "No postal address and no agreed e-mail: the %s waits"
 STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "action", "applied_on", "deadline",
                "created_at"]
 QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_by", "note"]
@@ -67,6 +69,7 @@ class CycleReport:
     day: datetime.date
     applied: Counter = field(default_factory=Counter)
     reviews_opened: int = 0
+    addresses_missing: int = 0  # "address missing" items opened: a letter could not be sent
     promises_resumed: int = 0
     plans_resumed: int = 0
     reclassified: dict = field(default_factory=dict)  # (old, new) → debtors moved
@@ -139,6 +142,7 @@ def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: C
     entries = entry_rows([c.pk for c in cases])
     facts = facts_for(cases, entries)
     open_reviews = {case_id for case_id, case_facts in facts.items() if case_facts.review_open}
+    open_addresses = {case_id for case_id, case_facts in facts.items() if case_facts.address_open}
     out = _Batch(now=timezone.now(), day=day)
     for case in cases:
         case.creditor = context["creditor"]
@@ -154,7 +158,16 @@ def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: C
                       "Betalningsföreläggande väntar på handläggarens godkännande")
             report.reviews_opened += 1
             open_reviews.add(case.pk)
-        set_plan(case, plan, review_open=case.pk in open_reviews)
+        if plan is not None and plan.needs_address and plan.on <= day and case.pk not in open_addresses:
+            # Not the step: no letter, no fee, no stage change; the case waits for an agent, and
+            # (no date) is not taken again until an address is added (debtors.services).
+            out.queue.append((case.creditor_id, case.pk, QueueKind.ADDRESS_MISSING, day, day, "", "",
+                              ADDRESS_MISSING_NOTE % plan.step.action))
+            out.event(case, "dunning.address.missing", ADDRESS_MISSING_TEXT % Action(plan.step.action).label,
+                      {"action": plan.step.action, "ladder_step": plan.step.number})
+            report.addresses_missing += 1
+            open_addresses.add(case.pk)
+        set_plan(case, plan, review_open=case.pk in open_reviews, address_open=case.pk in open_addresses)
     step_ids = insert_rows(AppliedStep, STEP_FIELDS, out.steps, returning=True)
     insert_rows(LedgerEntry, ENTRY_FIELDS, out.entries)
     insert_rows(CaseEvent, EVENT_FIELDS, out.events)

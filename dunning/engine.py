@@ -20,6 +20,8 @@ from .rules.fees import MIN_COLLECTION_DEMAND_TERM_DAYS, FeeCaps
 
 REMINDER, PHONE_CALL, COLLECTION_DEMAND, PAYMENT_ORDER = "reminder", "phone_call", "collection_demand", "payment_order"
 ACTION_RANK = {REMINDER: 0, PHONE_CALL: 1, COLLECTION_DEMAND: 2, PAYMENT_ORDER: 3}
+# The steps that are a letter to the debtor: without a way to deliver it, the step is not taken.
+LETTER_ACTIONS = frozenset({REMINDER, COLLECTION_DEMAND, PAYMENT_ORDER})
 DUE_DATE, PREVIOUS_DEADLINE = "due_date", "previous_deadline"
 
 REMINDER_FEE, COLLECTION_FEE = "reminder_fee", "collection_fee"
@@ -77,6 +79,10 @@ class CaseFacts:
     call: Decided | None = None  # the phone call's outcome, once recorded
     approval: Decided | None = None  # the payment-order review, once decided
     review_open: bool = False  # a payment-order review waits for an agent (the plan then has no date)
+    # A letter can reach the debtor: a postal address or an agreed e-mail address, and no
+    # "address missing" work item open (a returned letter opens one though an address is on file).
+    deliverable: bool = True
+    address_open: bool = False  # an "address missing" item waits for an agent (the plan then has no date)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class Plan:
     fees: tuple[Fee, ...] = ()
     waiting_for: str = ""  # why it cannot fire yet: an agent's call, an approval, a minimum
     needs_review: bool = False  # a payment order whose review should be opened now
+    needs_address: bool = False  # a letter that cannot be delivered: an "address missing" item is due
     notes: tuple[str, ...] = field(default=())
 
 
@@ -185,4 +192,8 @@ def plan_next(facts: CaseFacts, ladder: Ladder, caps: FeeCaps) -> Plan | None:
         if facts.approval.outcome != APPROVED:
             return Plan(step, None, waiting_for="a new decision: the payment order was rejected")
         on = max(on, next_bank_day(facts.approval.decided_on))
+    if step.action in LETTER_ACTIONS and not facts.deliverable:
+        # LAW.md "A fee is for a step that happened": a letter that cannot reach the
+        # debtor is no step; no fee, no escalation until an address is found.
+        return Plan(step, on, waiting_for="a postal address or an agreed e-mail address", needs_address=True)
     return Plan(step, on, fees=fees_for(step, facts, ladder, caps, on))

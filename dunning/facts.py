@@ -33,6 +33,7 @@ class History:
     calls: dict = field(default_factory=dict)  # case id → Decided
     approvals: dict = field(default_factory=dict)
     reviews_open: set = field(default_factory=set)
+    addresses_open: set = field(default_factory=set)  # cases with an "address missing" item open
 
 
 def histories(ids: list[int]) -> History:
@@ -42,10 +43,15 @@ def histories(ids: list[int]) -> History:
     for case_id, action, applied_on, deadline in AppliedStep.objects.filter(case_id__any=ids).order_by(
             "case_id", "sequence").values_list("case_id", "action", "applied_on", "deadline"):
         history.taken[case_id].append(Taken(action, applied_on, deadline))
-    work = (QueueItem.objects.filter(case_id__any=ids, kind__in=[QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW])
+    work = (QueueItem.objects.filter(case_id__any=ids, kind__in=[QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW,
+                                                                 QueueKind.ADDRESS_MISSING])
             .exclude(outcome=Outcome.CANCELLED).order_by("decided_on", "id")
             .values_list("case_id", "kind", "outcome", "decided_on"))
     for case_id, kind, outcome, decided_on in work:
+        if kind == QueueKind.ADDRESS_MISSING:
+            if not outcome:
+                history.addresses_open.add(case_id)
+            continue
         if not outcome:
             if kind == QueueKind.PAYMENT_ORDER_REVIEW:
                 history.reviews_open.add(case_id)
@@ -83,6 +89,10 @@ def facts_for(cases, entries: dict[int, list[EntryRow]] | None = None,
             call=history.calls.get(case.pk),
             approval=history.approvals.get(case.pk),
             review_open=case.pk in history.reviews_open,
+            # A light debtor (a payment file's) carries no address: the daily cycle, which loads
+            # the whole debtor, decides; an open "address missing" item holds the case either way.
+            deliverable=case.pk not in history.addresses_open and getattr(case.debtor, "letters_deliverable", True),
+            address_open=case.pk in history.addresses_open,
         )
         for case in cases
     }

@@ -10,14 +10,17 @@ from .facts import facts_for, ladders
 from .selectors import fee_caps
 
 
-def set_plan(case, plan: Plan | None, *, review_open: bool) -> None:
+def set_plan(case, plan: Plan | None, *, review_open: bool, address_open: bool = False) -> None:
     """Write the plan onto the case (unsaved). A step that waits for someone has no date,
-    except a payment order whose review is still to be opened: the cycle opens it then."""
+    except a payment order whose review, or a letter whose "address missing" item, is still
+    to be opened: the cycle opens it then."""
     case.next_action = plan.step.action if plan else ""
     if plan is None:
         case.next_step_on = None
     elif plan.needs_review:
         case.next_step_on = None if review_open else plan.on
+    elif plan.needs_address:
+        case.next_step_on = None if address_open else plan.on
     else:
         case.next_step_on = None if plan.waiting_for else plan.on
 
@@ -36,7 +39,7 @@ def cases_replan(cases, entries: dict | None = None, *, ladder_of: dict | None =
     facts = facts_for(cases, entries, history)
     for case in cases:
         plan = plan_next(facts[case.pk], ladder_of[case.debtor.category], caps)
-        set_plan(case, plan, review_open=facts[case.pk].review_open)
+        set_plan(case, plan, review_open=facts[case.pk].review_open, address_open=facts[case.pk].address_open)
 
 
 def case_replan(case) -> None:

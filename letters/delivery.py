@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from cases.models import CaseEvent
 from core import csvfile
 from core.money import format_sek
-from debtors.models import Debtor
+from debtors.models import Debtor, postal_address_complete
 
 from .context import agency_details
 from .models import Channel, Letter, LetterDelivery, LetterStatus, PrintBatch
@@ -101,6 +101,22 @@ def letters_email_pending(*, creditor_id: int) -> int:
     return sent
 
 
+def has_postal_address(recipient: dict) -> bool:
+    return postal_address_complete(*(recipient.get(name) or "" for name in ("address", "postal_code", "city",
+                                                                             "country")))
+
+
+def _unaddressed_held(letters: list[Letter], day: datetime.date) -> None:
+    """Letters that can go neither by post nor by e-mail wait for an agent, once per case."""
+    from debtors.services import address_missing_open
+
+    for letter in letters:
+        address_missing_open(case=letter.case, on=day, code="letters.letter.undeliverable",
+                             note=f"Letter {letter.pk} has no postal address and the debtor no agreed e-mail",
+                             text=f"{TITLES['sv'][letter.kind]} kan inte skickas: adress saknas",
+                             data={"letter": letter.pk})
+
+
 @transaction.atomic
 def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     """The creditor's print batch for `day`: every rendered letter sent on or before it that is
@@ -113,6 +129,11 @@ def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
     letters = list(undelivered().select_for_update(of=("self",)).select_related("case")
                    .filter(creditor=creditor, sent_on__lte=day).order_by("id"))
     emailable = _emailable_debtors(Letter.objects.filter(pk__in=[letter.pk for letter in letters]))
+    # A letter without a postal address is never printed: the mail house cannot deliver it.
+    # One for e-mail waits for the e-mail; any other opens an "address missing" item.
+    unaddressed = [letter for letter in letters if not has_postal_address(letter.recipient)]
+    _unaddressed_held([letter for letter in unaddressed if letter.case.debtor_id not in emailable], day)
+    letters = [letter for letter in letters if has_postal_address(letter.recipient)]
     # A letter for e-mail that is still undelivered a day after it was sent goes by post.
     letters = [letter for letter in letters if letter.case.debtor_id not in emailable or letter.sent_on < day]
     if not letters:

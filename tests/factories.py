@@ -28,6 +28,10 @@ class DebtorFactory(factory.django.DjangoModelFactory):
     customer_number = factory.Sequence(lambda n: f"{n:05d}")
     name = factory.Sequence(lambda n: f"Kund {n}")
     customer_type = CustomerType.CONSUMER
+    # A letter must reach a debtor for a step to be taken (LAW.md "A fee is for a step that happened").
+    address = "Storgatan 1"
+    postal_code = "111 22"
+    city = "Stockholm"
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):

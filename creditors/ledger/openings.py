@@ -19,6 +19,7 @@ from cases.stages import Stage
 from core.bulk import bulk_set, draw_ids, insert_rows
 from core.money import ZERO
 from debtors.models import Category, CustomerType, Debtor
+from debtors.services import ADDRESS_FIELDS, addresses_found
 from dunning.engine import CaseFacts, plan_next
 from dunning.facts import ladders
 from dunning.planning import set_plan
@@ -58,17 +59,21 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str],
     for start in range(0, len(numbers), CHUNK):
         stored.update((d.customer_number, d) for d in Debtor.objects.filter(customer_number__any=numbers[start:start + CHUNK]))
     fields = [name for name, column in DEBTOR_COLUMNS.items() if column in present or name == "name"]
-    changed, classify = [], []
+    changed, classify, readdressed = [], [], []
     for number, debtor in stored.items():
         row = first[number]
         values = {name: getattr(row, DEBTOR_COLUMNS[name]) for name in fields}
         if "vip" in values and values["vip"] != debtor.vip:
             classify.append(debtor.pk)
         if any(getattr(debtor, name) != value for name, value in values.items()):
+            if any(getattr(debtor, name) != values[name] for name in ADDRESS_FIELDS if name in values):
+                readdressed.append(debtor)
             for name, value in values.items():
                 setattr(debtor, name, value)
             changed.append(debtor)
     bulk_set(Debtor, changed, fields)
+    # A case waiting for an address goes on once a row brings one (debtors.services).
+    addresses_found(debtors=readdressed, on=today)
     new = [first[number] for number in numbers if number not in stored]
     classified = _classify_new(creditor, new, rows, today)
     now = timezone.now()
