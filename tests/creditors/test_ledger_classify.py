@@ -99,9 +99,11 @@ def test_a_new_debtor_is_stored_as_the_reclassification_would_classify_it(credit
                 lines.append(line(f"{c}", f"F-{c}-{n}", due, open_amount=open_amount,
                                   paid_on=paid_on if state == "paid" and paid_on <= TODAY else None,
                                   vip=vip, kind=kind, identity=identity))
-            if credit and invoices[0][1] != "paid":
-                lines.append(line(f"{c}", f"K-{c}", TODAY, amount="-100,00", credits=f"F-{c}-0", vip=vip, kind=kind,
-                                  identity=identity))
+            # A credit note is dated neither after today nor before the invoice it credits.
+            if credit and invoices[0][1] != "paid" and invoices[0][0] <= 30:
+                credited_due = max(TODAY, TODAY + datetime.timedelta(days=invoices[0][0]))
+                lines.append(line(f"{c}", f"K-{c}", credited_due, amount="-100,00", credits=f"F-{c}-0", vip=vip,
+                                  kind=kind, identity=identity))
         report = run(creditor, lines)
         assert report.rejected == 0, report.problems
         cases = list(Case.objects.select_related("invoice", "debtor").order_by("pk"))
