@@ -187,7 +187,7 @@ def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], da
            out: _Batch) -> CaseFacts:
     action = plan.step.action
     deadline = deadline_for(plan.step, day)
-    sequence = len(facts.taken) + 1
+    sequence = len(facts.taken) + facts.voided + 1
     out.steps.append((case.creditor_id, case.pk, sequence, case.debtor.category, plan.step.number, action, day,
                       deadline, out.now))
     fee_rows = [EntryRow(case.pk, fee.kind, Component.FEES, fee.amount, day) for fee in plan.fees]

@@ -83,6 +83,7 @@ class CaseFacts:
     # "address missing" work item open (a returned letter opens one though an address is on file).
     deliverable: bool = True
     address_open: bool = False  # an "address missing" item waits for an agent (the plan then has no date)
+    voided: int = 0  # steps whose letter came back: not in `taken`, but their rows keep their sequence numbers
 
 
 @dataclass(frozen=True)

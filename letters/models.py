@@ -64,12 +64,21 @@ class Letter(models.Model):
     sha256 = models.CharField(max_length=64, blank=True, db_default="")
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_error = models.CharField(max_length=500, blank=True, db_default="")
+    # Set when the mail house or the e-mail server reports the letter undeliverable
+    # (letters.services.letter_returned): its step is then no step, and its fees not owed.
+    returned_on = models.DateField(null=True, blank=True)
+    returned_reason = models.CharField(max_length=200, blank=True, db_default="")
+    fees_waived = models.JSONField(null=True, blank=True, help_text="The fee kinds written off when it came back")
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["sent_on", "id"]
-        indexes = [models.Index(fields=["creditor", "status"], name="letter_creditor_status")]
+        indexes = [
+            models.Index(fields=["creditor", "status"], name="letter_creditor_status"),
+            # The daily cycle asks each batch of cases for their returned letters: few, so a small index.
+            models.Index(fields=["case"], condition=models.Q(returned_on__isnull=False), name="letter_returned"),
+        ]
         constraints = [bounded("total")]
 
     def __str__(self) -> str:
@@ -78,6 +87,10 @@ class Letter(models.Model):
     @property
     def is_rendered(self) -> bool:
         return self.status == LetterStatus.RENDERED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned_on is not None
 
 
 class Channel(models.TextChoices):
