@@ -81,7 +81,8 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = [("case", admin.EmptyFieldListFilter), "source", "paid_on"]
     search_fields = ["ocr_reference", "payer", "free_text", "reference"]
     readonly_fields = ["creditor", "case", "amount", "currency", "paid_on", "source", "reference", "account",
-                       "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "created_at"]
+                       "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "duplicate_of",
+                       "created_at"]
 
     def has_add_permission(self, request):
         return False
@@ -101,7 +102,8 @@ class PaymentAdmin(admin.ModelAdmin):
 @admin.register(PaymentFile)
 class PaymentFileAdmin(admin.ModelAdmin):
     list_display = ["imported_at", "name", "format", "payments", "total"]
-    readonly_fields = ["format", "name", "sha256", "created_at", "imported_at", "payments", "total", "summary"]
+    readonly_fields = ["format", "name", "sha256", "creditor", "created_at", "imported_at", "payments", "total",
+                       "summary"]
 
     def has_add_permission(self, request):
         return False
