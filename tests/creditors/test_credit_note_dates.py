@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cases.ledger import case_balance
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry, Payment
+from cases.payments import payment_register
 from cases.stages import ClosedReason, Stage
 from core.tenancy import creditor_scope
 from creditors.ledger.service import LedgerRejected, ledger_import
@@ -49,14 +50,14 @@ def balance(creditor, as_of: datetime.date = TODAY):
         return case_balance(the_case(creditor), as_of=as_of)
 
 
-def expected_interest(amount: Decimal, credited: Decimal, credited_on: datetime.date, *,
-                      due: datetime.date = D(2026, 10, 1), until: datetime.date = TODAY) -> Decimal:
-    """Late-payment interest from the day after the due date through `until`: on the whole
-    amount up to and including the credit note's day, on what it leaves after it."""
+def expected_interest(amount: Decimal, changes=(), *, due: datetime.date = D(2026, 10, 1),
+                      until: datetime.date = TODAY) -> Decimal:
+    """Late-payment interest from the day after the due date through `until` on `amount`,
+    which each (day, change) in `changes` changes from the day after `day`."""
     rates = reference_rates()
     total, day = Decimal(0), due + datetime.timedelta(days=1)
     while day <= until:
-        principal = amount if day <= credited_on else amount - credited
+        principal = amount + sum((change for on, change in changes if on < day), Decimal(0))
         total += principal * (rates.rate_for(day) + 8) / 100 / 365
         day += datetime.timedelta(days=1)
     return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -75,12 +76,6 @@ def snapshot(creditor) -> dict:
         }
 
 
-def test_the_worked_example_figure_is_what_the_independent_computation_gives(db):
-    # 2 500,00 from 2 Oct to 18 Oct (17 days) and 1 250,00 from 19 Oct to 23 Nov (36 days), at 10 %:
-    # 11,64 + 12,33 = 23,97. Booked on the import day instead, it was 36,30: 12,33 too much.
-    assert expected_interest(Decimal("2500.00"), Decimal("1250.00"), D(2026, 10, 18)) == Decimal("23.97")
-
-
 @pytest.mark.parametrize("handed_over", [TODAY, D(2026, 11, 1)], ids=["same file", "handed over before the note"])
 def test_a_credit_note_dated_36_days_before_the_import_counts_from_its_date(creditor, handed_over):
     credited_on = TODAY - datetime.timedelta(days=36)
@@ -88,11 +83,35 @@ def test_a_credit_note_dated_36_days_before_the_import_counts_from_its_date(cred
         run(creditor, ledger(INVOICE), today=handed_over)
     run(creditor, ledger(INVOICE, credit_note("1250.00", credited_on)))
     assert balance(creditor).principal == Decimal("1250.00")
-    assert balance(creditor).interest == expected_interest(Decimal("2500.00"), Decimal("1250.00"), credited_on)
+    # 2 500,00 from 2 Oct to 18 Oct (17 days) and 1 250,00 from 19 Oct to 23 Nov (36 days), at 10 %:
+    # 11,64 + 12,33. Booked on the import day instead, it was 36,30: 12,33 too much.
+    assert balance(creditor).interest == expected_interest(Decimal("2500.00"),
+                                                           [(credited_on, Decimal("-1250.00"))]) == Decimal("23.97")
     with creditor_scope(creditor):
         credit = LedgerEntry.objects.get(case=the_case(creditor), kind=EntryKind.CREDIT)
     assert (credit.amount, credit.booked_on) == (Decimal("-1250.00"), credited_on)
     assert balance(creditor, as_of=credited_on - datetime.timedelta(days=1)).principal == Decimal("2500.00")
+
+
+def test_a_credit_note_older_than_a_payment_moves_the_interest_it_paid_on_to_principal(creditor):
+    """The payment paid interest on 2 500,00 up to its day; from the credit note's day only
+    1 250,00 accrued, so the excess it paid is reallocated to principal (as for a payment
+    registered late)."""
+    run(creditor, ledger(INVOICE), today=D(2026, 10, 10))
+    with creditor_scope(creditor):
+        payment_register(case=the_case(creditor), amount=Decimal("1000.00"), paid_on=D(2026, 11, 1))
+    run(creditor, ledger(INVOICE, credit_note("1250.00", D(2026, 10, 18))))
+    # Independently: interest to 1 Nov on 2 500,00 then 1 250,00; the payment pays it, the rest is principal.
+    credit = (D(2026, 10, 18), Decimal("-1250.00"))
+    interest_paid = expected_interest(Decimal("2500.00"), [credit], until=D(2026, 11, 1))
+    assert interest_paid == Decimal("16.44")
+    principal_paid = Decimal("1000.00") - interest_paid
+    now = balance(creditor)
+    assert now.principal == Decimal("1250.00") - principal_paid == Decimal("266.44")
+    accrued = expected_interest(Decimal("2500.00"), [credit, (D(2026, 11, 1), -principal_paid)])
+    assert now.interest == accrued - interest_paid
+    with creditor_scope(creditor):
+        assert LedgerEntry.objects.filter(case=the_case(creditor), kind=EntryKind.REALLOCATION).exists()
 
 
 @pytest.mark.parametrize("column", ["credited_on", "Krediteringsdatum"])
@@ -100,7 +119,7 @@ def test_a_credited_on_column_wins_over_the_credit_notes_invoice_date(creditor, 
     credited_on = D(2026, 10, 20)
     row = f"{ANNA},K9001,2026-11-20,2026-11-20,-1250.00,F1001,{credited_on}"
     run(creditor, ledger(INVOICE + ",", row, header=f"{HEADER},{column}"))
-    assert balance(creditor).interest == expected_interest(Decimal("2500.00"), Decimal("1250.00"), credited_on)
+    assert balance(creditor).interest == expected_interest(Decimal("2500.00"), [(credited_on, Decimal("-1250.00"))])
     with creditor_scope(creditor):
         event = CaseEvent.objects.get(case=the_case(creditor), code="cases.credit.applied")
     assert event.data["credited_on"] == "2026-10-20" and "2026-10-20" in event.text
@@ -108,7 +127,7 @@ def test_a_credited_on_column_wins_over_the_credit_notes_invoice_date(creditor, 
 
 def test_a_credit_note_dated_before_the_due_date_leaves_no_interest_on_the_credited_part(creditor):
     run(creditor, ledger(INVOICE, credit_note("1000.00", D(2026, 9, 20))))
-    assert balance(creditor).interest == expected_interest(Decimal("1500.00"), Decimal("0"), TODAY)
+    assert balance(creditor).interest == expected_interest(Decimal("1500.00"))
     with creditor_scope(creditor):
         case = the_case(creditor)
         interest_posted = sum((e.amount for e in LedgerEntry.objects.filter(case=case, component=Component.INTEREST)),
@@ -135,7 +154,7 @@ def test_a_credit_note_for_the_whole_invoice_closes_the_case_as_credited_as_of_i
         credit = entries.get(kind=EntryKind.CREDIT)
     assert credit.booked_on == credited_on
     # Interest accrued up to the note's day only (and is written off with the rest): none after it.
-    assert accrued == expected_interest(Decimal("2500.00"), Decimal("2500.00"), credited_on)
+    assert accrued == expected_interest(Decimal("2500.00"), [(credited_on, Decimal("-2500.00"))])
 
 
 def test_reimporting_the_same_file_changes_nothing(creditor):
@@ -193,5 +212,5 @@ def test_any_credit_note_date_and_amount_keeps_every_ore(creditor, credited, cre
             assert now.total == 0
         else:
             assert case.stage != Stage.CLOSED
-            assert now.interest == expected_interest(Decimal("2500.00"), credited, credited_on)
+            assert now.interest == expected_interest(Decimal("2500.00"), [(credited_on, -credited)])
         transaction.set_rollback(True)
