@@ -18,12 +18,14 @@ from dunning.cycle import run_cycle
 from tests.factories import DebtorFactory, InvoiceFactory, make_case
 
 D = datetime.date
-HEADER = "customer_number;customer_name;invoice_number;invoice_date;due_date;amount;open_amount;paid_on;reminder_fee_agreed"
+HEADER = ("customer_number;customer_name;invoice_number;invoice_date;due_date;amount;open_amount;paid_on;"
+          "reminder_fee_agreed;address;postal_code;city")
+ADDRESS = ("Storgatan 1", "111 22", "Stockholm")  # no address, no letter: the ladder would wait
 CHANGED = "classification.category.changed"
 
 
 def ledger(creditor, today, *rows):
-    data = "\n".join([HEADER, *(";".join(row) for row in rows)]).encode()
+    data = "\n".join([HEADER, *(";".join((*row, *ADDRESS)) for row in rows)]).encode()
     return ledger_import(creditor=creditor, data=data, today=today)
 
 
