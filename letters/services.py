@@ -77,7 +77,7 @@ def letter_returned(*, letter: Letter, on: datetime.date, reason: str, actor=Non
                               detail={"field": "reason"})
     if len(reason) > 200:
         raise ValidationError("the reason is longer than 200 characters", detail={"field": "reason"})
-    letter = Letter.objects.select_for_update().select_related("step").get(pk=letter.pk)
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("step").get(pk=letter.pk)
     if letter.is_returned:
         raise Conflict(f"letter {letter.pk} was already returned on {letter.returned_on}")
     if not hasattr(letter, "delivery"):
