@@ -7,6 +7,8 @@ through `cases.reductions` on a collecting `Book`, and what they wrote goes in b
 insert: payments, ledger entries, events; the settled cases close and the others are
 replanned, a statement each for the batch. A test holds both paths to the same ledgers.
 A case paid twice in one file takes its payments in file order, in successive batches.
+A payment that names several cases (`cases.payment_spread`) is spread across them in its
+batch, a payment row per case, or stored unmatched with the reason the rule gives.
 
 The inserts are COPYs that run behind (`core.bulk.copies_behind`) while the next batch
 is allocated; so that nothing waits for them, the next batch is read before they are
@@ -27,6 +29,7 @@ from debtors.models import CustomerType
 from .events import EVENT_FIELDS, SYSTEM
 from .ledger import ENTRY_FIELDS
 from .models import Case, CaseEvent, EntryKind, LedgerEntry, Outcome, Payment, QueueItem
+from .payment_spread import several_reason, spread
 from .payments import payment_event
 from .reductions import Book, Row, reduce, settled
 from .services import stage_change_text
@@ -43,11 +46,21 @@ CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed
 
 @dataclass
 class Matched:
-    """A parsed payment and the case it matched; `allocation` once allocated."""
+    """A parsed payment and the case it matched; `allocation` once allocated.
+
+    A payment naming several cases: `cases` holds them all (the first is `case_id`) and
+    `references` the OCR reference that named each; `reason` says why it was not spread."""
 
     parsed: object  # cases.payment_files.ParsedPayment
     case_id: int
     allocation: object = None
+    cases: tuple = ()
+    references: tuple = ()
+    reason: str = ""
+
+    @property
+    def case_ids(self) -> tuple:
+        return self.cases or (self.case_id,)
 
 
 @dataclass
@@ -80,13 +93,13 @@ def allocate_matched(creditor_id: int, items: list[Matched], *, file, source: st
         context = {"rates": reference_rates(), "ladders": ladders(),
                    "caps": fee_caps(), "creditor_id": creditor_id, "file": file, "source": source,
                    "now": timezone.now()}
-        payment_ids = iter(draw_ids(Payment, len(items)))
+        payment_ids = iter(draw_ids(Payment, sum(len(item.case_ids) for item in items)))
         batches = list(_batches(items))
-        loaded = _load([item.case_id for item in batches[0]], None, creditor_id) if batches else None
+        loaded = _load(_case_ids(batches[0]), None, creditor_id) if batches else None
         for index, batch in enumerate(batches):
             allocated = _allocate(batch, loaded, payment_ids, context)
             if index + 1 < len(batches):  # read before this batch's COPYs are sent, so as not to wait for them
-                loaded = _load([item.case_id for item in batches[index + 1]], loaded, creditor_id)
+                loaded = _load(_case_ids(batches[index + 1]), loaded, creditor_id)
             _store(allocated, context)
 
 
@@ -94,13 +107,17 @@ def _batches(items: list[Matched]):
     """Runs of at most BATCH_SIZE items with each case once; a case's later payments go later."""
     batch, cases = [], set()
     for item in items:
-        if len(batch) == BATCH_SIZE or item.case_id in cases:
+        if len(batch) == BATCH_SIZE or cases.intersection(item.case_ids):
             yield batch
             batch, cases = [], set()
         batch.append(item)
-        cases.add(item.case_id)
+        cases.update(item.case_ids)
     if batch:
         yield batch
+
+
+def _case_ids(batch: list[Matched]) -> list[int]:
+    return [pk for item in batch for pk in item.case_ids]
 
 
 def _load(ids: list[int], previous: Loaded | None, creditor_id: int) -> Loaded:
@@ -133,32 +150,51 @@ def _load(ids: list[int], previous: Loaded | None, creditor_id: int) -> Loaded:
 
 def _allocate(batch: list[Matched], loaded: Loaded, payment_ids, context: dict) -> Allocated:
     """Allocate the batch's payments in memory: the rows to store, the cases to close or replan."""
-    now, cases, entries = context["now"], loaded.cases, loaded.entries
     out = Allocated()
     for item in batch:
-        case = cases[item.case_id]
-        row = payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=case.pk, file=context["file"],
-                          source=context["source"], now=now, currency=case.currency)
-        payment = SimpleNamespace(pk=next(payment_ids), amount=row[2], paid_on=row[4], source=row[5],
-                                  reference=row[6])
-        out.payments.append((payment.pk, *row))
-        out.currency[case.pk] = case.currency
-        ladder = context["ladders"][case.debtor.category]
-        book = Book(case, entries[case.pk], context["rates"], ladder.contractual_interest_rate, out.entries)
-        item.allocation = payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT,
-                                                      payment=payment, reference=payment.reference)
-        event = payment_event(payment, payment.allocation)
-        out.events.append((case.creditor_id, case.pk, now, event["on"], SYSTEM, event["code"], event["text"],
-                           event["data"]))
-        if case.stage == Stage.CLOSED:
+        books = [_book(loaded.cases[pk], loaded, context, out) for pk in item.case_ids]
+        if not item.cases:
+            item.allocation = _pay(item.parsed, books[0], payment_ids, context, out)
             continue
+        parts, why = spread(item.parsed.amount, books, list(item.references), on=item.parsed.paid_on)
+        if why:
+            item.reason = several_reason(item.references, why)
+            row = payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=None, file=context["file"],
+                              source=context["source"], now=context["now"], reason=item.reason)
+            out.payments.append((next(payment_ids), *row))
+            continue
+        for number, (book, reference, part) in enumerate(parts, start=1):
+            item.allocation = _pay(item.parsed, book, payment_ids, context, out, amount=part, part=number,
+                                   ocr_reference=reference)
+    out.events += _close(out.closing, context["now"])
+    _replan(out.replanning, loaded, context)
+    return out
+
+
+def _book(case, loaded: Loaded, context: dict, out: Allocated) -> Book:
+    ladder = context["ladders"][case.debtor.category]
+    return Book(case, loaded.entries[case.pk], context["rates"], ladder.contractual_interest_rate, out.entries)
+
+
+def _pay(parsed, book: Book, payment_ids, context: dict, out: Allocated, **part):
+    """One payment (or one part of one) on one case, as `payment_register` books it."""
+    now, case = context["now"], book.case
+    row = payment_row(parsed, creditor_id=context["creditor_id"], case_id=case.pk, file=context["file"],
+                      source=context["source"], now=now, currency=case.currency, **part)
+    payment = SimpleNamespace(pk=next(payment_ids), amount=row[2], paid_on=row[4], source=row[5], reference=row[6])
+    out.payments.append((payment.pk, *row))
+    out.currency[case.pk] = case.currency
+    payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT, payment=payment,
+                                reference=payment.reference)
+    event = payment_event(payment, payment.allocation)
+    out.events.append((case.creditor_id, case.pk, now, event["on"], SYSTEM, event["code"], event["text"],
+                       event["data"]))
+    if case.stage != Stage.CLOSED:
         if settled(book, on=payment.paid_on) and can_transition(case.stage, Stage.CLOSED):
             out.closing.append((case, payment.paid_on))
         elif case.stage in OPEN_STAGES:
             out.replanning.append(case)
-    out.events += _close(out.closing, now)
-    _replan(out.replanning, loaded, context)
-    return out
+    return payment.allocation
 
 
 def _store(allocated: Allocated, context: dict) -> None:

@@ -9,7 +9,8 @@ and date, matched to a case by its OCR reference, and allocated by the rules
 `payment_register` follows, in batches (`cases.payment_batch`).
 A payment that matches nothing (no valid OCR reference, no such case, a deduction) is
 stored with the file and record it came from and the reason, for an agent to assign
-(`payment_assign`); it is never dropped.
+(`payment_assign`); it is never dropped. A payment that names several cases (extra
+references) is spread across them or kept whole for an agent (`cases.payment_spread`).
 
 Which creditor: the payments of a section go to the creditor whose bankgiro received
 them; when the receiving account is the agency's own (no creditor, or several, have it)
@@ -18,7 +19,7 @@ the OCR reference decides, and OCR references are unique across creditors.
 import datetime
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from .events import log_event
 from .models import Case, Payment, PaymentFile, PaymentSource
 from .ocr import is_valid_ocr_reference
 from .payment_batch import PAYMENT_FIELDS, Matched, allocate_matched, payment_account, payment_row
+from .payment_spread import deducted_references, named_references, several_reason
 from .payments import payment_allocate
 
 CHUNK = 2000
@@ -127,18 +129,21 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
             if repeats is not None and repeats.holds(payment):  # a re-sent CSV's payment: kept for an agent
                 summary.possible_duplicates.add(payment.amount)
                 continue
-            creditor_id, case_id, reason = matcher.match(payment)
-            if case_id is None:
+            creditor_id, item, reason = matcher.match_item(payment)
+            if item is None:
                 unmatched.append((creditor_id, payment, reason))
                 summary.unmatched.add(payment.amount)
             else:
-                matched[creditor_id].append(Matched(payment, case_id))
+                matched[creditor_id].append(item)
         _unmatched_insert(unmatched, file, format)
         if repeats is not None:
             repeats.store(file)
         for creditor_id, items in matched.items():
             allocate_matched(creditor_id, items, file=file, source=format)
             for item in items:
+                if item.reason:  # it names several cases and cannot be spread across them: kept for an agent
+                    summary.unmatched.add(item.parsed.amount)
+                    continue
                 summary.matched.add(item.parsed.amount)
                 if item.allocation.overpayment:
                     summary.overpaid.add(item.allocation.overpayment)
@@ -155,7 +160,8 @@ class _Matcher:
 
     def __init__(self, payments, creditor: Creditor | None):
         self.only = creditor
-        references = sorted({p.ocr_reference for p in payments if is_valid_ocr_reference(p.ocr_reference)})
+        references = sorted({reference for p in payments for reference in named_references(p)
+                              if is_valid_ocr_reference(reference)})
         self.cases: dict[str, list[tuple[int, int]]] = defaultdict(list)  # ocr → [(creditor id, case id)]
         cases = Case.objects.all() if creditor is None else Case.objects.filter(creditor=creditor)
         for start in range(0, len(references), CHUNK):
@@ -171,6 +177,30 @@ class _Matcher:
             return self.only.pk
         owners = self.by_account.get(account.replace("-", ""), [])
         return owners[0] if len(owners) == 1 else None
+
+    def match_item(self, payment) -> tuple[int | None, Matched | None, str]:
+        """(creditor id, what it matched, why not): a payment that names several cases (its
+        extra references) matches all of them, of one creditor, or none (`cases.payment_spread`)."""
+        references = named_references(payment)
+        if len(references) <= 1 or payment.amount < 0:
+            if references and references[0] != payment.ocr_reference:  # only an extra reference names a case
+                payment = replace(payment, ocr_reference=references[0])
+            creditor_id, case_id, reason = self.match(payment)
+            return creditor_id, (None if case_id is None else Matched(payment, case_id)), reason
+        account_owner = self.creditor_of_account(payment.receiver_account)
+        deducted = deducted_references(payment)
+        if deducted:
+            why = f"the payer deducted a credit note ({', '.join(deducted)}): which claim it reduces is an agent's call"
+            return account_owner, None, several_reason(references, why)
+        found = [self.match(replace(payment, ocr_reference=reference)) for reference in references]
+        for _, case_id, reason in found:
+            if case_id is None:
+                return account_owner, None, several_reason(references, reason)
+        creditors = {creditor_id for creditor_id, _, _ in found}
+        if len(creditors) > 1:
+            return account_owner, None, several_reason(references, f"they are cases of {len(creditors)} creditors")
+        cases = tuple(case_id for _, case_id, _ in found)
+        return creditors.pop(), Matched(payment, cases[0], cases=cases, references=references), ""
 
     def match(self, payment) -> tuple[int | None, int | None, str]:
         """(creditor id, case id, why not) for a payment."""

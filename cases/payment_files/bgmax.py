@@ -65,7 +65,8 @@ _LAYOUTS = {
     "27": [(47, 80, "B", "reserved")],
     "28": [(75, 80, "B", "reserved")],
     "29": [(3, 14, "n", "organisation number"), (15, 80, "B", "reserved")],
-    "15": [(3, 37, "N", "bank account number"), (46, 50, "N", "deposit serial number"), (80, 80, "KDS", "deposit type")],
+    "15": [(3, 37, "N", "bank account number"), (46, 50, "N", "deposit serial number"),
+           (80, 80, "KDS", "deposit type")],
     "70": [(35, 80, "B", "reserved")],
 }
 # Never text: C0 controls, DEL and ISO-8859-1's C1 controls (where a file saved in another
