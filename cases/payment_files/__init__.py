@@ -56,7 +56,7 @@ class ParsedPayment:
     currency: str
     paid_on: datetime.date
     ocr_reference: str       # digits-only structured reference, check digit NOT validated
-    reference: str           # the bank's unique reference of this payment: deduplicate on it
+    reference: str           # the bank's reference (BgMax: Bankgirot's serial number, which repeats; see `key`)
     free_text: str           # a non-OCR reference and/or information text, for matching by hand
     payer: str
     payer_address: str
