@@ -287,11 +287,13 @@ class Payment(models.Model):
     paid_on = models.DateField()
     source = models.CharField(max_length=10, choices=PaymentSource.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="The bank's or sender's reference")
-    identity = models.CharField(max_length=100, blank=True,
+    # Database defaults: a row inserted by hand (or by a tool) is a whole payment with no identity.
+    identity = models.CharField(max_length=100, blank=True, default="", db_default="",
                                 help_text="A bank payment's identity for 'never imported twice' (with account and "
                                           "date): BgMax deposit and serial numbers with the payment's own fields")
-    part = models.PositiveSmallIntegerField(default=0, help_text="0: the whole bank payment; 1, 2, …: its part for "
-                                                                 "each of several cases it named (one record)")
+    part = models.PositiveSmallIntegerField(default=0, db_default=0,
+                                            help_text="0: the whole bank payment; 1, 2, …: its part for each of "
+                                                      "several cases it named (one record)")
     account = models.CharField(max_length=34, blank=True, help_text="The receiving bankgiro or IBAN")
     ocr_reference = models.CharField(max_length=25, blank=True)
     free_text = models.CharField(max_length=200, blank=True, help_text="The payer's message, for matching by hand")

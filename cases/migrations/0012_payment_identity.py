@@ -19,14 +19,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="payment",
             name="identity",
-            field=models.CharField(blank=True, help_text="A bank payment's identity for 'never imported twice' (with "
+            field=models.CharField(blank=True, default="", db_default="", help_text="A bank payment's identity for 'never imported twice' (with "
                                    "account and date): BgMax deposit and serial numbers with the payment's own fields",
                                    max_length=100),
         ),
         migrations.AddField(
             model_name="payment",
             name="part",
-            field=models.PositiveSmallIntegerField(default=0, help_text="0: the whole bank payment; 1, 2, …: its "
+            field=models.PositiveSmallIntegerField(default=0, db_default=0, help_text="0: the whole bank payment; 1, 2, …: its "
                                                    "part for each of several cases it named (one record)"),
         ),
         migrations.RemoveConstraint(model_name="payment", name="payment_unique_bank_reference"),
