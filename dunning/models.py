@@ -71,7 +71,8 @@ class PolicyStep(models.Model):
             models.UniqueConstraint(fields=["policy", "number"], name="policy_step_unique_number"),
             models.CheckConstraint(condition=Q(action__in=Action.values), name="policy_step_action_valid"),
             models.CheckConstraint(condition=Q(fee_amount__gte=0), name="policy_step_fee_not_negative"),
-            models.CheckConstraint(condition=Q(call_retries__lte=MAX_CALL_RETRIES), name="policy_step_call_retries_max"),
+            models.CheckConstraint(condition=Q(call_retries__lte=MAX_CALL_RETRIES),
+                                   name="policy_step_call_retries_max"),
             bounded("fee_amount"),
         ]
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 
 from cases.holds import queue_decide
 from cases.ledger import case_balance
@@ -14,7 +15,7 @@ from core.errors import Forbidden, ValidationError
 from creditors.models import AgencyRole, AgencyStaff
 from debtors.models import Category
 from dunning.cycle import run_cycle
-from dunning.models import PolicyStep
+from dunning.models import MAX_CALL_RETRIES, PolicyStep
 from letters.models import Letter
 from tests.factories import DebtorFactory, make_case
 
@@ -202,3 +203,10 @@ def test_only_a_supervisor_approves_a_payment_order(scoped, people):
     assert run_days(scoped, D(2026, 4, 28), D(2026, 4, 28)) == []
     queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=SUPERVISOR)
     assert run_days(scoped, D(2026, 4, 29), D(2026, 4, 29)) == [(D(2026, 4, 29), "payment_order")]
+
+
+def test_the_database_refuses_more_retries_than_the_maximum(scoped):
+    steps = PolicyStep.objects.filter(action="phone_call")
+    steps.update(call_retries=MAX_CALL_RETRIES)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        steps.update(call_retries=MAX_CALL_RETRIES + 1)
