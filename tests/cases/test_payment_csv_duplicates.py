@@ -1,17 +1,22 @@
 """A re-sent payment CSV books nothing twice: its repeated payments wait for an agent (cases.payment_duplicates)."""
 import datetime
 import io
+import itertools
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases.ledger import case_balance
 from cases.models import Payment, PaymentFile
 from cases.payment_import import payment_assign, payments_import
+from cases.payments import payment_register
 from cases.stages import Stage
 from core.tenancy import creditor_scope, scopes_disabled
+from tests.cases.test_payment_batch import state
 from tests.factories import make_case
 
 PAID_ON = datetime.date(2026, 11, 20)
@@ -158,7 +163,7 @@ def test_the_account_is_whose_export_the_file_is(cases):
     assert (own_again.matched.count, own_again.possible_duplicates.count) == (0, 1)
     with scopes_disabled():
         own = Payment.objects.get(file__name="own.csv")
-        assert PaymentFile.objects.get(name="own.csv").creditor_id == mine.creditor_id
+        assert PaymentFile.objects.get(name="own.csv").exported_by_id == mine.creditor_id
     assert held()[0].duplicate_of_id == own.pk
 
 
@@ -224,3 +229,47 @@ def test_the_admin_shows_a_held_payment_with_its_first(cases, client, django_use
     assert response.status_code == 302
     with creditor_scope(mine.creditor):
         assert Payment.objects.filter(case=mine).count() == 2
+
+
+SERIAL = itertools.count()
+rows = st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["100.00", "250.50"]), st.integers(0, 1),
+                          st.sampled_from(["X", "Y"])), min_size=1, max_size=6)  # few values: rows repeat
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=rows, kept=st.lists(st.booleans(), min_size=6, max_size=6), added=rows, order=st.randoms())
+def test_a_resent_file_books_exactly_what_it_adds(creditor, other_creditor, first, kept, added, order):
+    """A file sent again with some of its rows, in another order, and new ones, books its new rows as
+    `payment_register` books them one by one; it holds as many of each payment as earlier files had."""
+    # Examples share the creditors; each gets new cases, so no OCR reference (part of what is
+    # compared) is an earlier example's.
+    slug = f"r{next(SERIAL)}"
+    resent_creditor, once_creditor = creditor, other_creditor
+    by_creditor = {}
+    for creditor in (resent_creditor, once_creditor):
+        with creditor_scope(creditor):
+            by_creditor[creditor] = [make_case(creditor, amount=Decimal("900.00"), due_date=datetime.date(2026, 11, 10))
+                                     for _ in range(3)]
+
+    def lines(creditor, items):
+        return [f"{by_creditor[creditor][case].ocr_reference};{amount};{PAID_ON - datetime.timedelta(days)};{payer}"
+                for case, amount, days, payer in items]
+
+    second = [row for row, keep in zip(first, kept) if keep] + added
+    order.shuffle(second)
+    earlier, new = Counter(first), []
+    for row in second:  # the first occurrences repeat the earlier file's; the rest are new
+        if earlier[row]:
+            earlier[row] -= 1
+        else:
+            new.append(row)
+    for creditor in (resent_creditor, once_creditor):
+        payments_import(name=f"{slug}.csv", creditor=creditor, data=csv_file(*lines(creditor, first)))
+    resent = payments_import(name=f"{slug}-again.csv", creditor=resent_creditor,
+                             data=csv_file(*lines(resent_creditor, second), ""))  # a blank line: another SHA-256
+    with creditor_scope(once_creditor):  # the single path, one payment at a time
+        for case, amount, days, _payer in new:
+            payment_register(case=by_creditor[once_creditor][case], amount=Decimal(amount),
+                             paid_on=PAID_ON - datetime.timedelta(days), source="csv")
+    assert (resent.possible_duplicates.count, resent.matched.count) == (len(second) - len(new), len(new))
+    assert state(resent_creditor) == state(once_creditor)
