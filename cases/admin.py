@@ -102,7 +102,7 @@ class PaymentAdmin(admin.ModelAdmin):
 @admin.register(PaymentFile)
 class PaymentFileAdmin(admin.ModelAdmin):
     list_display = ["imported_at", "name", "format", "payments", "total"]
-    readonly_fields = ["format", "name", "sha256", "creditor", "created_at", "imported_at", "payments", "total",
+    readonly_fields = ["format", "name", "sha256", "exported_by", "created_at", "imported_at", "payments", "total",
                        "summary"]
 
     def has_add_permission(self, request):

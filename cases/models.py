@@ -255,8 +255,9 @@ class PaymentFile(models.Model):
     format = models.CharField(max_length=10, choices=PaymentSource.choices)
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
-    creditor = models.ForeignKey("creditors.Creditor", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", help_text="Whose own export it is (a CSV imported with "
+    # Not `creditor`: the file is the agency's record, not a tenant's (core.tenancy.is_tenant_model).
+    exported_by = models.ForeignKey("creditors.Creditor", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", help_text="Whose own export it is (a CSV imported with "
                                  "--creditor); none for the agency's files")
     created_at = models.DateTimeField(null=True, blank=True, help_text="When the bank wrote it")
     imported_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ of the same account brought (`payments_import` asks `CsvRepeats.holds` for each 
 it has not skipped already):
 
 - **The account** is whose export the file is: the creditor it is imported for
-  (`--creditor`, stored as `PaymentFile.creditor`), or the agency's own when none is
+  (`--creditor`, stored as `PaymentFile.exported_by`), or the agency's own when none is
   given. A CSV names no receiving account, so files of different creditors, or a
   creditor's and the agency's, never hold each other's payments.
 - **With a bank reference** (`bank_reference` column) the reference and the date are the
@@ -70,7 +70,7 @@ class CsvRepeats:
         dates = sorted({p.paid_on for p in payments})
         with scopes_disabled():
             rows = (Payment.objects.filter(source=PaymentSource.CSV, file__isnull=False, paid_on__any=dates)
-                    .filter(**({"file__creditor": creditor} if creditor else {"file__creditor__isnull": True}))
+                    .filter(**({"file__exported_by": creditor} if creditor else {"file__exported_by__isnull": True}))
                     # a possible duplicate no agent has booked is not a payment of its own
                     .exclude(duplicate_of__isnull=False, case__isnull=True)
                     .order_by("pk").values_list("pk", "creditor_id", "reference", "file__name", "record",

@@ -111,7 +111,7 @@ def payments_import(*, data: bytes, name: str, format: str | None = None, credit
         if created_at is not None and timezone.is_naive(created_at):  # Bankgirot writes Swedish local time
             created_at = timezone.make_aware(created_at)
         file = PaymentFile.objects.create(format=format, name=name[:255], sha256=digest, created_at=created_at,
-                                          creditor=creditor)
+                                          exported_by=creditor)
         summary.file_id = file.pk
         matcher = _Matcher(parsed.payments, creditor)
         seen = _already_imported(parsed.payments, format)

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """A re-sent payment CSV: a row equal to an earlier file's payment points at it
-    (`Payment.duplicate_of`); a file records whose own export it is (`PaymentFile.creditor`)."""
+    (`Payment.duplicate_of`); a file records whose own export it is (`PaymentFile.exported_by`)."""
 
     dependencies = [
         ("cases", "0012_payment_identity"),
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="paymentfile",
-            name="creditor",
+            name="exported_by",
             field=models.ForeignKey(blank=True, help_text="Whose own export it is (a CSV imported with --creditor); none for the agency's files", null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="creditors.creditor"),
         ),
     ]
