@@ -8,35 +8,22 @@ from django.db import IntegrityError, transaction
 
 from cases.holds import queue_decide
 from cases.ledger import case_balance
-from cases.models import Case, CaseEvent, Outcome, QueueItem, QueueKind
+from cases.models import CaseEvent, Outcome, QueueItem, QueueKind
 from cases.payments import payment_register
 from cases.stages import HoldReason, Stage
 from core.errors import Forbidden, ValidationError
 from creditors.models import AgencyRole, AgencyStaff
 from debtors.models import Category
-from dunning.cycle import run_cycle
 from dunning.models import MAX_CALL_RETRIES, PolicyStep
 from letters.models import Letter
 from tests.factories import DebtorFactory, make_case
+from tests.cycling import reload, run_days
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday
 CALL = D(2026, 4, 17)  # a Friday: the VIP ladder's call, after two reminders (Easter Monday 6 April moves the second)
 ADDRESS = {"address": "Storgatan 12", "postal_code": "123 45", "city": "Västerås"}
 AGENT, SUPERVISOR = "user:agent@fordra.demo", "user:boss@fordra.demo"
-
-
-def run_days(creditor, first, last):
-    day, applied = first, []
-    while day <= last:
-        report = run_cycle(creditor=creditor, day=day)
-        applied += [(day, action) for action, n in report.applied.items() for _ in range(n)]
-        day += datetime.timedelta(days=1)
-    return applied
-
-
-def reload(case):
-    return Case.objects.select_related("invoice", "debtor").get(pk=case.pk)
 
 
 def staff(email, role):

@@ -18,6 +18,7 @@ from letters.delivery import letters_email_pending, print_batch_build
 from letters.models import Channel, Letter, LetterDelivery
 from letters.tasks import render_pending_letters
 from tests.factories import DebtorFactory, make_case
+from tests.cycling import reload, run_days
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday
@@ -35,17 +36,6 @@ def unaddressed(scoped):
                            city="", email="utan@example.se", email_letters_agreed=False)
     return make_case(scoped, amount="1000.00", due_date=DUE, debtor=debtor, reminder_fee_agreed=True,
                      invoice_number="F-1")
-
-
-def run_days(creditor, first, last):
-    day = first
-    while day <= last:
-        run_cycle(creditor=creditor, day=day)
-        day += datetime.timedelta(days=1)
-
-
-def reload(case):
-    return Case.objects.select_related("invoice", "debtor").get(pk=case.pk)
 
 
 def address_items(case, **filters):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.holds import case_dispute, case_pause, case_promise, case_resume, case_withdraw, queue_decide
 from cases.ledger import case_balance
-from cases.models import Case, EntryKind, LedgerEntry, Outcome, QueueItem, QueueKind
+from cases.models import EntryKind, LedgerEntry, Outcome, QueueItem, QueueKind
 from cases.stages import ClosedReason, Stage
 from core.errors import Conflict
 from debtors.models import Category, CustomerType
@@ -19,26 +19,10 @@ from dunning.cycle import run_cycle
 from dunning.models import AppliedStep, Policy
 from letters.models import Letter
 from tests.factories import DebtorFactory, make_case
+from tests.cycling import fees, reload, run_days
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday
-
-
-def run_days(creditor, first, last):
-    day, applied = first, []
-    while day <= last:
-        report = run_cycle(creditor=creditor, day=day)
-        applied += [(day, action) for action, n in report.applied.items() for _ in range(n)]
-        day += datetime.timedelta(days=1)
-    return applied
-
-
-def reload(case):
-    return Case.objects.select_related("invoice", "debtor").get(pk=case.pk)
-
-
-def fees(case):
-    return sorted((e.kind, e.amount) for e in LedgerEntry.objects.filter(case=case, kind__endswith="fee"))
 
 
 @pytest.fixture

@@ -7,38 +7,21 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.ledger import case_balance
-from cases.models import Case, LedgerEntry, Outcome, QueueItem, QueueKind
+from cases.models import LedgerEntry, Outcome, QueueItem, QueueKind
 from cases.stages import Stage
 from core.errors import Conflict, ValidationError
 from debtors.services import debtor_address_set
-from dunning.cycle import run_cycle
 from dunning.models import AppliedStep
 from letters.delivery import print_batch_build
 from letters.models import Letter
 from letters.services import letter_returned
 from letters.tasks import render_pending_letters
 from tests.factories import DebtorFactory, make_case
+from tests.cycling import fees, reload, run_days
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday
 REMINDER_DAY, DEMAND_DAY = D(2026, 3, 12), D(2026, 3, 30)
-
-
-def run_days(creditor, first, last):
-    day, applied = first, []
-    while day <= last:
-        report = run_cycle(creditor=creditor, day=day)
-        applied += [(day, action) for action, n in report.applied.items() for _ in range(n)]
-        day += datetime.timedelta(days=1)
-    return applied
-
-
-def reload(case):
-    return Case.objects.select_related("invoice", "debtor").get(pk=case.pk)
-
-
-def fees(case):
-    return sorted((e.kind, e.amount) for e in LedgerEntry.objects.filter(case=case, kind__endswith="fee"))
 
 
 @pytest.fixture
