@@ -42,7 +42,7 @@ class History:
 
 
 def histories(ids: list[int]) -> History:
-    """The history of the cases with these ids: two queries."""
+    """The history of the cases with these ids: three queries (returned letters, steps, agents' work)."""
     history = History()
     ids = set(ids)  # `__any` takes a set as it is (core.lookups)
     voided = set()
