@@ -14,10 +14,10 @@ and events in one statement each. Goals (2 cores): ≥ 2 000 steps/s, a no-op cy
 3 s, within 10× of the floor. Runs on a scratch database it creates and drops.
 """
 import argparse
-import multiprocessing
 import cProfile
-import pstats
 import datetime
+import multiprocessing
+import pstats
 import time
 from decimal import Decimal
 from statistics import median
@@ -134,7 +134,7 @@ def classify(creditors) -> None:
 
 
 def cycle(creditors) -> int:
-    from dunning.cycle import run_cycle
+    from cycle.run import run_cycle
 
     return sum(run_cycle(creditor=creditor, day=DAY).steps for creditor in creditors)
 
@@ -142,9 +142,8 @@ def cycle(creditors) -> int:
 def explain(creditor) -> None:
     from django.db import transaction
 
-    from dunning.cycle import due_cases
-
     from core.tenancy import creditor_scope
+    from dunning.steps import due_cases
 
     with transaction.atomic(), creditor_scope(creditor):
         print(due_cases(creditor, DAY, 0).explain(analyze=True))
@@ -182,7 +181,7 @@ def cycle_in_processes(creditors, workers: int) -> int:
 
 def _cycle_one(creditor_id: int) -> int:
     from creditors.models import Creditor
-    from dunning.cycle import run_cycle
+    from cycle.run import run_cycle
 
     return run_cycle(creditor=Creditor.objects.get(pk=creditor_id), day=DAY).steps
 
@@ -201,9 +200,9 @@ def main() -> None:
     with scratch_database() as connection:
         # The cycle only queues its letters for rendering (a worker's job, after commit, measured by
         # bench/letters.py); with no broker here Celery would render them inline, inside this figure.
-        import dunning.cycle
+        import dunning.steps
 
-        dunning.cycle.letters_render_after_commit = lambda **kwargs: None
+        dunning.steps.letters_render_after_commit = lambda **kwargs: None
         start = time.perf_counter()
         creditors = build(args.cases, args.creditors)
         history(creditors, args.history)
@@ -216,7 +215,7 @@ def main() -> None:
             explain(creditors[len(creditors) // 2])
             from django.db import reset_queries
 
-            from dunning.cycle import run_cycle
+            from cycle.run import run_cycle
 
             connection.force_debug_cursor = True
             reset_queries()
@@ -228,7 +227,7 @@ def main() -> None:
             connection.force_debug_cursor = False
         # Worker processes are long-lived in production: the `holidays` package (0.15-0.3 s to
         # import all its countries) is loaded once at start, here in the parent before the fork.
-        from dunning.rules.bankdays import is_bank_day
+        from law.bankdays import is_bank_day
 
         is_bank_day(DAY)
         if args.runs == 1:

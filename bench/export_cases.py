@@ -28,9 +28,9 @@ DAY = ledger_bench.DAY
 
 def build(*, slug: str, org_number: str, bankgiro: str, cases: int, cycle: bool) -> None:
     from core.tenancy import creditor_scope
-    from creditors.ledger.service import ledger_import
     from creditors.services import creditor_create
-    from dunning.cycle import run_cycle
+    from cycle.run import run_cycle
+    from intake.service import ledger_import
 
     creditor = creditor_create(slug=slug, name=f"{slug.title()} AB", org_number=org_number, bankgiro=bankgiro)
     started = time.perf_counter()
@@ -69,9 +69,9 @@ def profile(format: str) -> None:
     import io
     import pstats
 
-    from cases.export import cases_export
     from core.tenancy import creditor_scope
     from creditors.models import Creditor
+    from portal.export import cases_export
 
     profiler = cProfile.Profile()
     with creditor_scope(Creditor.objects.get(slug="bench")):

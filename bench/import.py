@@ -16,7 +16,8 @@ import time
 from decimal import Decimal
 
 from common import host_speed, scratch_database
-from tests.cases.bgmax_files import bgmax_file
+
+from tests.payments.bgmax_files import bgmax_file
 
 DAY = datetime.date(2026, 11, 23)
 
@@ -43,8 +44,8 @@ def main() -> None:
     with scratch_database():
         from cases.models import Case
         from core.tenancy import creditor_scope
-        from creditors.ledger.service import ledger_import
         from creditors.services import creditor_create
+        from intake.service import ledger_import
 
         creditor = creditor_create(slug="bench", name="Bench AB", org_number="556703-7485", bankgiro="5050-1055")
         data = ledger_csv(args.rows)
@@ -97,7 +98,7 @@ def _analyzed() -> None:
 
 
 def payment_run(data: bytes, profiler=None) -> None:
-    from cases.payment_import import payments_import
+    from payments.importing import payments_import
 
     started = time.perf_counter()
     with _profiled(profiler):

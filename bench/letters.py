@@ -31,7 +31,7 @@ KINDS = ["reminder", "collection_demand", "payment_order_notice", "payment_plan"
 @contextmanager
 def database():
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from bench.common import scratch_database
+        from .common import scratch_database
 
         with scratch_database() as connection:
             yield connection
@@ -58,8 +58,8 @@ def build(per_kind: int, n_creditors: int) -> list:
     from decimal import Decimal
 
     from core.tenancy import creditor_scope
+    from dunning.balances import case_letter_record
     from letters.models import Letter
-    from letters.records import case_letter_values
     from tests.factories import DebtorFactory, make_case, make_creditor
 
     orgs = ["556703-7485", "556036-0793", "556016-0680", "556012-5790"]
@@ -74,7 +74,7 @@ def build(per_kind: int, n_creditors: int) -> list:
                 case = make_case(creditor, amount=Decimal("1000.00") + d * 37, debtor=debtor,
                                  due_date=datetime.date(2026, 10, 1))
                 for kind in KINDS:
-                    value = case_letter_values(case=case, kind=kind, sent_on=sent_on, deadline=deadline)
+                    value = case_letter_record(case=case, kind=kind, sent_on=sent_on, deadline=deadline)
                     if kind == "payment_plan":
                         half = (value["total"] / 2).quantize(Decimal("0.01"))
                         value["amounts"]["instalments"] = [{"due_on": "2026-12-28", "amount": str(half)},

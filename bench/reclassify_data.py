@@ -123,7 +123,7 @@ def _open_cases(c: int, invoices: list, invoice_ids: list, opens: list, now) -> 
     from cases.ocr import ocr_reference
     from dunning.facts import ladders
     from dunning.planning import set_plan
-    from dunning.selectors import fee_caps
+    from law.selectors import fee_caps
 
     ladder, caps = ladders()["normal"], fee_caps()
     cases, history = [], []
@@ -218,14 +218,14 @@ def build(n_debtors: int):
 
     from cases.events import EVENT_FIELDS
     from cases.ledger import ENTRY_FIELDS
-    from cases.models import Case, CaseEvent, Invoice, LedgerEntry, QueueItem
+    from cases.models import Case, CaseEvent, Invoice, LedgerEntry
     from classification.models import CreditReport
     from core.bulk import insert_rows
     from core.tenancy import creditor_scope
     from creditors.services import creditor_create
     from debtors.models import Debtor
-    from dunning.cycle import STEP_FIELDS
-    from dunning.models import AppliedStep
+    from dunning.models import AppliedStep, QueueItem
+    from dunning.steps import STEP_FIELDS
 
     rng = random.Random(SEED)
     now = timezone.now()

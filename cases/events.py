@@ -1,6 +1,8 @@
 """The audit call: every state change of a case leaves one CaseEvent through `log_event`."""
 from django.utils import timezone
 
+from creditors.models import ApiClient
+
 from .models import CaseEvent
 
 SYSTEM = "system"
@@ -14,7 +16,6 @@ def actor_label(actor) -> str:
         return SYSTEM
     if isinstance(actor, str):
         return actor
-    from creditors.models import ApiClient
 
     if isinstance(actor, ApiClient):
         return f"api:{actor.name}"
@@ -25,7 +26,7 @@ def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None 
               on=None) -> CaseEvent:
     """Record that `code` (dotted: `cases.stage.changed`) happened to `case`.
 
-    (The daily cycle writes its events in bulk with the same fields; see `dunning.cycle`.)"""
+    (The daily cycle writes its events in bulk with the same fields; see `dunning.steps`.)"""
     at = at or timezone.now()
     return CaseEvent.objects.create(
         creditor_id=case.creditor_id,

@@ -10,8 +10,8 @@ import datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from dunning.rules.interest import InterestPeriod, ReferenceRates, accrued_interest, interest_periods
 from core.money import ZERO, round_ore
+from law.interest import InterestPeriod, ReferenceRates, accrued_interest, interest_periods
 
 from .models import Component, EntryKind, LedgerEntry
 

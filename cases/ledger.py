@@ -10,14 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils import timezone
-
 from core.money import ZERO
 
 from . import interest
 from .models import Case, Component, LedgerEntry
 from .stages import ClosedReason
-
 
 # The column order of a bulk-inserted ledger entry row (`core.bulk.insert_rows`).
 ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
@@ -83,19 +80,3 @@ def balance_of(case: Case, entries: list[LedgerEntry], *, as_of: datetime.date, 
         interest=accrued - interest.interest_reductions(entries, as_of=as_of),
         overpayment=-sums[Component.OVERPAYMENT],
     )
-
-
-def case_balances(cases, *, as_of: datetime.date | None = None) -> dict[int, Balance]:
-    """Balances of many cases (with their invoices loaded), in one query for the entries."""
-    from dunning.selectors import contractual_rates, reference_rates
-
-    cases = list(cases)
-    as_of = as_of or timezone.localdate()
-    entries = entry_rows([c.pk for c in cases], as_of=as_of)
-    rates, fixed = reference_rates(), contractual_rates()
-    return {case.pk: balance_of(case, entries[case.pk], as_of=as_of, rates=rates,
-                                fixed_rate=fixed.get(case.debtor.category)) for case in cases}
-
-
-def case_balance(case: Case, *, as_of: datetime.date | None = None) -> Balance:
-    return case_balances([case], as_of=as_of)[case.pk]

@@ -15,8 +15,9 @@ from django.db.models import Q
 
 from core.money import CurrencyField, MoneyField, bounded
 from core.tenancy import TenantManager
+from law.actions import FeeKind
 
-from .stages import ClosedReason, HoldReason, Stage
+from .stages import ClosedReason, HoldReason, Stage, can_transition
 
 
 class Invoice(models.Model):
@@ -110,19 +111,18 @@ class Case(models.Model):
         return self.stage != Stage.CLOSED
 
     def can_transition_to(self, stage: str) -> bool:
-        from .stages import can_transition
-
         return can_transition(self.stage, stage)
 
 
 class EntryKind(models.TextChoices):
     PRINCIPAL = "principal", "Kapital"
-    REMINDER_FEE = "reminder_fee", "Påminnelseavgift"  # påminnelseavgift
-    COLLECTION_FEE = "collection_fee", "Inkassoavgift"  # inkassoavgift
-    LATE_PAYMENT_COMPENSATION = "late_payment_comp", "Förseningsersättning"  # förseningsersättning
-    PAYMENT_PLAN_FEE = "payment_plan_fee", "Avgift för avbetalningsplan"
-    PAYMENT_ORDER_FEE = "payment_order_fee", "Ansökningsavgift för betalningsföreläggande"
-    PAYMENT_ORDER_WORK = "payment_order_work", "Upprättande av ansökan om betalningsföreläggande"
+    # The fees: spelled once, in law.actions.FeeKind.
+    REMINDER_FEE = FeeKind.REMINDER_FEE.value, FeeKind.REMINDER_FEE.label
+    COLLECTION_FEE = FeeKind.COLLECTION_FEE.value, FeeKind.COLLECTION_FEE.label
+    LATE_PAYMENT_COMPENSATION = FeeKind.LATE_PAYMENT_COMPENSATION.value, FeeKind.LATE_PAYMENT_COMPENSATION.label
+    PAYMENT_PLAN_FEE = FeeKind.PAYMENT_PLAN_FEE.value, FeeKind.PAYMENT_PLAN_FEE.label
+    PAYMENT_ORDER_FEE = FeeKind.PAYMENT_ORDER_FEE.value, FeeKind.PAYMENT_ORDER_FEE.label
+    PAYMENT_ORDER_WORK = FeeKind.PAYMENT_ORDER_WORK.value, FeeKind.PAYMENT_ORDER_WORK.label
     INTEREST = "interest", "Dröjsmålsränta"
     PAYMENT = "payment", "Betalning"
     CREDIT = "credit", "Kreditering"
@@ -139,10 +139,7 @@ class Component(models.TextChoices):
     OVERPAYMENT = "overpayment", "Överbetalning"
 
 
-FEE_KINDS = (
-    EntryKind.REMINDER_FEE, EntryKind.COLLECTION_FEE, EntryKind.LATE_PAYMENT_COMPENSATION,
-    EntryKind.PAYMENT_PLAN_FEE, EntryKind.PAYMENT_ORDER_FEE, EntryKind.PAYMENT_ORDER_WORK,
-)
+FEE_KINDS = tuple(EntryKind(kind) for kind in FeeKind)
 CHARGE_KINDS = (EntryKind.PRINCIPAL, EntryKind.INTEREST, EntryKind.REFUND, *FEE_KINDS)
 REDUCTION_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT, EntryKind.WRITE_OFF, EntryKind.INTEREST_ADJUSTMENT)
 # A back-dated payment can turn interest already paid into principal: a pair of
@@ -278,7 +275,7 @@ class Payment(models.Model):
 
     An unmatched payment whose creditor is unknown too (the agency's client-funds
     account, an OCR reference that fits no case) has no creditor: no tenant sees it, and
-    an agent assigns it (`cases.payment_import.payment_assign`)."""
+    an agent assigns it (`payments.importing.payment_assign`)."""
 
     creditor = models.ForeignKey("creditors.Creditor", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="payments")
@@ -304,7 +301,7 @@ class Payment(models.Model):
     unmatched_reason = models.CharField(max_length=200, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                      help_text="A CSV row equal to this earlier payment: kept, not booked, until "
-                                     "an agent assigns it (cases.payment_duplicates)")
+                                     "an agent assigns it (payments.duplicates)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -330,55 +327,3 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount} {self.currency}"
-
-
-class QueueKind(models.TextChoices):
-    PHONE_CALL = "phone_call", "Telefonsamtal"
-    PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
-    DISPUTE_REVIEW = "dispute_review", "Bestridande"
-    ADDRESS_MISSING = "address_missing", "Adress saknas"  # no letter can reach the debtor
-
-
-class Outcome(models.TextChoices):
-    # A phone call: reached without agreement, a promise to pay, a payment plan, no answer
-    # (tried again next bank day), no answer on the last try, or waived by a supervisor.
-    NO_AGREEMENT = "no_agreement", "Nådd, ingen överenskommelse"
-    PROMISED = "promised", "Betalningslöfte"
-    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
-    NO_ANSWER = "no_answer", "Inget svar, nytt försök"
-    UNREACHABLE = "unreachable", "Inget svar, försöken slut"
-    AGREEMENT = "agreement", "Överenskommelse"  # input only: a promise or a plan (older rows keep it)
-    WAIVED = "waived", "Samtal efterges av arbetsledare"
-    APPROVED = "approved", "Godkänd"
-    REJECTED = "rejected", "Avslagen"
-    UPHELD = "upheld", "Bestridandet godtas"
-    DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
-    CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
-    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # debtors.services.debtor_address_set
-
-
-class QueueItem(models.Model):
-    """Work that waits for a collection agent: a call, a review, a decision on a dispute."""
-
-    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="queue_items")
-    kind = models.CharField(max_length=20, choices=QueueKind.choices)
-    created_on = models.DateField()
-    due_on = models.DateField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
-    decided_on = models.DateField(null=True, blank=True)
-    decided_by = models.CharField(max_length=120, blank=True)
-    note = models.TextField(blank=True)
-
-    objects = TenantManager()
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "kind"], condition=Q(outcome=""), name="queue_one_open_item"),
-            models.CheckConstraint(condition=Q(outcome="") | Q(decided_on__isnull=False), name="queue_decided_has_date"),
-        ]
-
-    @property
-    def is_open(self) -> bool:
-        return not self.outcome

@@ -4,7 +4,7 @@ A `Book` is a case's ledger being written: its entries so far, the interest rate
 apply, and where a new entry goes. By default an entry is written at once
 (`entry_post`); a book with `pending` collects unsaved entries instead, so that a payment
 file can allocate thousands of payments and insert their entries in one statement
-(`cases.payment_batch`). Both run exactly the same rules below.
+(`payments.batch`). Both run exactly the same rules below.
 
 The rules: a reduction is allocated costs → interest → principal as of its date (see
 `allocation`). Interest is recomputed after it: the principal stops accruing from the day
@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from core.money import ZERO
+from law.allocation import Allocation, Outstanding, allocate
 
 from . import interest
-from .allocation import Allocation, Outstanding, allocate
 from .ledger import Balance, balance_of, interest_until
 from .models import FEE_KINDS, Case, Component, EntryKind, LedgerEntry
 from .services import entry_component, entry_post
@@ -71,14 +71,6 @@ class Book:
     @property
     def latest(self) -> datetime.date:
         return max(e.booked_on for e in self.entries)
-
-
-def book_of(case: Case) -> Book:
-    """The case's book from the database (entries oldest first, its rates), writing through."""
-    from dunning.selectors import contractual_rates, reference_rates
-
-    entries = list(LedgerEntry.objects.filter(case=case).order_by("booked_on", "id"))
-    return Book(case, entries, reference_rates(), contractual_rates().get(case.debtor.category))
 
 
 def fees_outstanding(entries, *, as_of: datetime.date) -> tuple[tuple[str, Decimal], ...]:

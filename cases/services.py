@@ -53,7 +53,8 @@ def case_opened_text(invoice_number: str, principal: Decimal, currency: str) -> 
 
 @transaction.atomic
 def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal | None = None, actor=None) -> Case:
-    """Open the case for an invoice: its principal is the open amount (default: the invoice amount)."""
+    """Open the case for an invoice: its principal is the open amount (default: the invoice amount).
+    Its first step is planned by `dunning.services.case_open_and_plan`."""
     principal = invoice.amount if principal is None else principal
     if principal <= 0:
         raise ValidationError(f"invoice {invoice.invoice_number}: nothing is open to collect")
@@ -66,9 +67,6 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     log_event(case=case, code="cases.case.opened", actor=actor, on=opened_on,
               text=case_opened_text(invoice.invoice_number, principal, invoice.currency),
               data={"invoice": invoice.invoice_number, "principal": str(principal)})
-    from dunning.planning import case_replan
-
-    case_replan(case)
     return case
 
 

@@ -1,6 +1,6 @@
 """The agency's view of credit reports and each creditor's classification thresholds.
 
-The admin runs with scopes disabled for agency superusers (core.middleware), so both
+The admin runs with scopes disabled for agency superusers (creditors.middleware), so both
 lists show every creditor's rows, with the creditor as a column and a filter.
 """
 from django.contrib import admin

@@ -3,7 +3,7 @@
     credit_reports_import(creditor=…, data=…, name=…, dry_run=False, skip_invalid=False) -> CreditImportReport
     credit_reports_fetch(creditor=…, bureau=…, identity_numbers=…, on=…) -> int
 
-Both work like the ledger import (`creditors.ledger.service`), whose reader and `Problem`
+Both work like the ledger import (`intake.service`), whose reader and `Problem`
 they share: everything is checked before anything is written, a problem names row,
 column, value and reason, and a problem anywhere stores nothing (an import told to skip
 invalid rows stores the others). A report is what a bureau said about one identity
@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationError
+from core.filereport import EARLIEST, FileRejected, FileReport, Problem, RowError, check_characters
 from core.identity import parse_identity_number
-from creditors.ledger.checks import FileRejected, FileReport, Problem
-from creditors.ledger.reading import Deadline, header_positions, ignored_columns, read_table
-from creditors.ledger.rows import EARLIEST, RowError, check_characters
+from debtors.models import Debtor
+from core.tables import Deadline, header_positions, ignored_columns, read_table
 
 from .bureau import CreditBureau, ReportData
 from .models import CreditReport
+from .services import reclassify
 
 # field → accepted header names (lower case; spaces, dashes and underscores are equal).
 COLUMNS = {
@@ -217,9 +218,6 @@ def _compare(creditor, entries: list[tuple[int, ReportData]]) -> tuple[list[Repo
 def _insert(creditor, reports: list[ReportData], on: datetime.date) -> int:
     """Store the new reports and reclassify their debtors at once: a report that makes a
     debtor a risk should speed up its cases before the next daily cycle, not after."""
-    from debtors.models import Debtor
-
-    from .services import reclassify
 
     CreditReport.objects.bulk_create(
         [CreditReport(creditor=creditor, **dataclasses.asdict(report)) for report in reports], batch_size=CHUNK)

@@ -12,14 +12,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from cases.models import BROKEN_EVENT_CODES, PAYMENT_PLAN_BROKEN, CaseEvent, Component, Invoice, LedgerEntry, QueueItem
-from cases.models import QueueKind
+from cases.models import BROKEN_EVENT_CODES, PAYMENT_PLAN_BROKEN, CaseEvent, Component, Invoice, LedgerEntry
 from cases.stages import ClosedReason, HoldReason, Stage
 from debtors.models import Debtor
-from dunning.models import AppliedStep
+from dunning.models import AppliedStep, QueueItem, QueueKind
 
 from .models import CreditReport
 from .rules import WINDOW_DAYS, CreditFacts, Features, InvoiceOutcome
+
 
 def features_for(creditor, debtors: list[int], today: datetime.date, *, identities: dict[int, str] | None = None,
                  shown: bool = True) -> dict[int, Features]:

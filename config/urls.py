@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.api_views import JSONErrorsMixin, endpoint_not_found
+from api.views import JSONErrorsMixin, endpoint_not_found
 
 
 def healthz(request):
@@ -23,14 +23,14 @@ urlpatterns = [
     path("api/v1/schema/", SchemaView.as_view(permission_classes=[], authentication_classes=[]), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[],
                                                          authentication_classes=[]), name="api-docs"),
-    path("api/v1/", include("config.api_urls")),
+    path("api/v1/", include("api.urls")),
     # Last under /api/: any other path there answers a JSON 404, never the portal's HTML page.
     re_path(r"^api(/|$)", endpoint_not_found, name="api-not-found"),
-    path("", include("cases.urls")),
+    path("", include("portal.urls")),
 ]
 
-# Django's own error answers; under /api/ they carry the API's error shape (core.api_views).
-handler400 = "core.api_views.bad_request"
-handler403 = "core.api_views.permission_denied"
-handler404 = "core.api_views.page_not_found"
-handler500 = "core.api_views.server_error"
+# Django's own error answers; under /api/ they carry the API's error shape (api.views).
+handler400 = "api.views.bad_request"
+handler403 = "api.views.permission_denied"
+handler404 = "api.views.page_not_found"
+handler500 = "api.views.server_error"

@@ -11,17 +11,16 @@ from core.tenancy import creditor_scope
 
 from .models import ApiClient, Creditor, Membership, Role
 from .selectors import token_hash
+from .signals import creditor_created
 
 
 @transaction.atomic
 def creditor_create(
     *, slug: str, name: str, org_number: str, bankgiro: str = "", admin_email: str = "", **contact
 ) -> Creditor:
-    """A new creditor with the default policy for each category, the default classification
-    rules (and an admin user, if named)."""
-    from classification.models import ClassificationRules
-    from dunning.services import policies_create_defaults
-
+    """A new creditor (and an admin user, if named). It sends `creditor_created` in its scope
+    and transaction: dunning gives it the default policy for each category, classification
+    its default rules (their apps' `ready`)."""
     if not slug or slugify(slug) != slug:
         raise ValidationError(f"slug {slug!r} must be lower-case letters, digits and '-'")
     if not name.strip():
@@ -38,8 +37,7 @@ def creditor_create(
     except IntegrityError:
         raise Conflict(f"a creditor with slug {slug!r} already exists") from None
     with creditor_scope(creditor):
-        policies_create_defaults(creditor=creditor)
-        ClassificationRules.objects.create(creditor=creditor)
+        creditor_created.send(sender=Creditor, creditor=creditor)
         if admin_email:
             membership_add(creditor=creditor, email=admin_email, role=Role.ADMIN)
     return creditor

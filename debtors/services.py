@@ -1,28 +1,12 @@
-"""Writes about debtors, and the "address missing" work item a letter that cannot reach one opens.
+"""Writes about debtors: their identity numbers, checked against the customer type."""
 
-A step whose letter cannot be delivered (no postal address, no agreed e-mail, or a letter
-came back) is not taken: the case waits with an open `address_missing` queue item
-(`dunning.cycle`, `letters.services.letter_returned`). Adding an address closes the
-debtor's open items and replans its cases, so the next daily cycle takes the step
-(`debtor_address_set` for an agent, the portal or the API; `addresses_found` for the
-ledger import and `debtor_upsert`).
-"""
-import datetime
-
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.db import transaction
-from django.utils import timezone
 
 from core.errors import ValidationError
 from core.identity import ORGANISATION, parse_identity_number
 
-from .models import CustomerType, Debtor, Language
+from .models import CustomerType
 
 CONTACT_FIELDS = ("email", "phone", "address", "postal_code", "city", "country", "language")
-# What decides whether a letter reaches the debtor (Debtor.letters_deliverable).
-ADDRESS_FIELDS = ("address", "postal_code", "city", "country", "email", "email_letters_agreed")
-ADDRESS_SET = "debtors.address.set"
 
 
 def clean_identity_number(value: str, customer_type: str) -> str:
@@ -37,114 +21,3 @@ def clean_identity_number(value: str, customer_type: str) -> str:
     if customer_type == CustomerType.CONSUMER and identity.kind == ORGANISATION:
         raise ValidationError(f"{value!r} is an organisation number, but the customer is a consumer")
     return identity.canonical
-
-
-@transaction.atomic
-def debtor_upsert(*, creditor, customer_number: str, name: str, customer_type: str = CustomerType.CONSUMER,
-                  identity_number: str = "", **contact) -> tuple[Debtor, bool]:
-    """Create the debtor with this customer number, or update its name and contact."""
-    if customer_type not in CustomerType.values:
-        raise ValidationError(f"customer type {customer_type!r} must be one of {', '.join(CustomerType.values)}")
-    if contact.get("language", Language.SV) not in Language.values:
-        raise ValidationError(f"language {contact['language']!r} must be one of {', '.join(Language.values)}")
-    unknown = set(contact) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ValidationError(f"unknown debtor fields: {', '.join(sorted(unknown))}")
-    values = {
-        "name": name.strip(),
-        "customer_type": customer_type,
-        "identity_number": clean_identity_number(identity_number, customer_type),
-        **contact,
-    }
-    debtor, created = Debtor.objects.select_for_update().get_or_create(
-        creditor=creditor, customer_number=customer_number, defaults=values
-    )
-    if not created:
-        changed = [field for field, value in values.items() if getattr(debtor, field) != value]
-        for field in changed:
-            setattr(debtor, field, values[field])
-        if changed:
-            debtor.save(update_fields=changed)
-        if set(changed) & set(ADDRESS_FIELDS):
-            addresses_found(debtors=[debtor])
-    return debtor, created
-
-
-@transaction.atomic
-def debtor_address_set(*, debtor: Debtor, on: datetime.date | None = None, actor=None, address: str | None = None,
-                       postal_code: str | None = None, city: str | None = None, country: str | None = None,
-                       email: str | None = None, email_letters_agreed: bool | None = None) -> Debtor:
-    """Set the debtor's postal address and/or e-mail (None: leave as it is). The result must
-    reach the debtor; the debtor's open "address missing" items close and its cases replan,
-    so the step that waited is taken by the next daily cycle. Setting the same address again
-    closes them too: an agent who checked that a returned letter's address is right."""
-    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
-    values = {"address": address, "postal_code": postal_code, "city": city, "country": country, "email": email}
-    values = {name: value.strip() for name, value in values.items() if value is not None}
-    if "country" in values:
-        values["country"] = values["country"].upper()
-        if len(values["country"]) != 2 or not values["country"].isalpha():
-            raise ValidationError(f"country {values['country']!r} must be a two-letter code (SE)",
-                                  detail={"field": "country"})
-    if values.get("email"):
-        try:
-            validate_email(values["email"])
-        except DjangoValidationError:
-            raise ValidationError(f"{values['email']!r} is not an e-mail address", detail={"field": "email"}) from None
-    if email_letters_agreed is not None:
-        values["email_letters_agreed"] = bool(email_letters_agreed)
-    for name, value in values.items():
-        limit = Debtor._meta.get_field(name).max_length
-        if limit and len(value) > limit:
-            raise ValidationError(f"{name} is longer than {limit} characters", detail={"field": name})
-        setattr(debtor, name, value)
-    if not debtor.letters_deliverable:
-        missing = [name for name in ("address", "postal_code", "city") if not getattr(debtor, name).strip()]
-        raise ValidationError("a letter could still not reach the debtor: a postal address needs street, postal "
-                              "code and city; e-mail needs an address and the debtor's agreement",
-                              detail={"missing": missing})
-    debtor.save(update_fields=list(values))
-    addresses_found(debtors=[debtor], on=on, actor=actor, changed=list(values))
-    return debtor
-
-
-def address_missing_open(*, case, on: datetime.date, note: str, text: str, code: str, actor=None, data=None):
-    """Open the case's "address missing" item, with `code` and `text` logged on the case,
-    unless one is open already (then nothing). Returns the item opened, or None."""
-    from cases.events import log_event
-    from cases.models import QueueItem, QueueKind
-
-    if QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists():
-        return None
-    item = QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.ADDRESS_MISSING,
-                                    created_on=on, due_on=on, note=note)
-    log_event(case=case, code=code, actor=actor, on=on, text=text, data={**(data or {}), "item": item.pk})
-    return item
-
-
-def addresses_found(*, debtors, on: datetime.date | None = None, actor=None, changed=()) -> int:
-    """The debtors' addresses were set: close their cases' open "address missing" items (if a
-    letter can now reach them) and replan those cases. One query when none is open; returns
-    how many items closed. The caller holds the transaction."""
-    from cases.events import actor_label, log_event
-    from cases.models import Case, Outcome, QueueItem, QueueKind
-    from dunning.planning import case_replan
-
-    reachable = [debtor.pk for debtor in debtors if debtor.letters_deliverable]
-    if not reachable:
-        return 0
-    on = on or timezone.localdate()
-    items = list(QueueItem.objects.select_for_update().filter(kind=QueueKind.ADDRESS_MISSING, outcome="",
-                                                              case__debtor_id__in=reachable).order_by("pk"))
-    if not items:
-        return 0
-    QueueItem.objects.filter(pk__in=[item.pk for item in items]).update(
-        outcome=Outcome.ADDRESS_SET, decided_on=on, decided_by=actor_label(actor))
-    cases = (Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",))
-             .filter(pk__in={item.case_id for item in items}).order_by("pk"))
-    for case in cases:
-        log_event(case=case, code=ADDRESS_SET, actor=actor, on=on,
-                  text="Adress tillagd: stegen fortsätter där de stod",
-                  data={"fields": sorted(changed), "items": [item.pk for item in items if item.case_id == case.pk]})
-        case_replan(case)
-    return len(items)

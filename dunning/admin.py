@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import FeeCap, Policy, PolicyStep, ReferenceRate
+from .models import Policy, PolicyStep
 from .services import ladder_violations
 
 
@@ -39,13 +39,3 @@ class PolicyAdmin(admin.ModelAdmin):
         formset.save_m2m()
         for step in formset.deleted_objects:
             step.delete()
-
-
-@admin.register(FeeCap)
-class FeeCapAdmin(admin.ModelAdmin):
-    list_display = ["kind", "valid_from", "amount", "source"]
-
-
-@admin.register(ReferenceRate)
-class ReferenceRateAdmin(admin.ModelAdmin):
-    list_display = ["valid_from", "rate", "note"]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DunningConfig(AppConfig):
     name = "dunning"
     verbose_name = "Dunning"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  connects them; models load only once apps are ready

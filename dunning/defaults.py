@@ -2,8 +2,9 @@
 from decimal import Decimal
 
 from debtors.models import Category
+from law.actions import Action
 
-from .models import Action, Anchor
+from .models import Anchor
 
 # (action, anchor, offset days, term days, fee, requires approval)
 DEFAULT_LADDERS = {

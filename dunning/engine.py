@@ -15,18 +15,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .rules.bankdays import next_bank_day
-from .rules.fees import MIN_COLLECTION_DEMAND_TERM_DAYS, FeeCaps
+from law.actions import Action, FeeKind
+from law.bankdays import next_bank_day
+from law.fees import MIN_COLLECTION_DEMAND_TERM_DAYS, FeeCaps
 
-REMINDER, PHONE_CALL, COLLECTION_DEMAND, PAYMENT_ORDER = "reminder", "phone_call", "collection_demand", "payment_order"
+REMINDER, PHONE_CALL, COLLECTION_DEMAND, PAYMENT_ORDER = (Action.REMINDER, Action.PHONE_CALL, Action.COLLECTION_DEMAND,
+                                                       Action.PAYMENT_ORDER)
 ACTION_RANK = {REMINDER: 0, PHONE_CALL: 1, COLLECTION_DEMAND: 2, PAYMENT_ORDER: 3}
 # The steps that are a letter to the debtor: without a way to deliver it, the step is not taken.
 LETTER_ACTIONS = frozenset({REMINDER, COLLECTION_DEMAND, PAYMENT_ORDER})
 DUE_DATE, PREVIOUS_DEADLINE = "due_date", "previous_deadline"
 
-REMINDER_FEE, COLLECTION_FEE = "reminder_fee", "collection_fee"
-PAYMENT_ORDER_FEE, PAYMENT_ORDER_WORK = "payment_order_fee", "payment_order_work"
-LATE_PAYMENT_COMPENSATION = "late_payment_comp"
+REMINDER_FEE, COLLECTION_FEE = FeeKind.REMINDER_FEE, FeeKind.COLLECTION_FEE
+PAYMENT_ORDER_FEE, PAYMENT_ORDER_WORK = FeeKind.PAYMENT_ORDER_FEE, FeeKind.PAYMENT_ORDER_WORK
+LATE_PAYMENT_COMPENSATION = FeeKind.LATE_PAYMENT_COMPENSATION
 
 # Outcomes of the agent's work that the engine reads.
 # A promise or a plan holds the case while it runs; once it lapses the ladder goes on. The

@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cases.ledger import EntryRow, entry_rows
-from cases.models import FEE_KINDS, Component, Outcome, QueueItem, QueueKind
+from cases.models import FEE_KINDS, Component
 from core.money import ZERO
 from letters.models import Letter
 
 from .engine import CaseFacts, Decided, Ladder, LadderStep, Taken
-from .models import AppliedStep, Policy, PolicyStep
+from .models import AppliedStep, Outcome, Policy, PolicyStep, QueueItem, QueueKind
 
 
 def ladders() -> dict[str, Ladder]:

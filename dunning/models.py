@@ -2,21 +2,13 @@
 from django.db import models
 from django.db.models import Q
 
-from cases.models import FEE_KINDS
 from core.money import MoneyField, bounded
 from core.tenancy import TenantManager
 from debtors.models import Category
-
+from law.actions import Action
 
 # A call tried more often than this is a harassment risk, and the ladder has waited long enough.
 MAX_CALL_RETRIES = 10
-
-
-class Action(models.TextChoices):
-    REMINDER = "reminder", "Påminnelse"
-    PHONE_CALL = "phone_call", "Telefonsamtal"
-    COLLECTION_DEMAND = "collection_demand", "Inkassokrav"
-    PAYMENT_ORDER = "payment_order", "Betalningsföreläggande"
 
 
 class Anchor(models.TextChoices):
@@ -53,7 +45,7 @@ class PolicyStep(models.Model):
     creditor = models.ForeignKey("creditors.Creditor", on_delete=models.CASCADE, related_name="+")
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField()
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices())
     anchor = models.CharField(max_length=20, choices=Anchor.choices)
     offset_days = models.PositiveSmallIntegerField()
     term_days = models.PositiveSmallIntegerField(default=0, help_text="The payment term the step's letter gives")
@@ -69,7 +61,7 @@ class PolicyStep(models.Model):
         ordering = ["policy", "number"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "number"], name="policy_step_unique_number"),
-            models.CheckConstraint(condition=Q(action__in=Action.values), name="policy_step_action_valid"),
+            models.CheckConstraint(condition=Q(action__in=Action.values()), name="policy_step_action_valid"),
             models.CheckConstraint(condition=Q(fee_amount__gte=0), name="policy_step_fee_not_negative"),
             models.CheckConstraint(condition=Q(call_retries__lte=MAX_CALL_RETRIES),
                                    name="policy_step_call_retries_max"),
@@ -78,42 +70,6 @@ class PolicyStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.action}"
-
-
-class FeeCap(models.Model):
-    """A legal cap on a fee, in force from `valid_from`. Data, so an operator can correct it."""
-
-    kind = models.CharField(max_length=20, choices=[(kind.value, kind.label) for kind in FEE_KINDS])
-    valid_from = models.DateField()
-    amount = MoneyField()
-    source = models.CharField(max_length=200, help_text="The statute that sets it")
-
-    class Meta:
-        ordering = ["kind", "valid_from"]
-        constraints = [models.UniqueConstraint(fields=["kind", "valid_from"], name="fee_cap_unique"), bounded("amount")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} ≤ {self.amount} from {self.valid_from}"
-
-
-class ReferenceRate(models.Model):
-    """Riksbanken's reference rate for the half-year starting `valid_from` (räntelagen 9 §)."""
-
-    valid_from = models.DateField(unique=True)
-    rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Percent")
-    note = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__day=1) & (Q(valid_from__month=1) | Q(valid_from__month=7)),
-                name="reference_rate_half_year_start",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.valid_from}: {self.rate} %"
 
 
 class AppliedStep(models.Model):
@@ -125,7 +81,7 @@ class AppliedStep(models.Model):
     sequence = models.PositiveSmallIntegerField(help_text="1 for the case's first step, 2 for its second, …")
     category = models.CharField(max_length=6, choices=Category.choices)
     ladder_step = models.PositiveSmallIntegerField(help_text="The policy step's number in that category's ladder")
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices())
     applied_on = models.DateField()
     deadline = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,3 +94,56 @@ class AppliedStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.action} {self.applied_on}"
+
+
+class QueueKind(models.TextChoices):
+    PHONE_CALL = "phone_call", "Telefonsamtal"
+    PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
+    DISPUTE_REVIEW = "dispute_review", "Bestridande"
+    ADDRESS_MISSING = "address_missing", "Adress saknas"  # no letter can reach the debtor
+
+
+class Outcome(models.TextChoices):
+    # A phone call: reached without agreement, a promise to pay, a payment plan, no answer
+    # (tried again next bank day), no answer on the last try, or waived by a supervisor.
+    NO_AGREEMENT = "no_agreement", "Nådd, ingen överenskommelse"
+    PROMISED = "promised", "Betalningslöfte"
+    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
+    NO_ANSWER = "no_answer", "Inget svar, nytt försök"
+    UNREACHABLE = "unreachable", "Inget svar, försöken slut"
+    AGREEMENT = "agreement", "Överenskommelse"  # input only: a promise or a plan (older rows keep it)
+    WAIVED = "waived", "Samtal efterges av arbetsledare"
+    APPROVED = "approved", "Godkänd"
+    REJECTED = "rejected", "Avslagen"
+    UPHELD = "upheld", "Bestridandet godtas"
+    DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
+    CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
+    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # debtors.services.debtor_address_set
+
+
+class QueueItem(models.Model):
+    """Work that waits for a collection agent: a call, a review, a decision on a dispute."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="queue_items")
+    kind = models.CharField(max_length=20, choices=QueueKind.choices)
+    created_on = models.DateField()
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.CharField(max_length=120, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        db_table = "cases_queueitem"  # moved from cases: the table kept its name
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], condition=Q(outcome=""), name="queue_one_open_item"),
+            models.CheckConstraint(condition=Q(outcome="") | Q(decided_on__isnull=False), name="queue_decided_has_date"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome

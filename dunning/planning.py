@@ -4,10 +4,10 @@ Called after anything that can change the plan: a case opened, a payment, a hold
 an agent's decision, a category change. The daily cycle selects cases by `next_step_on`.
 """
 from cases.stages import OPEN_STAGES
+from law.selectors import fee_caps
 
 from .engine import Plan, plan_next
 from .facts import facts_for, ladders
-from .selectors import fee_caps
 
 
 def set_plan(case, plan: Plan | None, *, review_open: bool, address_open: bool = False) -> None:

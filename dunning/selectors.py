@@ -19,29 +19,3 @@ def ladders_by_category() -> dict[str, list[PolicyStep]]:
 
 def policies() -> list[Policy]:
     return list(Policy.objects.prefetch_related("steps").order_by("category"))
-
-
-def reference_rates():
-    from .models import ReferenceRate
-    from .rules.interest import ReferenceRates
-
-    return ReferenceRates(tuple(ReferenceRate.objects.values_list("valid_from", "rate")))
-
-
-def fee_caps():
-    from .models import FeeCap
-    from .rules.fees import FeeCaps
-
-    return FeeCaps(tuple(FeeCap.objects.values_list("kind", "valid_from", "amount")))
-
-
-def rule_pack():
-    from .rules.pack import RulePack
-
-    return RulePack(fee_caps=fee_caps(), rates=reference_rates())
-
-
-def contractual_rates() -> dict[str, object]:
-    """Categories of the current creditor whose policy claims a contractual interest rate."""
-    return dict(Policy.objects.filter(contractual_interest_rate__isnull=False)
-                .values_list("category", "contractual_interest_rate"))

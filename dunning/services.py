@@ -1,8 +1,20 @@
-"""Writes about policies."""
+"""Writes about policies, and a new case's first plan."""
+import datetime
+from decimal import Decimal
+
 from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services import case_open
+from cases.stages import OPEN_STAGES
+from core.errors import ValidationError
+from law.policy import StepSpec, validate_ladder
+from law.selectors import fee_caps
 
 from .defaults import DEFAULT_LADDERS
 from .models import Policy, PolicyStep
+from .planning import case_replan
 
 
 @transaction.atomic
@@ -22,11 +34,8 @@ def policies_create_defaults(*, creditor) -> list[Policy]:
 
 
 def ladder_violations(steps: list[dict], *, on=None) -> list:
-    """What in this ladder breaks the law (dunning.rules.policy), as of `on` (default today)."""
-    from django.utils import timezone
+    """What in this ladder breaks the law (law.policy), as of `on` (default today)."""
 
-    from .rules.policy import StepSpec, validate_ladder
-    from .selectors import fee_caps
 
     specs = [StepSpec(number=s["number"], action=s["action"], anchor=s["anchor"], offset_days=s["offset_days"],
                       term_days=s["term_days"], fee_amount=s["fee_amount"],
@@ -37,8 +46,6 @@ def ladder_violations(steps: list[dict], *, on=None) -> list:
 @transaction.atomic
 def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Policy:
     """Replace the policy's ladder, if the new one obeys the law; else nothing changes."""
-    from core.errors import ValidationError
-
     violations = ladder_violations(steps)
     if violations:
         raise ValidationError(
@@ -56,11 +63,16 @@ def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Po
 
 
 def _replan_open_cases(*, category: str) -> None:
-    from cases.models import Case
-    from cases.stages import OPEN_STAGES
 
-    from .planning import case_replan
 
     for case in Case.objects.select_related("invoice", "debtor").filter(stage__in=OPEN_STAGES,
                                                                         debtor__category=category):
         case_replan(case)
+
+
+@transaction.atomic
+def case_open_and_plan(*, invoice, opened_on: datetime.date, principal: Decimal | None = None, actor=None) -> Case:
+    """Open the case for an invoice (`cases.services.case_open`) and plan its first step."""
+    case = case_open(invoice=invoice, opened_on=opened_on, principal=principal, actor=actor)
+    case_replan(case)
+    return case

@@ -24,6 +24,7 @@ from debtors.models import Debtor, postal_address_complete
 
 from .context import agency_details
 from .models import Channel, Letter, LetterDelivery, LetterStatus, PrintBatch
+from .signals import letter_undeliverable
 from .texts import TITLES
 
 logger = logging.getLogger(__name__)
@@ -107,14 +108,11 @@ def has_postal_address(recipient: dict) -> bool:
 
 
 def _unaddressed_held(letters: list[Letter], day: datetime.date) -> None:
-    """Letters that can go neither by post nor by e-mail wait for an agent, once per case."""
-    from debtors.services import address_missing_open
-
+    """Letters that can go neither by post nor by e-mail: `letter_undeliverable` tells dunning,
+    whose receiver opens an "address missing" work item for an agent, once per case."""
     for letter in letters:
-        address_missing_open(case=letter.case, on=day, code="letters.letter.undeliverable",
-                             note=f"Letter {letter.pk} has no postal address and the debtor no agreed e-mail",
-                             text=f"{TITLES['sv'][letter.kind]} kan inte skickas: adress saknas",
-                             data={"letter": letter.pk})
+        letter_undeliverable.send(sender=Letter, letter=letter, day=day,
+                                  text=f"{TITLES['sv'][letter.kind]} kan inte skickas: adress saknas")
 
 
 @transaction.atomic

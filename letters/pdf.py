@@ -14,7 +14,7 @@ from functools import lru_cache
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .sandbox import ASSET_ORIGIN, ALLOWED_STATIC, SandboxFetcher
+from .sandbox import ALLOWED_STATIC, ASSET_ORIGIN, SandboxFetcher
 
 # PDF/A-2b: the archive grade; every font is embedded (subset), no attachments, sRGB output intent.
 PDF_VARIANT = "pdf/a-2b"

@@ -1,15 +1,20 @@
 """Build a letter's record: the recipient and every amount exactly as the letter will print them."""
 import datetime
+from decimal import Decimal
 
-from cases.ledger import Balance
+from cases.interest import entries_of
+from cases.interest import periods as interest_periods_of
+from cases.ledger import Balance, balance_of, interest_until
 from cases.models import FEE_KINDS, Component, EntryKind
+from law.actions import Action
+from law.interest import ReferenceRates
 
 from .models import LetterKind
 
 KIND_OF_ACTION = {
-    "reminder": LetterKind.REMINDER,
-    "collection_demand": LetterKind.COLLECTION_DEMAND,
-    "payment_order": LetterKind.PAYMENT_ORDER_NOTICE,
+    Action.REMINDER: LetterKind.REMINDER,
+    Action.COLLECTION_DEMAND: LetterKind.COLLECTION_DEMAND,
+    Action.PAYMENT_ORDER: LetterKind.PAYMENT_ORDER_NOTICE,
 }
 
 
@@ -46,20 +51,17 @@ def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balanc
     )
 
 
-def case_letter_values(*, case, kind: str, sent_on: datetime.date, deadline) -> dict:
+def case_letter_values(*, case, kind: str, sent_on: datetime.date, deadline, rates: ReferenceRates,
+                       fixed_rate: Decimal | None) -> dict:
     """A letter record's fields for a case as it stands on `sent_on`, outside the daily cycle
-    (a payment plan; tests). Reads the case's ledger and the rule pack."""
-    from cases.interest import entries_of, periods as interest_periods_of
-    from cases.ledger import balance_of, interest_until
-    from dunning.selectors import contractual_rates, reference_rates
-
+    (a payment plan; tests). Reads the case's ledger; the interest rates are the caller's
+    (`dunning.balances`: the law's reference rates, the policy's contractual rate)."""
     entries = [e for e in entries_of(case) if e.booked_on <= sent_on]
-    rates, fixed = reference_rates(), contractual_rates().get(case.debtor.category)
-    balance = balance_of(case, entries, as_of=sent_on, rates=rates, fixed_rate=fixed)
+    balance = balance_of(case, entries, as_of=sent_on, rates=rates, fixed_rate=fixed_rate)
     movements = [(e.booked_on, e.amount) for e in entries if e.component == Component.PRINCIPAL]
     periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
-                                  until=interest_until(case, sent_on), rates=rates, fixed_rate=fixed)
-    action = {value: key for key, value in KIND_OF_ACTION.items()}.get(kind, "reminder")
+                                  until=interest_until(case, sent_on), rates=rates, fixed_rate=fixed_rate)
+    action = {value: key for key, value in KIND_OF_ACTION.items()}.get(kind, Action.REMINDER)
     values = letter_values(case=case, action=action, sent_on=sent_on, deadline=deadline, balance=balance,
                            fees=fee_lines(entries), periods=periods)
     values["kind"] = kind

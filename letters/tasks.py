@@ -3,6 +3,10 @@ from celery import shared_task
 from django.db import transaction
 
 from core.tasks import TenantTask
+from creditors.models import Creditor
+
+from .delivery import letters_email_pending, print_batch_build
+from .rendering import letters_render_pending
 
 # A cycle batch is at most 500 letters at ~0.1 s each; one letter is bounded by pdf.RENDER_SECONDS.
 RENDER_SOFT_LIMIT = 600
@@ -13,9 +17,6 @@ RENDER_SOFT_LIMIT = 600
 def render_pending_letters(*, creditor_id: int) -> int:
     """Render what waits, then e-mail the letters whose debtors agreed to e-mail (the rest wait
     for the day's print batch)."""
-    from .delivery import letters_email_pending
-    from .rendering import letters_render_pending
-
     rendered = letters_render_pending(creditor_id=creditor_id)
     letters_email_pending(creditor_id=creditor_id)
     return rendered
@@ -31,9 +32,7 @@ def deliver_letters(*, creditor_id: int, day: str) -> int:
     """E-mail what can be e-mailed, then build the day's print batch with the rest."""
     import datetime
 
-    from creditors.models import Creditor
 
-    from .delivery import letters_email_pending, print_batch_build
 
     sent = letters_email_pending(creditor_id=creditor_id)
     batch = print_batch_build(creditor=Creditor.objects.get(pk=creditor_id), day=datetime.date.fromisoformat(day))
@@ -45,7 +44,6 @@ def deliver_all_letters(day: str | None = None) -> int:
     """Queue the day's delivery for every creditor (the beat's entry point, after the cycle)."""
     from django.utils import timezone
 
-    from creditors.models import Creditor
 
     day = day or timezone.localdate().isoformat()
     ids = list(Creditor.objects.order_by("pk").values_list("pk", flat=True))

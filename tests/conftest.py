@@ -18,14 +18,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def creditor(db):
-    from tests.factories import make_creditor
+    from .factories import make_creditor
 
     return make_creditor("acme", "Acme Bygg AB", "556703-7485", "5050-1055")
 
 
 @pytest.fixture
 def other_creditor(db):
-    from tests.factories import make_creditor
+    from .factories import make_creditor
 
     return make_creditor("other", "Other Handel AB", "556036-0793", "5402-9681")
 
@@ -50,7 +50,7 @@ def today():
 
 @pytest.fixture
 def open_case(scoped, today):
-    from tests.factories import make_case
+    from .factories import make_case
 
     return make_case(scoped, amount=Decimal("1250.00"), due_date=today - datetime.timedelta(days=20))
 

@@ -2,7 +2,7 @@
 import datetime
 
 from cases.models import Case, LedgerEntry
-from dunning.cycle import run_cycle
+from cycle.run import run_cycle
 
 
 def run_days(creditor, first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, str]]:

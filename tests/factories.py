@@ -7,11 +7,11 @@ import factory
 from django_scopes import scopes_disabled
 
 from cases.models import Case, Invoice
-from cases.services import case_open
 from core.tenancy import creditor_scope
 from creditors.models import Creditor
 from creditors.services import creditor_create
 from debtors.models import CustomerType, Debtor
+from dunning.services import case_open_and_plan
 
 _serial = itertools.count(1)
 
@@ -51,7 +51,7 @@ def make_case(creditor: Creditor, *, amount=Decimal("1000.00"), due_date=datetim
         extra = {"debtor": debtor} if debtor else {}
         invoice = InvoiceFactory(creditor=creditor, amount=Decimal(amount), due_date=due_date, **extra,
                                  **invoice_fields)
-        return case_open(invoice=invoice, opened_on=due_date + datetime.timedelta(days=1))
+        return case_open_and_plan(invoice=invoice, opened_on=due_date + datetime.timedelta(days=1))
 
 
 def make_reported_debtor(creditor: Creditor, *, risk_class: int, payment_remarks: int, **debtor_fields) -> Debtor:

@@ -8,8 +8,8 @@ from django_scopes import scopes_disabled
 
 from cases.models import Payment, PaymentFile
 from cases.ocr import MIN_BASE_DIGITS
-from cases.payment_files import parse
-from core.demo import DEMO_CREDITORS
+from demo.seeding import DEMO_CREDITORS
+from payments.files import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 BGMAX_EXAMPLE = "examples/bgmax_example.txt"

@@ -9,7 +9,8 @@ from config.celery import app as celery_app
 from core.tasks import TenantTask
 from core.tenancy import creditor_scope, is_tenant_model
 from debtors.models import Debtor
-from tests.factories import DebtorFactory, InvoiceFactory, make_case
+
+from .factories import DebtorFactory, InvoiceFactory, make_case
 
 TENANT_APPS = {"creditors", "debtors", "cases", "classification", "dunning", "letters"}
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from dunning.models import ReferenceRate
-from dunning.rules.interest import next_half_year
+from law.interest import next_half_year
+from law.models import ReferenceRate
 from tests.factories import make_case
 
 SHAPE = {"code", "message", "detail"}

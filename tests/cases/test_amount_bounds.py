@@ -14,9 +14,10 @@ from cases.models import Component, EntryKind, Invoice, LedgerEntry, Payment, Pa
 from cases.services import entry_post
 from core.money import MAX_AMOUNT
 from core.tenancy import scopes_disabled
-from dunning.models import FeeCap, Policy, PolicyStep
+from dunning.balances import case_letter_record
+from dunning.models import Policy, PolicyStep
+from law.models import FeeCap
 from letters.models import Letter, LetterKind
-from letters.records import case_letter_values
 
 TOO_MUCH = Decimal(10**12)
 DAY = datetime.date(2026, 11, 20)
@@ -53,7 +54,7 @@ def rows(open_case, today):
     file = PaymentFile.objects.create(format="csv", name="in.csv", sha256="0" * 64)
     payment = Payment.objects.create(creditor=open_case.creditor, amount=Decimal("5.00"), paid_on=today, source="api")
     policy = Policy.objects.first()
-    letter = Letter.objects.create(**case_letter_values(case=open_case, kind=LetterKind.REMINDER, sent_on=today,
+    letter = Letter.objects.create(**case_letter_record(case=open_case, kind=LetterKind.REMINDER, sent_on=today,
                                                         deadline=today + datetime.timedelta(days=14)))
     return {Invoice: open_case.invoice, Payment: payment, PaymentFile: file, Policy: policy,
             PolicyStep: policy.steps.first(), FeeCap: FeeCap.objects.first(), Letter: letter}

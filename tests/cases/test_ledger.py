@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from cases.ledger import case_balance
 from cases.models import CaseEvent, Component, EntryKind, LedgerEntry
 from cases.services import entry_post
 from core.errors import ValidationError
+from dunning.balances import case_balance
 
 
 def test_a_new_case_owes_its_principal(open_case):

@@ -2,7 +2,7 @@ import datetime
 
 from cases.limitation import limitation_date, nearing_limitation
 from cases.selectors import case_limitation
-from dunning.cycle import run_cycle
+from cycle.run import run_cycle
 from tests.factories import DebtorFactory, make_case
 
 D = datetime.date
@@ -41,8 +41,8 @@ def test_a_case_counts_from_its_latest_letter(scoped):
 def test_a_case_counts_from_its_latest_payment_too(scoped):
     from decimal import Decimal
 
-    from cases.payments import payment_register
     from core.tenancy import creditor_scope
+    from payments.services import payment_register
 
     case = make_case(scoped, amount=Decimal("1000.00"), due_date=D(2026, 3, 2))
     run_cycle(creditor=scoped, day=D(2026, 3, 12))  # a reminder, sent that day

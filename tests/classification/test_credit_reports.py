@@ -196,8 +196,8 @@ def test_the_shipped_example_makes_its_ledger_debtor_a_risk_at_once(creditor):
     latest report (risk class 4, two payment remarks) makes her a risk as soon as it is
     imported, and her open cases say so; Åkerö's does not."""
     from cases.models import CaseEvent
-    from creditors.ledger.service import ledger_import
     from debtors.models import Debtor
+    from intake.service import ledger_import
 
     with creditor_scope(creditor):
         ledger_import(creditor=creditor, data=(EXAMPLES / "ledger.csv").read_bytes(), name="ledger.csv",

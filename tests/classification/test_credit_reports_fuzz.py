@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from classification.credit_reports import CreditReportsRejected, credit_reports_import
 from classification.models import CreditReport
 from core.errors import ApplicationError
+from core.filereport import FileReport
 from core.tenancy import creditor_scope
-from creditors.ledger.checks import FileReport
-from tests.creditors.test_ledger_fuzz import mutated, zip_mutated
+from tests.intake.test_fuzz import mutated, zip_mutated
 
 TODAY = datetime.date(2026, 11, 23)
 HEADER = ["identity_number", "score", "risk_class", "payment_remarks", "reported_on", "source", "Handläggare"]

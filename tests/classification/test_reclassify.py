@@ -2,19 +2,19 @@
 import datetime
 from decimal import Decimal
 
+from cases.models import Case, CaseEvent, LedgerEntry
+from cases.services import case_transition
+from cases.stages import ClosedReason, Stage
 from classification.features import features_for
 from classification.models import ClassificationRules, CreditReport
 from classification.services import debtor_override, debtor_set_vip, reclassify
 from classification.texts import reasons_text
-from cases.holds import case_dispute, case_promise
-from cases.models import Case, CaseEvent, LedgerEntry
-from cases.payments import payment_register
-from cases.services import case_transition
-from cases.stages import ClosedReason, Stage
 from core.tenancy import creditor_scope
-from creditors.ledger.service import ledger_import
+from cycle.run import run_cycle
 from debtors.models import Category, Debtor
-from dunning.cycle import run_cycle
+from dunning.holds import case_dispute, case_promise
+from intake.service import ledger_import
+from payments.services import payment_register
 from tests.factories import DebtorFactory, InvoiceFactory, make_case
 
 D = datetime.date

@@ -5,8 +5,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from classification.rules import (NORMAL, RISK, SIGNALS, VIP, Classification, CreditFacts, Features, InvoiceOutcome,
-                                  Override, RuleSet, classify)
+from classification.rules import (
+    NORMAL,
+    RISK,
+    SIGNALS,
+    VIP,
+    Classification,
+    CreditFacts,
+    Features,
+    InvoiceOutcome,
+    Override,
+    RuleSet,
+    classify,
+)
 from classification.texts import reason_text, reasons_text
 
 TODAY = datetime.date(2026, 11, 23)

@@ -45,7 +45,7 @@ def test_bulk_set_twice_in_one_transaction(scoped):
 
 
 def _debtor_row(creditor, number: str, category: str = "normal", reasons=()) -> tuple:
-    """A debtor in creditors.ledger.openings.DEBTOR_FIELDS order."""
+    """A debtor in intake.openings.DEBTOR_FIELDS order."""
     return (creditor.pk, number, f"Kund {number}", "consumer", "", "", "", "", "", "", "SE", "sv", False, False,
             category, list(reasons), None, "", "", NOW)
 
@@ -53,7 +53,7 @@ def _debtor_row(creditor, number: str, category: str = "normal", reasons=()) -> 
 def test_rows_copied_behind_are_there_for_the_next_statement_and_after_the_block(scoped):
     from django.db import transaction
 
-    from creditors.ledger.openings import DEBTOR_FIELDS
+    from intake.openings import DEBTOR_FIELDS
 
     with transaction.atomic(), bulk.copies_behind():
         ids = bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, f"{i:05d}") for i in range(3000)],
@@ -81,7 +81,7 @@ def test_a_copy_behind_that_breaks_a_key_raises_in_the_block_and_stores_nothing(
 
 
 def test_ids_drawn_first_are_the_rows_ids_and_never_an_earlier_rows(scoped):
-    from creditors.ledger.openings import DEBTOR_FIELDS
+    from intake.openings import DEBTOR_FIELDS
 
     earlier = bulk.insert_rows(Debtor, DEBTOR_FIELDS, [_debtor_row(scoped, f"A{i}") for i in range(3)], returning=True)
     Debtor.objects.filter(pk=max(earlier)).delete()  # the newest id is not handed out again

@@ -4,7 +4,12 @@ import pytest
 
 from core.errors import ValidationError
 from core.identity import (
-    COORDINATION, ORGANISATION, PERSON, parse_bankgiro, parse_identity_number, parse_org_number,
+    COORDINATION,
+    ORGANISATION,
+    PERSON,
+    parse_bankgiro,
+    parse_identity_number,
+    parse_org_number,
     parse_personal_number,
 )
 

@@ -7,18 +7,18 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from cases.models import Case, LedgerEntry, Outcome, QueueItem, QueueKind
+from cases.models import Case, LedgerEntry
 from cases.stages import Stage
 from core.errors import ValidationError
-from creditors.ledger.service import ledger_import
-from debtors.services import debtor_address_set
-from dunning.cycle import run_cycle
-from dunning.models import AppliedStep
+from cycle.run import run_cycle
+from dunning.addresses import debtor_address_set
+from dunning.models import AppliedStep, Outcome, QueueItem, QueueKind
+from intake.service import ledger_import
 from letters.delivery import letters_email_pending, print_batch_build
 from letters.models import Channel, Letter, LetterDelivery
 from letters.tasks import render_pending_letters
-from tests.factories import DebtorFactory, make_case
 from tests.cycling import reload, run_days
+from tests.factories import DebtorFactory, make_case
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday
@@ -124,9 +124,9 @@ def test_a_letter_for_e_mail_is_never_printed_without_an_address(scoped, setting
 
 
 def test_a_letter_already_made_without_an_address_is_held_not_printed(scoped, unaddressed):
-    from letters.records import case_letter_values
+    from dunning.balances import case_letter_record
 
-    values = case_letter_values(case=reload(unaddressed), kind="reminder", sent_on=REMINDER_DAY, deadline=None)
+    values = case_letter_record(case=reload(unaddressed), kind="reminder", sent_on=REMINDER_DAY, deadline=None)
     Letter.objects.create(**values)  # as the cycle made them before
     render_pending_letters.apply(kwargs={"creditor_id": scoped.pk})
     for day in (REMINDER_DAY, REMINDER_DAY + datetime.timedelta(days=1)):

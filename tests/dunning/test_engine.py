@@ -9,10 +9,18 @@ from hypothesis import strategies as st
 
 from dunning.defaults import DEFAULT_LADDERS
 from dunning.engine import (
-    ACTION_RANK, CaseFacts, Decided, Ladder, LadderStep, Taken, deadline_for, next_ladder_index, plan_next,
+    ACTION_RANK,
+    CaseFacts,
+    Decided,
+    Ladder,
+    LadderStep,
+    Taken,
+    deadline_for,
+    next_ladder_index,
+    plan_next,
 )
-from dunning.rules.bankdays import is_bank_day
-from dunning.rules.fees import FeeCaps
+from law.bankdays import is_bank_day
+from law.fees import FeeCaps
 
 D = datetime.date
 CAPS = FeeCaps((("reminder_fee", D(2000, 1, 1), Decimal("60")), ("collection_fee", D(2000, 1, 1), Decimal("180")),

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Case, LedgerEntry
+from classification.services import debtor_override
 from core.errors import ValidationError
+from cycle.run import run_cycle
 from debtors.models import Category
-from dunning.cycle import run_cycle
 from dunning.defaults import DEFAULT_LADDERS
 from dunning.models import Policy
-from classification.services import debtor_override
 from dunning.services import ladder_violations, policy_replace_steps
 from tests.factories import make_case
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from dunning.balances import case_letter_record
 from letters.models import Letter, LetterKind
-from letters.records import case_letter_values
 from tests.factories import DebtorFactory, make_case
 
 SENT_ON = datetime.date(2026, 11, 23)
@@ -32,7 +32,7 @@ def claim_case(scoped, debtor):
 
 def make_letter(case, kind=LetterKind.COLLECTION_DEMAND, *, language="sv", sent_on=SENT_ON, deadline=DEADLINE,
                 **amounts) -> Letter:
-    values = case_letter_values(case=case, kind=kind, sent_on=sent_on, deadline=deadline)
+    values = case_letter_record(case=case, kind=kind, sent_on=sent_on, deadline=deadline)
     values["language"] = language
     values["amounts"].update(amounts)
     return Letter.objects.create(**values)

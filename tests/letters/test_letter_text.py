@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from cases.holds import queue_decide
-from cases.models import Outcome, QueueItem, QueueKind
 from core.errors import ValidationError
 from core.money import format_sek
-from dunning.cycle import run_cycle
+from cycle.run import run_cycle
+from dunning.queue import queue_decide
+from dunning.models import Outcome, QueueItem, QueueKind
+from dunning.plans import letter_payment_plan_create
 from letters.models import Letter, LetterKind
 from letters.rendering import letter_render
-from letters.services import letter_payment_plan_create
 from tests.factories import make_case
 
 from .pdf_inspect import pdf_text

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from config.celery import app
-from dunning.cycle import run_cycle
+from cycle.run import run_cycle
 from letters.models import Letter, LetterStatus
 from letters.rendering import letter_archive_intact, letter_pdf_bytes, letter_render
 from tests.factories import make_case

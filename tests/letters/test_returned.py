@@ -6,18 +6,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.ledger import case_balance
-from cases.models import LedgerEntry, Outcome, QueueItem, QueueKind
+from cases.models import LedgerEntry
 from cases.stages import Stage
 from core.errors import Conflict, ValidationError
-from debtors.services import debtor_address_set
-from dunning.models import AppliedStep
+from dunning.addresses import debtor_address_set
+from dunning.balances import case_balance
+from dunning.models import AppliedStep, Outcome, QueueItem, QueueKind
+from dunning.returns import letter_returned
 from letters.delivery import print_batch_build
 from letters.models import Letter
-from letters.services import letter_returned
 from letters.tasks import render_pending_letters
-from tests.factories import DebtorFactory, make_case
 from tests.cycling import fees, reload, run_days
+from tests.factories import DebtorFactory, make_case
 
 D = datetime.date
 DUE = D(2026, 3, 2)  # a Monday

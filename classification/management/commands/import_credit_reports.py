@@ -1,6 +1,6 @@
 """`import_credit_reports FILE --creditor SLUG [--dry-run] [--skip-invalid]`."""
 from classification.credit_reports import CreditReportsRejected, credit_reports_import
-from core.commands import FileImportCommand
+from creditors.commands import FileImportCommand
 
 
 class Command(FileImportCommand):

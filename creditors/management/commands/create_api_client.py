@@ -1,4 +1,4 @@
-from core.commands import TenantCommand
+from creditors.commands import TenantCommand
 from creditors.services import api_client_create
 
 

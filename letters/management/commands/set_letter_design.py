@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from core.commands import TenantCommand
+from creditors.commands import TenantCommand
 from letters.design import letter_design_set
 from letters.models import Variant
 

@@ -1,0 +1,148 @@
+"""The case resource of the REST API (CONTRACT.md).
+
+Balances are computed as of `as_of` (default today). Interest needs Riksbanken's reference
+rate of every half-year up to that day; where one is not known yet (a date past the last
+published rate, or a new half-year before the operator added its rate) the answer is a 422
+`reference_rate_unknown` naming the half-year, not a guess.
+"""
+import datetime
+from contextlib import contextmanager
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from cases import selectors
+from dunning import balances
+from cases.stages import Stage
+from core.errors import Unprocessable
+from dunning.selectors import next_step_of
+from law.interest import MissingReferenceRate
+from letters.selectors import letter_pdf_url
+
+from .params import StrictPageNumberPagination, choice_param, date_param
+
+# The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
+# start there), and past 2099 the question is a typo. Beyond them `as_of` is a 400.
+AS_OF_EARLIEST = datetime.date(2000, 1, 1)
+AS_OF_LATEST = datetime.date(2099, 12, 31)
+
+
+class BalanceSerializer(serializers.Serializer):
+    principal = serializers.DecimalField(max_digits=14, decimal_places=2)
+    fees = serializers.DecimalField(max_digits=14, decimal_places=2)
+    interest = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class NextStepSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    date = serializers.DateField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    on = serializers.DateField()
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class CaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="case.id")
+    invoice_number = serializers.CharField(source="case.invoice.invoice_number")
+    customer_number = serializers.CharField(source="case.debtor.customer_number")
+    debtor = serializers.IntegerField(source="case.debtor_id")
+    currency = serializers.CharField(source="case.currency")
+    stage = serializers.CharField(source="case.stage")
+    closed_reason = serializers.CharField(source="case.closed_reason")
+    category = serializers.CharField(source="case.debtor.category")
+    ocr_reference = serializers.CharField(source="case.ocr_reference")
+    due_date = serializers.DateField(source="case.invoice.due_date")
+    balance = BalanceSerializer()
+    next_step = serializers.SerializerMethodField()
+
+    @extend_schema_field(NextStepSerializer(allow_null=True))
+    def get_next_step(self, view):
+        step = next_step_of(view.case)
+        return NextStepSerializer(step).data if step else None
+
+
+class LetterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    sent_on = serializers.DateField()
+    deadline = serializers.DateField(allow_null=True)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    pdf_url = serializers.SerializerMethodField()
+
+    def get_pdf_url(self, letter) -> str | None:
+        return letter_pdf_url(letter)  # None until the letter is rendered: the record exists first
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+    limitation_date = serializers.SerializerMethodField()
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, view):
+        return EventSerializer(view.case.events.all(), many=True).data
+
+    @extend_schema_field(LetterSerializer(many=True))
+    def get_letters(self, view):
+        return LetterSerializer(view.case.letters.all(), many=True).data
+
+    def get_limitation_date(self, view) -> datetime.date:
+        return selectors.case_limitation(view.case)
+
+
+def parse_as_of(request) -> datetime.date | None:
+    return date_param(request, "as_of", earliest=AS_OF_EARLIEST, latest=AS_OF_LATEST)
+
+
+@contextmanager
+def reference_rate_known(as_of: datetime.date | None):
+    """A balance that needs a reference rate Fordra does not have is a 422 naming the half-year."""
+    try:
+        yield
+    except MissingReferenceRate as exc:
+        start = exc.half_year_start
+        label = f"{start.year} H{1 if start.month == 1 else 2}"
+        day = as_of or timezone.localdate()
+        raise Unprocessable(
+            f"Interest as of {day} needs Riksbanken's reference rate for {label} (the half-year from {start}), "
+            f"which is not known yet: ask for a date before {start}, or for the rate to be added.",
+            code="reference_rate_unknown", detail={"as_of": day.isoformat(), "half_year": start.isoformat()},
+        ) from exc
+
+
+class CasePagination(StrictPageNumberPagination):
+    pass
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    """Cases of the API client's creditor, with balances as of a date."""
+
+    lookup_value_regex = r"[0-9]+"
+    pagination_class = CasePagination
+    serializer_class = CaseSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE),
+                               OpenApiParameter("stage", str, enum=Stage.values)])
+    def list(self, request):
+        as_of = parse_as_of(request)
+        cases = selectors.case_list(stage=choice_param(request, "stage", Stage.values))
+        page = self.paginate_queryset(cases)
+        with reference_rate_known(as_of):
+            views = balances.with_balances(page, as_of=as_of)
+        return self.get_paginated_response(self.get_serializer(views, many=True).data)
+
+    @extend_schema(responses=CaseDetailSerializer, parameters=[
+        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
+    def retrieve(self, request, pk=None):
+        as_of = parse_as_of(request)
+        with reference_rate_known(as_of):
+            view = balances.case_with_balance(pk, as_of=as_of)
+        return Response(CaseDetailSerializer(view).data)

@@ -1,0 +1,119 @@
+"""Holds and ends: pause, resume, dispute, promise to pay, withdraw.
+
+A disputed case never escalates without an agent's decision; a promise pauses the ladder
+until the promised date plus a grace of two bank days; a paused case does nothing; a
+withdrawn case closes. Each lifts or ends with the ladder replanned from the case's facts.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from cases.events import log_event
+from cases.models import PROMISE_BROKEN, Case
+from cases.services import case_transition
+from cases.stages import ClosedReason, HoldReason, Stage
+from core.errors import Conflict, ValidationError
+from core.money import format_sek
+from law.bankdays import add_bank_days
+from law.fees import PROMISE_GRACE_BANK_DAYS
+
+from .models import Outcome, QueueItem, QueueKind
+from .planning import case_replan
+
+
+def _replan(case: Case) -> None:
+    case_replan(case)
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
+
+
+@transaction.atomic
+def case_hold(*, case: Case, reason: str, on: datetime.date, actor=None, until: datetime.date | None = None,
+              text: str = "") -> Case:
+    case = _locked(case)
+    if case.stage == Stage.ON_HOLD:
+        raise Conflict(f"the case is already on hold ({case.get_hold_reason_display()})")
+    case = case_transition(case=case, to=Stage.ON_HOLD, on=on, actor=actor, hold_reason=reason, text=text)
+    case.hold_until = until
+    case.next_action, case.next_step_on = "", None
+    case.save(update_fields=["hold_until", "next_action", "next_step_on"])
+    return case
+
+
+def case_pause(*, case: Case, on: datetime.date, actor=None) -> Case:
+    return case_hold(case=case, reason=HoldReason.PAUSED, on=on, actor=actor)
+
+
+@transaction.atomic
+def case_dispute(*, case: Case, on: datetime.date, actor=None, text: str = "") -> Case:
+    """The debtor disputes (bestrider) the claim: nothing more happens until an agent decides."""
+    case = case_hold(case=case, reason=HoldReason.DISPUTE, on=on, actor=actor,
+                     text="Gäldenären bestrider kravet" + (f": {text}" if text else ""))
+    QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.DISPUTE_REVIEW,
+                             created_on=on, due_on=on, note=text)
+    return case
+
+
+def case_promise(*, case: Case, until: datetime.date, on: datetime.date, actor=None,
+                 amount: Decimal | None = None) -> Case:
+    """A promise to pay (`amount`, if named) by `until`: the ladder waits until then plus two bank days."""
+    if until < on:
+        raise ValidationError("a promise to pay must name a day that has not passed")
+    promised = f"{format_sek(amount)} kr " if amount is not None else ""
+    return case_hold(case=case, reason=HoldReason.PROMISE, on=on, actor=actor, until=until,
+                     text=f"Betalningslöfte {promised}till {until}")
+
+
+@transaction.atomic
+def case_resume(*, case: Case, on: datetime.date, actor=None, text: str = "") -> Case:
+    case = _locked(case)
+    if case.stage != Stage.ON_HOLD:
+        raise Conflict("only a case on hold can be resumed")
+    if case.hold_reason == HoldReason.DISPUTE and not _dispute_decided(case):
+        raise Conflict("a disputed case resumes only through an agent's decision on the dispute")
+    case = case_transition(case=case, to=case.resume_stage, on=on, actor=actor, text=text)
+    case.hold_until = None
+    case.save(update_fields=["hold_until"])
+    _replan(case)
+    return case
+
+
+def _dispute_decided(case: Case) -> bool:
+    return not QueueItem.objects.filter(case=case, kind=QueueKind.DISPUTE_REVIEW, outcome="").exists()
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, on: datetime.date, actor=None) -> Case:
+    case = _locked(case)
+    case = case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.WITHDRAWN)
+    queue_cancel(case=case, on=on)
+    return case
+
+
+def queue_cancel(*, case: Case, on: datetime.date) -> int:
+    """A closed case needs no more calls or reviews."""
+    return QueueItem.objects.filter(case=case, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
+                                                                  decided_by="system")
+
+
+def resume_lapsed_promises(*, on: datetime.date) -> int:
+    """Cases whose promised date passed two bank days ago without full payment go back on the ladder."""
+    resumed = 0
+    candidates = (Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PROMISE, hold_until__lt=on)
+                  .order_by("pk"))
+    for case in candidates:
+        if add_bank_days(case.hold_until, PROMISE_GRACE_BANK_DAYS) <= on:
+            _promise_broken(case, on)
+            resumed += 1
+    return resumed
+
+
+@transaction.atomic
+def _promise_broken(case: Case, on: datetime.date) -> None:
+    promised = case.hold_until
+    case = case_resume(case=case, on=on, text=f"Betalningslöftet till {promised} hölls inte")
+    log_event(case=case, code=PROMISE_BROKEN, on=on, text=f"Betalningslöfte brutet: obetalt {promised}",
+              data={"promised": promised.isoformat()})

@@ -1,0 +1,178 @@
+"""The agents' decisions on the work queue: a call's outcome, a payment order reviewed, a dispute decided.
+
+A VIP's phone call ends in one of: reached without agreement (the ladder goes on), a
+promise to pay or a payment plan (the case pauses as those do: an agreement must say
+which, with its date and amount or its instalments), no answer (the call is tried again
+the next bank day, as often as the policy step's `call_retries`; the last unanswered try
+is recorded as `unreachable` and the ladder goes on), or waived. Waiving a call and
+approving a payment order are a supervisor's (`AgencyStaff.role`): anyone else is refused.
+"""
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from cases.events import actor_label, log_event
+from cases.models import Case
+from cases.services import case_transition
+from cases.stages import ClosedReason, Stage
+from core.errors import Conflict, Forbidden, ValidationError
+from core.money import format_sek, parse_amount
+from creditors.models import AgencyRole, AgencyStaff
+from law.actions import Action
+from law.bankdays import add_bank_days
+
+from .balances import case_balance
+from .holds import _locked, _replan, case_promise, case_resume, queue_cancel
+from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
+from .plans import case_payment_plan
+
+# What an agent may record on a call. `agreement` is taken with a promise or a plan and
+# recorded as the one it is; `unreachable` is what the last unanswered try becomes.
+CALL_OUTCOMES = {Outcome.NO_AGREEMENT, Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.AGREEMENT, Outcome.NO_ANSWER,
+                 Outcome.WAIVED}
+AGREED_OUTCOMES = {Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.AGREEMENT}
+# Letting the ladder go on without a call, and taking a claim to the Enforcement
+# Authority, are decisions the agency leaves to a supervisor.
+SUPERVISOR_OUTCOMES = {Outcome.WAIVED: "waive a phone call", Outcome.APPROVED: "approve a payment order"}
+REVIEW_OUTCOMES = {Outcome.APPROVED, Outcome.REJECTED}
+DISPUTE_OUTCOMES = {Outcome.UPHELD, Outcome.DISMISSED}
+OUTCOMES_OF_KIND = {QueueKind.PHONE_CALL: CALL_OUTCOMES, QueueKind.PAYMENT_ORDER_REVIEW: REVIEW_OUTCOMES,
+                    QueueKind.DISPUTE_REVIEW: DISPUTE_OUTCOMES}
+
+
+
+@transaction.atomic
+def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, note: str = "",
+                 promise: tuple[datetime.date, Decimal] | None = None,
+                 instalments: list[tuple[datetime.date, Decimal]] | None = None) -> QueueItem:
+    """An agent records the outcome of a call, a review or a dispute.
+
+    A call that ends in agreement names it: `promise` (the date and amount promised) or
+    `instalments` (a payment plan's dates and amounts); the case then goes on hold as a
+    promise or a plan does. Nothing is stored when the decision is refused."""
+    item = QueueItem.objects.select_for_update().get(pk=item.pk)
+    if not item.is_open:
+        raise Conflict("this item is already decided")
+    if outcome not in OUTCOMES_OF_KIND[item.kind]:
+        allowed = ", ".join(sorted(OUTCOMES_OF_KIND[item.kind]))
+        raise ValidationError(f"a {item.kind} item takes one of: {allowed}", detail={"item": item.pk,
+                                                                                     "outcome": outcome})
+    outcome = _what_was_agreed(item, outcome, promise, instalments)
+    if outcome in SUPERVISOR_OUTCOMES and not is_supervisor(actor):
+        raise Forbidden(f"only a supervisor may {SUPERVISOR_OUTCOMES[outcome]}; {actor_name(actor)} is not one",
+                        detail={"item": item.pk, "outcome": outcome, "actor": actor_name(actor)})
+    case = _locked(item.case)
+    data = {"item": item.pk, "outcome": outcome}
+    if outcome == Outcome.PROMISED:
+        promise = _checked_promise(case, promise, on)
+        data["promise"] = {"until": promise[0].isoformat(), "amount": str(promise[1])}
+    retry_on = None
+    if outcome == Outcome.NO_ANSWER:
+        attempt, attempts = _call_attempt(case)
+        data.update(attempt=attempt, attempts=attempts)
+        if attempt < attempts:
+            retry_on = add_bank_days(on, 1)
+            note = note or f"Inget svar: försök {attempt} av {attempts}, nytt försök {retry_on}"
+        else:
+            outcome = data["outcome"] = Outcome.UNREACHABLE
+            note = note or f"Inget svar: försök {attempt} av {attempts}, stegen fortsätter"
+    item.outcome, item.decided_on, item.decided_by, item.note = outcome, on, actor_name(actor), note or item.note
+    item.save(update_fields=["outcome", "decided_on", "decided_by", "note"])
+    log_event(case=case, code=f"cases.{item.kind}.decided", actor=actor, on=on,
+              text=f"{item.get_kind_display()}: {item.get_outcome_display()}" + (f" ({note})" if note else ""),
+              data=data)
+    if item.kind == QueueKind.DISPUTE_REVIEW:
+        if outcome == Outcome.UPHELD:
+            case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.WITHDRAWN,
+                            text="Bestridandet godtogs; kravet återkallas")
+            queue_cancel(case=case, on=on)
+        else:
+            case_resume(case=case, on=on, actor=actor, text="Bestridandet lämnas utan avseende")
+    elif outcome == Outcome.PROMISED:
+        case_promise(case=case, until=promise[0], amount=promise[1], on=on, actor=actor)
+    elif outcome == Outcome.PAYMENT_PLAN:
+        case_payment_plan(case=case, instalments=instalments, on=on, actor=actor)
+    elif retry_on is not None:
+        QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.PHONE_CALL, created_on=on,
+                                 due_on=retry_on, note=f"Nytt försök efter obesvarat samtal {on}")
+    elif case.stage != Stage.CLOSED:
+        _replan(case)
+    return item
+
+
+def _what_was_agreed(item: QueueItem, outcome: str, promise, instalments) -> str:
+    """The call's outcome as recorded: an agreement is a promise or a plan, with what was agreed."""
+    if outcome not in AGREED_OUTCOMES:
+        if promise is not None or instalments is not None:
+            raise ValidationError(f"a promise or instalments go with an agreement, not with {outcome}",
+                                  detail={"item": item.pk, "outcome": outcome})
+        return outcome
+    if promise is not None and instalments is not None:
+        raise ValidationError("an agreement is a promise to pay or a payment plan, not both",
+                              detail={"item": item.pk, "outcome": outcome})
+    if outcome == Outcome.AGREEMENT and (promise is not None or instalments is not None):
+        return Outcome.PROMISED if promise is not None else Outcome.PAYMENT_PLAN
+    if outcome == Outcome.PROMISED and promise is not None or outcome == Outcome.PAYMENT_PLAN and instalments:
+        return outcome
+    needs = {Outcome.AGREEMENT: "what was agreed: a promise to pay (date and amount) or a payment plan (instalments)",
+             Outcome.PROMISED: "the promise: the date and the amount promised",
+             Outcome.PAYMENT_PLAN: "the payment plan's instalments (date and amount each)"}[outcome]
+    raise ValidationError(f"a call that ends in {outcome} must say {needs}; nothing was recorded",
+                          detail={"item": item.pk, "case": item.case_id, "outcome": outcome})
+
+
+def _checked_promise(case: Case, promise, on: datetime.date) -> tuple[datetime.date, Decimal]:
+    """(date, amount) of a promise, checked: a day not passed, an amount of at most what is owed."""
+    try:
+        until, amount = promise
+    except (TypeError, ValueError):
+        raise ValidationError("a promise is (date, amount)", detail={"case": case.pk, "promise": repr(promise)})
+    if not isinstance(until, datetime.date) or isinstance(until, datetime.datetime):
+        raise ValidationError(f"a promise's date must be a date, not {until!r}", detail={"case": case.pk})
+    if until < on:
+        raise ValidationError(f"a promise to pay must name a day that has not passed ({until} is before {on})",
+                              detail={"case": case.pk, "until": until.isoformat()})
+    if isinstance(amount, float):
+        raise ValidationError("a promise's amount must be a Decimal or a string, not a float",
+                              detail={"case": case.pk})
+    try:
+        amount = parse_amount(str(amount))
+    except ValueError as exc:
+        raise ValidationError(f"a promise's amount: {exc}", detail={"case": case.pk, "amount": str(amount)})
+    owed = case_balance(case, as_of=on).total
+    if not Decimal("0") < amount <= owed:
+        raise ValidationError(f"a promise's amount is more than 0 and at most what is owed ({format_sek(owed)} kr), "
+                              f"not {format_sek(amount)} kr",
+                              detail={"case": case.pk, "amount": str(amount), "owed": str(owed)})
+    return until, amount
+
+
+def _call_attempt(case: Case) -> tuple[int, int]:
+    """(this unanswered try's number, the tries the policy allows) for the case's current phone call."""
+    applied = AppliedStep.objects.filter(case=case, action=Action.PHONE_CALL).order_by("-sequence").first()
+    if applied is None:  # no call step on record: nothing to retry against
+        return 1, 1
+    step = PolicyStep.objects.filter(policy__category=applied.category, number=applied.ladder_step,
+                                     action=Action.PHONE_CALL).first()
+    unanswered = QueueItem.objects.filter(case=case, kind=QueueKind.PHONE_CALL, outcome=Outcome.NO_ANSWER,
+                                          created_on__gte=applied.applied_on).count()
+    return unanswered + 1, 1 + (step.call_retries if step else 0)
+
+
+def is_supervisor(actor) -> bool:
+    """Whether `actor` (a user, or `user:NAME` as the services pass it) is an active agency supervisor."""
+    from django.contrib.auth import get_user_model
+
+
+    if isinstance(actor, str) and actor.startswith("user:"):
+        who = {"user__username": actor.removeprefix("user:")}
+    elif isinstance(actor, get_user_model()) and actor.pk is not None:
+        who = {"user": actor}
+    else:  # the system, an API client, a creditor's staff named otherwise
+        return False
+    return AgencyStaff.objects.filter(role=AgencyRole.SUPERVISOR, user__is_active=True, **who).exists()
+
+
+def actor_name(actor) -> str:
+    return actor_label(actor)

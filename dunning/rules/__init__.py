@@ -1,1 +1,0 @@
-"""The legal rule pack: pure functions over data, no ORM."""
