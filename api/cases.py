@@ -15,9 +15,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from cases import selectors
-from dunning import balances
 from cases.stages import Stage
 from core.errors import Unprocessable
+from dunning import balances
 from dunning.selectors import next_step_of
 from law.interest import MissingReferenceRate
 from letters.selectors import letter_pdf_url

@@ -71,7 +71,7 @@ def profile(format: str) -> None:
 
     from core.tenancy import creditor_scope
     from creditors.models import Creditor
-    from portal.export import cases_export
+    from api.export import cases_export
 
     profiler = cProfile.Profile()
     with creditor_scope(Creditor.objects.get(slug="bench")):

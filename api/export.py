@@ -20,16 +20,17 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.cases import CaseDetailSerializer, CaseSerializer, EventSerializer, LetterSerializer, NextStepSerializer
 from cases import selectors
-from dunning import balances
 from cases.models import CaseEvent
 from core import csvfile
 from core.errors import ValidationError
+from dunning import balances
 from dunning.selectors import next_step_of
 from law.interest import MissingReferenceRate
 from law.selectors import reference_rates
 from letters.models import Letter
+
+from .cases import CaseDetailSerializer, CaseSerializer, EventSerializer, LetterSerializer, NextStepSerializer
 
 # Cases read, balanced and written at a time. Each chunk costs four queries (cases with
 # their invoices and debtors, ledger entries, two for the rates) and for JSON Lines two

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from api.export import FORMATS, cases_export, export_as_of
 from creditors.commands import TenantCommand
 from law.interest import MissingReferenceRate
-from portal.export import FORMATS, cases_export, export_as_of
 
 
 def _date(text: str) -> datetime.date:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal import export
+from api import export
 from core.tenancy import creditor_scope
 from cycle.run import run_cycle
 from payments.services import payment_register
