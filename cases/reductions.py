@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from core.money import ZERO
 from law.allocation import Allocation, Outstanding, allocate
+from law.interest import ReferenceRates
 
 from . import interest
 from .ledger import Balance, balance_of, interest_until
@@ -45,8 +46,8 @@ class Row(NamedTuple):
 class Book:
     case: Case  # with its invoice loaded
     entries: list
-    rates: object
-    fixed_rate: object = None
+    rates: ReferenceRates
+    fixed_rate: Decimal | None = None  # a contractual rate instead of the reference rate + 8
     pending: list | None = None  # None: write through; a list: collect `Row`s for a bulk insert
 
     def post(self, **fields) -> LedgerEntry:

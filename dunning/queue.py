@@ -10,6 +10,7 @@ approving a payment order are a supervisor's (`AgencyStaff.role`): anyone else i
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cases.events import actor_label, log_event
@@ -162,9 +163,6 @@ def _call_attempt(case: Case) -> tuple[int, int]:
 
 def is_supervisor(actor) -> bool:
     """Whether `actor` (a user, or `user:NAME` as the services pass it) is an active agency supervisor."""
-    from django.contrib.auth import get_user_model
-
-
     if isinstance(actor, str) and actor.startswith("user:"):
         who = {"user__username": actor.removeprefix("user:")}
     elif isinstance(actor, get_user_model()) and actor.pk is not None:

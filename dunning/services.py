@@ -35,8 +35,6 @@ def policies_create_defaults(*, creditor) -> list[Policy]:
 
 def ladder_violations(steps: list[dict], *, on=None) -> list:
     """What in this ladder breaks the law (law.policy), as of `on` (default today)."""
-
-
     specs = [StepSpec(number=s["number"], action=s["action"], anchor=s["anchor"], offset_days=s["offset_days"],
                       term_days=s["term_days"], fee_amount=s["fee_amount"],
                       requires_approval=s["requires_approval"]) for s in steps]
@@ -63,8 +61,6 @@ def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Po
 
 
 def _replan_open_cases(*, category: str) -> None:
-
-
     for case in Case.objects.select_related("invoice", "debtor").filter(stage__in=OPEN_STAGES,
                                                                         debtor__category=category):
         case_replan(case)

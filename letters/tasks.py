@@ -1,6 +1,9 @@
 """Letters as Celery tasks: thin, idempotent, in their creditor's scope."""
+import datetime
+
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
 from core.tasks import TenantTask
 from creditors.models import Creditor
@@ -30,10 +33,6 @@ def letters_render_after_commit(*, creditor_id: int) -> None:
 @shared_task(base=TenantTask, name="letters.deliver", autoretry_for=(ConnectionError,), retry_backoff=True)
 def deliver_letters(*, creditor_id: int, day: str) -> int:
     """E-mail what can be e-mailed, then build the day's print batch with the rest."""
-    import datetime
-
-
-
     sent = letters_email_pending(creditor_id=creditor_id)
     batch = print_batch_build(creditor=Creditor.objects.get(pk=creditor_id), day=datetime.date.fromisoformat(day))
     return sent + (batch.letter_count if batch else 0)
@@ -42,9 +41,6 @@ def deliver_letters(*, creditor_id: int, day: str) -> int:
 @shared_task(name="letters.deliver_all")
 def deliver_all_letters(day: str | None = None) -> int:
     """Queue the day's delivery for every creditor (the beat's entry point, after the cycle)."""
-    from django.utils import timezone
-
-
     day = day or timezone.localdate().isoformat()
     ids = list(Creditor.objects.order_by("pk").values_list("pk", flat=True))
     for creditor_id in ids:

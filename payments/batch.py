@@ -31,11 +31,13 @@ from cases.stages import OPEN_STAGES, ClosedReason, Stage, can_transition
 from core.bulk import bulk_set, copies_behind, draw_ids, insert_rows
 from core.tenancy import creditor_scope, scopes_disabled
 from debtors.models import CustomerType
-from dunning.facts import histories, ladders
+from dunning.facts import History, histories, ladders
 from dunning.models import Outcome, QueueItem
 from dunning.planning import cases_replan
+from law.allocation import Allocation
 from law.selectors import fee_caps, reference_rates
 
+from .files.records import ParsedPayment
 from .services import payment_event
 from .spread import several_reason, spread
 
@@ -55,9 +57,9 @@ class Matched:
     A payment naming several cases: `cases` holds them all (the first is `case_id`) and
     `references` the OCR reference that named each; `reason` says why it was not spread."""
 
-    parsed: object  # payments.files.ParsedPayment
+    parsed: ParsedPayment
     case_id: int
-    allocation: object = None
+    allocation: Allocation | None = None
     cases: tuple = ()
     references: tuple = ()
     reason: str = ""
@@ -73,7 +75,7 @@ class Loaded:
 
     cases: dict  # id → light case
     entries: dict  # id → [Row], oldest first
-    history: object  # dunning.facts.History
+    history: History
 
 
 @dataclass

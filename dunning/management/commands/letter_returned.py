@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -18,8 +20,6 @@ class Command(FordraCommand):
         parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day it came back (default: today)")
 
     def handle_command(self, *args, letter_id, reason, date=None, **options):
-        import datetime
-
         try:
             on = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
