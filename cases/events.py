@@ -1,4 +1,8 @@
-"""The audit call: every state change of a case leaves one CaseEvent through `log_event`."""
+"""The audit call: every state change of a case leaves one CaseEvent through `log_event`;
+the bulk paths build the same rows with `event_row` and insert many at once."""
+import datetime
+from typing import NamedTuple
+
 from django.utils import timezone
 
 from creditors.models import ApiClient
@@ -6,8 +10,23 @@ from creditors.models import ApiClient
 from .models import CaseEvent
 
 SYSTEM = "system"
-# The column order of a bulk-inserted event row (`core.bulk.insert_rows`): the cycle, imports, payment files.
-EVENT_FIELDS = ["creditor", "case", "at", "on", "actor", "code", "text", "data"]
+
+
+class EventRow(NamedTuple):
+    """A CaseEvent as a bulk path inserts it (`core.bulk.insert_rows`), built by `event_row`."""
+
+    creditor_id: int
+    case_id: int
+    at: datetime.datetime
+    on: datetime.date
+    actor: str
+    code: str
+    text: str
+    data: dict
+
+
+# The column order of a bulk-inserted event row: the cycle, imports, payment files.
+EVENT_FIELDS = list(EventRow._fields)
 
 
 def actor_label(actor) -> str:
@@ -22,19 +41,16 @@ def actor_label(actor) -> str:
     return f"user:{actor.get_username()}"
 
 
+def event_row(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None,
+              on=None) -> EventRow:
+    """The event that `code` (dotted: `cases.stage.changed`) happened to `case`, as a row."""
+    at = at or timezone.now()
+    return EventRow(creditor_id=case.creditor_id, case_id=case.pk, at=at, on=on or timezone.localdate(at),
+                    actor=actor_label(actor), code=code, text=text[:500], data=data or {})
+
+
 def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None,
               on=None) -> CaseEvent:
-    """Record that `code` (dotted: `cases.stage.changed`) happened to `case`.
-
-    (The daily cycle writes its events in bulk with the same fields; see `dunning.steps`.)"""
-    at = at or timezone.now()
-    return CaseEvent.objects.create(
-        creditor_id=case.creditor_id,
-        case=case,
-        at=at,
-        on=on or timezone.localdate(at),
-        actor=actor_label(actor),
-        code=code,
-        text=text[:500],
-        data=data or {},
-    )
+    """Record that `code` happened to `case`, now (the bulk paths insert `event_row`s)."""
+    return CaseEvent.objects.create(**event_row(case=case, code=code, text=text, actor=actor, data=data, at=at,
+                                                on=on)._asdict())
