@@ -118,7 +118,7 @@ class Outcome(models.TextChoices):
     UPHELD = "upheld", "Bestridandet godtas"
     DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
     CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
-    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # debtors.services.debtor_address_set
+    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # dunning.addresses.debtor_address_set
 
 
 class QueueItem(models.Model):

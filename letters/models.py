@@ -65,7 +65,7 @@ class Letter(models.Model):
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_error = models.CharField(max_length=500, blank=True, db_default="")
     # Set when the mail house or the e-mail server reports the letter undeliverable
-    # (letters.services.letter_returned): its step is then no step, and its fees not owed.
+    # (dunning.returns.letter_returned): its step is then no step, and its fees not owed.
     returned_on = models.DateField(null=True, blank=True)
     returned_reason = models.CharField(max_length=200, blank=True, db_default="")
     fees_waived = models.JSONField(null=True, blank=True, help_text="The fee kinds written off when it came back")
