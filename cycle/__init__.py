@@ -1,0 +1,1 @@
+"""The daily cycle: the one orchestrator, which nothing imports (`cycle.run`)."""
