@@ -9,12 +9,13 @@ import datetime
 from contextlib import contextmanager
 
 from django.utils import timezone
+from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from cases import selectors
+from cases import selectors, timeline
 from cases.stages import Stage
 from core.errors import Unprocessable
 from dunning import balances
@@ -42,11 +43,24 @@ class NextStepSerializer(serializers.Serializer):
     date = serializers.DateField()
 
 
+def reader_language(request) -> str:
+    """`sv` or `en`, from the request's `Accept-Language` (Swedish by default). Django's own
+    parser, which needs no LocaleMiddleware; it reads the language cookie first, as the
+    portal would set it."""
+    return timeline.language_of(get_language_from_request(request))
+
+
 class EventSerializer(serializers.Serializer):
+    """An event of the case timeline; `text` is its sentence in the reader's language
+    (`context["language"]`, Swedish by default), rendered from its code and data."""
+
     at = serializers.DateTimeField()
     on = serializers.DateField()
     code = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, event) -> str:
+        return timeline.event_text(event, self.context.get("language", timeline.DEFAULT_LANGUAGE))
 
 
 class CaseSerializer(serializers.Serializer):
@@ -88,7 +102,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, view):
-        return EventSerializer(view.case.events.all(), many=True).data
+        return EventSerializer(view.case.events.all(), many=True, context=self.context).data
 
     @extend_schema_field(LetterSerializer(many=True))
     def get_letters(self, view):
@@ -145,4 +159,4 @@ class CaseViewSet(viewsets.GenericViewSet):
         as_of = parse_as_of(request)
         with reference_rate_known(as_of):
             view = balances.case_with_balance(pk, as_of=as_of)
-        return Response(CaseDetailSerializer(view).data)
+        return Response(CaseDetailSerializer(view, context={"language": reader_language(request)}).data)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
-from cases import selectors
+from cases import selectors, timeline
 from cases.models import CaseEvent
 from core import csvfile
 from core.errors import ValidationError
@@ -68,17 +68,18 @@ class JsonCaseSerializer(_CaseExport, CaseDetailSerializer):
 
 
 _NEXT_STEP = NextStepSerializer()
-_EVENTS = EventSerializer(many=True)
 _LETTERS = LetterSerializer(many=True)
 
 
-def chunk_history(case_ids) -> dict[str, dict[int, list]]:
-    """The cases' events and letters as the API serializes them, by case, in the API's order."""
-    events = CaseEvent.objects.filter(case_id__any=case_ids).defer("data")
+def chunk_history(case_ids, *, language: str = timeline.DEFAULT_LANGUAGE) -> dict[str, dict[int, list]]:
+    """The cases' events and letters as the API serializes them, by case, in the API's order,
+    the events' sentences in `language` (rendered from their data)."""
+    events = CaseEvent.objects.filter(case_id__any=case_ids)
     # The letter as printed (recipient, amounts, creditor) is not part of the resource.
     letters = Letter.objects.filter(case_id__any=case_ids).defer("recipient", "amounts", "printed")
     history = {}
-    for name, rows, serializer in (("events", events, _EVENTS), ("letters", letters, _LETTERS)):
+    events_serializer = EventSerializer(many=True, context={"language": timeline.language_of(language)})
+    for name, rows, serializer in (("events", events, events_serializer), ("letters", letters, _LETTERS)):
         rows = list(rows.order_by("case_id", *rows.model._meta.ordering))
         by_case = defaultdict(list)
         for row, data in zip(rows, serializer.to_representation(rows)):
@@ -132,14 +133,16 @@ def case_chunks(*, as_of: datetime.date) -> Iterator[list[balances.CaseView]]:
         last = chunk[-1].pk
 
 
-def cases_export(*, stream, format: str, as_of: datetime.date) -> int:
-    """Write every case of the current creditor to `stream` (text), one line each; returns how many."""
+def cases_export(*, stream, format: str, as_of: datetime.date, language: str = timeline.DEFAULT_LANGUAGE) -> int:
+    """Write every case of the current creditor to `stream` (text), one line each; returns how many.
+    `language`: the events' sentences' (JSON Lines), `sv` or `en`."""
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}", detail={"format": format})
     count = 0
     if format == "jsonl":
         for views in case_chunks(as_of=as_of):
-            lines = JsonCaseSerializer(views, many=True, context=chunk_history({v.case.pk for v in views})).data
+            history = chunk_history({v.case.pk for v in views}, language=language)
+            lines = JsonCaseSerializer(views, many=True, context=history).data
             stream.write("".join(json.dumps(data, ensure_ascii=False) + "\n" for data in lines))
             count += len(views)
         return count

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Case, CaseEvent, Invoice, LedgerEntry
+from .timeline import event_text
 
 
 @admin.register(Invoice)
@@ -24,11 +25,16 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "code", "text"]
+    readonly_fields = ["at", "actor", "code", "sentence"]
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="text")
+    def sentence(self, event) -> str:
+        """The event's sentence as the timeline renders it (the admin speaks Swedish, as the portal does)."""
+        return event_text(event)
 
 
 @admin.register(Case)

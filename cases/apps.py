@@ -28,3 +28,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_sqlite_append_only, sender=self)
+        from . import event_texts  # noqa: F401  registers the timeline's sentences for cases' codes

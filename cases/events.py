@@ -1,5 +1,9 @@
 """The audit call: every state change of a case leaves one CaseEvent through `log_event`;
-the bulk paths build the same rows with `event_row` and insert many at once."""
+the bulk paths build the same rows with `event_row` and insert many at once.
+
+An event stores its code and data; its sentence is rendered when shown (`cases.timeline`).
+`text` stays on the row for events written before that, and for the bulk paths that
+still write one."""
 import datetime
 from typing import NamedTuple
 
@@ -49,8 +53,7 @@ def event_row(*, case, code: str, text: str = "", actor=None, data: dict | None 
                     actor=actor_label(actor), code=code, text=text[:500], data=data or {})
 
 
-def log_event(*, case, code: str, text: str = "", actor=None, data: dict | None = None, at=None,
-              on=None) -> CaseEvent:
-    """Record that `code` happened to `case`, now (the bulk paths insert `event_row`s)."""
-    return CaseEvent.objects.create(**event_row(case=case, code=code, text=text, actor=actor, data=data, at=at,
-                                                on=on)._asdict())
+def log_event(*, case, code: str, actor=None, data: dict | None = None, at=None, on=None) -> CaseEvent:
+    """Record that `code` happened to `case`, now, with the `data` its sentence is rendered
+    from (`cases.timeline`; the bulk paths insert `event_row`s)."""
+    return CaseEvent.objects.create(**event_row(case=case, code=code, actor=actor, data=data, at=at, on=on)._asdict())

@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.errors import TransitionNotAllowed, ValidationError
-from core.money import format_sek, round_ore
+from core.money import round_ore
 
+from .event_texts import CASE_OPENED, STAGE_CHANGED
 from .events import log_event
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
 from .ocr import ocr_reference
 from .stages import ClosedReason, HoldReason, Stage, can_transition
+from .timeline import render
 
 
 def entry_component(kind: str, component: str | None, amount: Decimal) -> str:
@@ -47,8 +49,8 @@ def entry_post(**fields) -> LedgerEntry:
 
 
 def case_opened_text(invoice_number: str, principal: Decimal, currency: str) -> str:
-    """The `cases.case.opened` event's text (also written in bulk by the ledger import)."""
-    return f"Ärende öppnat för faktura {invoice_number}, {format_sek(principal)} {currency}"
+    """The `cases.case.opened` event's Swedish sentence, for the ledger import's bulk rows (`cases.event_texts`)."""
+    return render(CASE_OPENED, {"invoice": invoice_number, "principal": str(principal), "currency": currency})
 
 
 @transaction.atomic
@@ -64,26 +66,23 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     )
     entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
                text=f"Faktura {invoice.invoice_number}")
-    log_event(case=case, code="cases.case.opened", actor=actor, on=opened_on,
-              text=case_opened_text(invoice.invoice_number, principal, invoice.currency),
-              data={"invoice": invoice.invoice_number, "principal": str(principal)})
+    log_event(case=case, code=CASE_OPENED, actor=actor, on=opened_on,
+              data={"invoice": invoice.invoice_number, "principal": str(principal), "currency": invoice.currency})
     return case
 
 
 def stage_change_text(source: str, to: str, *, closed_reason: str = "", hold_reason: str = "") -> str:
-    """`Påminnelse → Avslutat (Betalt)`: a stage change as the timeline shows it."""
-    text = f"{Stage(source).label} → {Stage(to).label}"
-    if closed_reason:
-        text += f" ({ClosedReason(closed_reason).label})"
-    elif hold_reason:
-        text += f" ({HoldReason(hold_reason).label})"
-    return text
+    """`Påminnelse → Avslutat (Betalt)`: a stage change's Swedish sentence, for the bulk paths' rows."""
+    return render(STAGE_CHANGED, {"from": source, "to": to, "reason": closed_reason or hold_reason})
 
 
 @transaction.atomic
 def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, closed_reason: str = "",
-                    hold_reason: str = "", text: str = "") -> Case:
-    """Move the case to another stage, as the transitions table allows."""
+                    hold_reason: str = "", why: str = "", details: dict | None = None) -> Case:
+    """Move the case to another stage, as the transitions table allows.
+
+    `why`: a registered event code whose sentence tells why, shown instead of the stage
+    arrow (`dunning.promise.lapsed`), with what that sentence needs in `details`."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_transition(case.stage, to):
         raise TransitionNotAllowed(f"a case in stage {case.stage} cannot move to {to}",
@@ -104,8 +103,9 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     case.stage = to
     case.save(update_fields=["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"])
     reason = closed_reason or hold_reason
-    log_event(case=case, code="cases.stage.changed", actor=actor, on=on,
-              text=text or stage_change_text(source, to, closed_reason=closed_reason, hold_reason=hold_reason),
-              data={"from": source, "to": to, "reason": reason})
+    data = {**(details or {}), "from": source, "to": to, "reason": reason}
+    if why:
+        data["why"] = why
+    log_event(case=case, code=STAGE_CHANGED, actor=actor, on=on, data=data)
     return case
 

@@ -20,12 +20,12 @@ from cases.models import Case
 from core.errors import ValidationError
 from debtors.models import Debtor
 
+from .event_texts import ADDRESS_SET
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 
 # What decides whether a letter reaches the debtor (Debtor.letters_deliverable).
 ADDRESS_FIELDS = ("address", "postal_code", "city", "country", "email", "email_letters_agreed")
-ADDRESS_SET = "debtors.address.set"
 
 
 @transaction.atomic
@@ -66,14 +66,14 @@ def debtor_address_set(*, debtor: Debtor, on: datetime.date | None = None, actor
     return debtor
 
 
-def address_missing_open(*, case, on: datetime.date, note: str, text: str, code: str, actor=None, data=None):
-    """Open the case's "address missing" item, with `code` and `text` logged on the case,
+def address_missing_open(*, case, on: datetime.date, note: str, code: str, actor=None, data=None):
+    """Open the case's "address missing" item, with `code` and `data` logged on the case,
     unless one is open already (then nothing). Returns the item opened, or None."""
     if QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists():
         return None
     item = QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.ADDRESS_MISSING,
                                     created_on=on, due_on=on, note=note)
-    log_event(case=case, code=code, actor=actor, on=on, text=text, data={**(data or {}), "item": item.pk})
+    log_event(case=case, code=code, actor=actor, on=on, data={**(data or {}), "item": item.pk})
     return item
 
 
@@ -95,7 +95,6 @@ def addresses_found(*, debtors, on: datetime.date | None = None, actor=None, cha
              .filter(pk__in={item.case_id for item in items}).order_by("pk"))
     for case in cases:
         log_event(case=case, code=ADDRESS_SET, actor=actor, on=on,
-                  text="Adress tillagd: stegen fortsätter där de stod",
                   data={"fields": sorted(changed), "items": [item.pk for item in items if item.case_id == case.pk]})
         case_replan(case)
     return len(items)

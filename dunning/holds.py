@@ -14,10 +14,10 @@ from cases.models import PROMISE_BROKEN, Case
 from cases.services import case_transition
 from cases.stages import ClosedReason, HoldReason, Stage
 from core.errors import Conflict, ValidationError
-from core.money import format_sek
 from law.bankdays import add_bank_days
 from law.fees import PROMISE_GRACE_BANK_DAYS
 
+from .event_texts import WHY_DISPUTED, WHY_PROMISE_LAPSED, WHY_PROMISED
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 
@@ -32,11 +32,13 @@ def _locked(case: Case) -> Case:
 
 @transaction.atomic
 def case_hold(*, case: Case, reason: str, on: datetime.date, actor=None, until: datetime.date | None = None,
-              text: str = "") -> Case:
+              why: str = "", details: dict | None = None) -> Case:
+    """Put the case on hold for `reason`; `why` and `details` tell the timeline more (`case_transition`)."""
     case = _locked(case)
     if case.stage == Stage.ON_HOLD:
         raise Conflict(f"the case is already on hold ({case.get_hold_reason_display()})")
-    case = case_transition(case=case, to=Stage.ON_HOLD, on=on, actor=actor, hold_reason=reason, text=text)
+    case = case_transition(case=case, to=Stage.ON_HOLD, on=on, actor=actor, hold_reason=reason, why=why,
+                           details=details)
     case.hold_until = until
     case.next_action, case.next_step_on = "", None
     case.save(update_fields=["hold_until", "next_action", "next_step_on"])
@@ -50,8 +52,8 @@ def case_pause(*, case: Case, on: datetime.date, actor=None) -> Case:
 @transaction.atomic
 def case_dispute(*, case: Case, on: datetime.date, actor=None, text: str = "") -> Case:
     """The debtor disputes (bestrider) the claim: nothing more happens until an agent decides."""
-    case = case_hold(case=case, reason=HoldReason.DISPUTE, on=on, actor=actor,
-                     text="Gäldenären bestrider kravet" + (f": {text}" if text else ""))
+    case = case_hold(case=case, reason=HoldReason.DISPUTE, on=on, actor=actor, why=WHY_DISPUTED,
+                     details={"note": text} if text else None)
     QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.DISPUTE_REVIEW,
                              created_on=on, due_on=on, note=text)
     return case
@@ -62,19 +64,22 @@ def case_promise(*, case: Case, until: datetime.date, on: datetime.date, actor=N
     """A promise to pay (`amount`, if named) by `until`: the ladder waits until then plus two bank days."""
     if until < on:
         raise ValidationError("a promise to pay must name a day that has not passed")
-    promised = f"{format_sek(amount)} kr " if amount is not None else ""
-    return case_hold(case=case, reason=HoldReason.PROMISE, on=on, actor=actor, until=until,
-                     text=f"Betalningslöfte {promised}till {until}")
+    details = {"until": until.isoformat()}
+    if amount is not None:
+        details["amount"] = str(amount)
+    return case_hold(case=case, reason=HoldReason.PROMISE, on=on, actor=actor, until=until, why=WHY_PROMISED,
+                     details=details)
 
 
 @transaction.atomic
-def case_resume(*, case: Case, on: datetime.date, actor=None, text: str = "") -> Case:
+def case_resume(*, case: Case, on: datetime.date, actor=None, why: str = "", details: dict | None = None) -> Case:
+    """Put the case back on the ladder where it was held; `why` and `details` tell the timeline more."""
     case = _locked(case)
     if case.stage != Stage.ON_HOLD:
         raise Conflict("only a case on hold can be resumed")
     if case.hold_reason == HoldReason.DISPUTE and not _dispute_decided(case):
         raise Conflict("a disputed case resumes only through an agent's decision on the dispute")
-    case = case_transition(case=case, to=case.resume_stage, on=on, actor=actor, text=text)
+    case = case_transition(case=case, to=case.resume_stage, on=on, actor=actor, why=why, details=details)
     case.hold_until = None
     case.save(update_fields=["hold_until"])
     _replan(case)
@@ -114,6 +119,5 @@ def resume_lapsed_promises(*, on: datetime.date) -> int:
 @transaction.atomic
 def _promise_broken(case: Case, on: datetime.date) -> None:
     promised = case.hold_until
-    case = case_resume(case=case, on=on, text=f"Betalningslöftet till {promised} hölls inte")
-    log_event(case=case, code=PROMISE_BROKEN, on=on, text=f"Betalningslöfte brutet: obetalt {promised}",
-              data={"promised": promised.isoformat()})
+    case = case_resume(case=case, on=on, why=WHY_PROMISE_LAPSED, details={"promised": promised.isoformat()})
+    log_event(case=case, code=PROMISE_BROKEN, on=on, data={"promised": promised.isoformat()})

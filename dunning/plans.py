@@ -24,6 +24,7 @@ from letters.models import Letter, LetterKind
 from letters.tasks import letters_render_after_commit
 
 from .balances import case_letter_record
+from .event_texts import PAYMENT_PLAN_CREATED, WHY_PAYMENT_PLAN, WHY_PLAN_KEPT, WHY_PLAN_LAPSED
 from .holds import _locked, case_hold, case_resume
 
 MAX_INSTALMENTS = 36
@@ -52,8 +53,7 @@ def letter_payment_plan_create(*, case, instalments: list[tuple[datetime.date, D
                               detail={"instalments": str(planned), "debt": str(values["total"])})
     values["amounts"]["instalments"] = [{"due_on": on.isoformat(), "amount": str(amount)} for on, amount in parts]
     letter = Letter.objects.create(**values)
-    log_event(case=case, code="letters.payment_plan.created", actor=actor, on=sent_on,
-              text=f"Avbetalningsplan: {len(parts)} delbetalningar, {format_sek(planned)} kr",
+    log_event(case=case, code=PAYMENT_PLAN_CREATED, actor=actor, on=sent_on,
               data={"letter": letter.pk, "instalments": values["amounts"]["instalments"]})
     letters_render_after_commit(creditor_id=case.creditor_id)
     return letter
@@ -69,8 +69,8 @@ def case_payment_plan(*, case: Case, instalments: list[tuple[datetime.date, Deci
     letter = letter_payment_plan_create(case=case, instalments=instalments, sent_on=on, actor=actor)
     schedule = letter.amounts["instalments"]
     case_hold(case=case, reason=HoldReason.PAYMENT_PLAN, on=on, actor=actor,
-              until=datetime.date.fromisoformat(schedule[-1]["due_on"]),
-              text=f"Avbetalningsplan: {len(schedule)} delbetalningar, den sista {schedule[-1]['due_on']}")
+              until=datetime.date.fromisoformat(schedule[-1]["due_on"]), why=WHY_PAYMENT_PLAN,
+              details={"letter": letter.pk, "instalments": len(schedule), "last": schedule[-1]["due_on"]})
     return letter
 
 
@@ -102,8 +102,7 @@ def resume_ended_plans(*, on: datetime.date) -> int:
             _broken(case, on, letter, missed, owed, paid)
             resumed += 1
         elif len(lapsed) == len(schedule):
-            case_resume(case=case, on=on, text=f"Avbetalningsplanen fullgjord ({format_sek(paid)} kr); "
-                                               f"resten drivs vidare")
+            case_resume(case=case, on=on, why=WHY_PLAN_KEPT, details={"letter": letter.pk, "paid": str(paid)})
             resumed += 1
     return resumed
 
@@ -132,7 +131,7 @@ def _payments(letters: dict, on: datetime.date) -> dict:
 
 @transaction.atomic
 def _broken(case: Case, on: datetime.date, letter, missed: datetime.date, owed: Decimal, paid: Decimal) -> None:
-    case = case_resume(case=case, on=on, text=f"Avbetalningsplanen bröts: delbetalningen {missed} uteblev")
+    case = case_resume(case=case, on=on, why=WHY_PLAN_LAPSED,
+                       details={"letter": letter.pk, "missed": missed.isoformat()})
     log_event(case=case, code=PAYMENT_PLAN_BROKEN, on=on,
-              text=f"Avbetalningsplan bruten: {format_sek(paid)} kr betalt av {format_sek(owed)} kr förfallet",
               data={"letter": letter.pk, "missed": missed.isoformat(), "owed": str(owed), "paid": str(paid)})

@@ -24,6 +24,7 @@ from law.actions import Action
 from law.bankdays import add_bank_days
 
 from .balances import case_balance
+from .event_texts import WHY_DISPUTE_DISMISSED, WHY_DISPUTE_UPHELD, decided_code, unanswered_note
 from .holds import _locked, _replan, case_promise, case_resume, queue_cancel
 from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
 from .plans import case_payment_plan
@@ -68,28 +69,29 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     if outcome == Outcome.PROMISED:
         promise = _checked_promise(case, promise, on)
         data["promise"] = {"until": promise[0].isoformat(), "amount": str(promise[1])}
+    if note:
+        data["note"] = note
     retry_on = None
     if outcome == Outcome.NO_ANSWER:
         attempt, attempts = _call_attempt(case)
         data.update(attempt=attempt, attempts=attempts)
         if attempt < attempts:
             retry_on = add_bank_days(on, 1)
-            note = note or f"Inget svar: försök {attempt} av {attempts}, nytt försök {retry_on}"
+            data["retry_on"] = retry_on.isoformat()
         else:
             outcome = data["outcome"] = Outcome.UNREACHABLE
-            note = note or f"Inget svar: försök {attempt} av {attempts}, stegen fortsätter"
+    # The agent's note, or the unanswered try as the queue shows it (in Swedish, the agents' language).
+    note = note or unanswered_note(data)
     item.outcome, item.decided_on, item.decided_by, item.note = outcome, on, actor_name(actor), note or item.note
     item.save(update_fields=["outcome", "decided_on", "decided_by", "note"])
-    log_event(case=case, code=f"cases.{item.kind}.decided", actor=actor, on=on,
-              text=f"{item.get_kind_display()}: {item.get_outcome_display()}" + (f" ({note})" if note else ""),
-              data=data)
+    log_event(case=case, code=decided_code(item.kind), actor=actor, on=on, data=data)
     if item.kind == QueueKind.DISPUTE_REVIEW:
         if outcome == Outcome.UPHELD:
             case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.WITHDRAWN,
-                            text="Bestridandet godtogs; kravet återkallas")
+                            why=WHY_DISPUTE_UPHELD)
             queue_cancel(case=case, on=on)
         else:
-            case_resume(case=case, on=on, actor=actor, text="Bestridandet lämnas utan avseende")
+            case_resume(case=case, on=on, actor=actor, why=WHY_DISPUTE_DISMISSED)
     elif outcome == Outcome.PROMISED:
         case_promise(case=case, until=promise[0], amount=promise[1], on=on, actor=actor)
     elif outcome == Outcome.PAYMENT_PLAN:

@@ -5,6 +5,7 @@ from creditors.signals import creditor_created
 from letters.signals import letter_undeliverable
 
 from .addresses import address_missing_open
+from .event_texts import LETTER_UNDELIVERABLE
 from .services import policies_create_defaults
 
 
@@ -15,8 +16,8 @@ def default_policies(sender, *, creditor, **kwargs) -> None:
 
 
 @receiver(letter_undeliverable, dispatch_uid="dunning.letter_undeliverable")
-def letter_waits_for_an_address(sender, *, letter, day, text, **kwargs) -> None:
+def letter_waits_for_an_address(sender, *, letter, day, **kwargs) -> None:
     """The case waits for an agent to find an address (once per case: an open item stays)."""
-    address_missing_open(case=letter.case, on=day, code="letters.letter.undeliverable",
+    address_missing_open(case=letter.case, on=day, code=LETTER_UNDELIVERABLE,
                          note=f"Letter {letter.pk} has no postal address and the debtor no agreed e-mail",
-                         text=text, data={"letter": letter.pk})
+                         data={"letter": letter.pk, "kind": letter.kind})

@@ -14,17 +14,17 @@ from cases.reductions import fees_outstanding
 from cases.services import entry_post
 from cases.stages import Stage
 from core.errors import Conflict, ValidationError
-from core.money import ZERO, format_sek
+from core.money import ZERO
 from letters.models import Letter, LetterKind
 
 from .addresses import address_missing_open
 from .balances import book_of
+from .event_texts import ADDRESS_MISSING, LETTER_RETURNED
 from .planning import case_replan
 
 # The letters whose step is undone when they come back. A payment order stands: the
 # application is with Kronofogden, which serves the debtor itself, and its fee is paid.
 VOIDABLE_KINDS = (LetterKind.REMINDER, LetterKind.COLLECTION_DEMAND)
-RETURNED = "letters.letter.returned"
 
 
 @transaction.atomic
@@ -72,20 +72,13 @@ def letter_returned(*, letter: Letter, on: datetime.date, reason: str, actor=Non
             paid_before += fee.amount - part
     letter.returned_on, letter.returned_reason, letter.fees_waived = on, reason, waived
     letter.save(update_fields=["returned_on", "returned_reason", "fees_waived"])
-    text = f"{LetterKind(letter.kind).label} {letter.sent_on} kom i retur: {reason}"
-    if unpaid_waived:
-        text += f"; avgifter {format_sek(unpaid_waived)} kr avskrivna"
-    if paid_before:
-        text += f" ({format_sek(paid_before)} kr redan betalt)"
-    log_event(case=case, code=RETURNED, actor=actor, on=on, text=text,
-              data={"letter": letter.pk, "reason": reason, "fees_waived": waived,
-                    "written_off": str(unpaid_waived), "already_paid": str(paid_before)})
+    log_event(case=case, code=LETTER_RETURNED, actor=actor, on=on,
+              data={"letter": letter.pk, "kind": letter.kind, "sent_on": letter.sent_on.isoformat(), "reason": reason,
+                    "fees_waived": waived, "written_off": str(unpaid_waived), "already_paid": str(paid_before)})
     cases = (Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",))
              .filter(debtor_id=case.debtor_id).exclude(stage=Stage.CLOSED).order_by("pk"))
     for each in cases:
-        address_missing_open(case=each, on=on, actor=actor, code="dunning.address.missing",
-                             note=f"Letter {letter.pk} came back: {reason}",
-                             text=f"Adress saknas: brev kom i retur ({reason}); stegen väntar på en ny adress",
-                             data={"letter": letter.pk})
+        address_missing_open(case=each, on=on, actor=actor, code=ADDRESS_MISSING,
+                             note=f"Letter {letter.pk} came back: {reason}", data={"letter": letter.pk, "reason": reason})
         case_replan(each)
     return letter

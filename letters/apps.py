@@ -65,3 +65,4 @@ class LettersConfig(AppConfig):
         weasyprint = logging.getLogger("weasyprint")
         if not any(isinstance(f, OneSlowSubsettingLine) for f in weasyprint.filters):
             weasyprint.addFilter(OneSlowSubsettingLine())
+        from . import event_texts  # noqa: F401  registers the timeline's sentences for letters' codes

@@ -25,6 +25,7 @@ from debtors.models import Debtor, postal_address_complete
 from .context import agency_details
 from .models import Channel, Letter, LetterDelivery, LetterStatus, PrintBatch
 from .signals import letter_undeliverable
+from .event_texts import LETTER_EMAILED, LETTER_PRINTED
 from .texts import TITLES
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,10 @@ def _emailable_debtors(letters) -> set[int]:
                .exclude(email="").values_list("pk", flat=True))
 
 
-def _event(letter: Letter, code: str, text: str, at, data: dict) -> CaseEvent:
+def _event(letter: Letter, code: str, at, data: dict) -> CaseEvent:
+    """The letter's case event: its sentence is rendered from `data` when shown (`letters.event_texts`)."""
     return CaseEvent(creditor_id=letter.creditor_id, case_id=letter.case_id, at=at, on=timezone.localdate(at),
-                     actor="system", code=code, text=text, data=data)
+                     actor="system", code=code, data={"letter": letter.pk, "kind": letter.kind, **data})
 
 
 def letter_email(*, letter: Letter) -> LetterDelivery | None:
@@ -84,8 +86,7 @@ def letter_email(*, letter: Letter) -> LetterDelivery | None:
         now = timezone.now()
         delivery = LetterDelivery.objects.create(creditor_id=letter.creditor_id, letter=letter, channel=Channel.EMAIL,
                                                  at=now, address=debtor.email)
-        _event(letter, "letters.letter.emailed", f"{title} skickat med e-post till {debtor.email}", now,
-               {"letter": letter.pk, "channel": Channel.EMAIL}).save()
+        _event(letter, LETTER_EMAILED, now, {"channel": Channel.EMAIL, "email": debtor.email}).save()
     return delivery
 
 
@@ -111,8 +112,7 @@ def _unaddressed_held(letters: list[Letter], day: datetime.date) -> None:
     """Letters that can go neither by post nor by e-mail: `letter_undeliverable` tells dunning,
     whose receiver opens an "address missing" work item for an agent, once per case."""
     for letter in letters:
-        letter_undeliverable.send(sender=Letter, letter=letter, day=day,
-                                  text=f"{TITLES['sv'][letter.kind]} kan inte skickas: adress saknas")
+        letter_undeliverable.send(sender=Letter, letter=letter, day=day)
 
 
 @transaction.atomic
@@ -168,6 +168,6 @@ def print_batch_build(*, creditor, day: datetime.date) -> PrintBatch | None:
         LetterDelivery(creditor_id=creditor.pk, letter=letter, channel=Channel.PRINT, at=now, batch=batch)
         for letter in letters])
     CaseEvent.objects.bulk_create([
-        _event(letter, "letters.letter.printed", f"{TITLES['sv'][letter.kind]} i tryckfil {day}", now,
-               {"letter": letter.pk, "channel": Channel.PRINT, "batch": batch.pk}) for letter in letters])
+        _event(letter, LETTER_PRINTED, now, {"channel": Channel.PRINT, "batch": batch.pk, "day": day.isoformat()})
+        for letter in letters])
     return batch

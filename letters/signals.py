@@ -1,6 +1,6 @@
 """What the letters tell the apps above them."""
 from django.dispatch import Signal
 
-# Sent with `letter`, `day` and `text` (the case event's words) when a rendered letter can go
-# neither by post nor by e-mail, inside the print batch's transaction.
+# Sent with `letter` and `day` when a rendered letter can go neither by post nor by e-mail,
+# inside the print batch's transaction.
 letter_undeliverable = Signal()

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self):
+        from . import event_texts  # noqa: F401  registers the timeline's sentences for payments' codes

@@ -38,6 +38,7 @@ from payments.files.csv_file import parse_payment_csv
 
 from .batch import PAYMENT_FIELDS, Matched, allocate_matched, payment_account, payment_row
 from .duplicates import CsvRepeats
+from .event_texts import PAYMENT_ASSIGNED
 from .files import PaymentFileError, detect_format, parse
 from .services import payment_allocate
 from .spread import deducted_references, named_references, several_reason
@@ -260,7 +261,7 @@ def payment_assign(*, payment: Payment, case: Case, actor=None) -> Payment:
         case = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
         payment.creditor_id, payment.case, payment.unmatched_reason = case.creditor_id, case, ""
         payment.save(update_fields=["creditor", "case", "unmatched_reason"])
-        log_event(case=case, code="cases.payment.assigned", actor=actor, on=payment.paid_on,
-                  text=f"Omatchad betalning {format_sek(payment.amount)} kr kopplad till ärendet",
-                  data={"payment": payment.pk, "record": payment.record, "file": payment.file_id})
+        log_event(case=case, code=PAYMENT_ASSIGNED, actor=actor, on=payment.paid_on,
+                  data={"payment": payment.pk, "amount": str(payment.amount), "record": payment.record,
+                        "file": payment.file_id})
         return payment_allocate(case, payment, actor=actor)

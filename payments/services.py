@@ -16,11 +16,14 @@ from cases.models import Case, Component, EntryKind, Payment, PaymentSource
 from cases.reductions import Book, reallocate_overpaid_interest, reduce, settled, true_up_interest
 from cases.services import case_transition
 from cases.stages import OPEN_STAGES, ClosedReason, Stage
+from cases.timeline import render
 from core.errors import ValidationError
-from core.money import ZERO, format_sek, round_ore
+from core.money import format_sek, round_ore
 from dunning.balances import book_of
 from dunning.holds import queue_cancel
 from dunning.planning import case_replan
+
+from .event_texts import CREDIT_APPLIED, PAYMENT_ALLOCATED, WHY_SETTLED_BY_CREDITOR
 
 
 def _locked(case: Case) -> Case:
@@ -51,23 +54,20 @@ def payment_allocate(case: Case, payment: Payment, *, actor=None) -> Payment:
     book = book_of(case)
     payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT, payment=payment,
                                 reference=payment.reference)
-    log_event(case=case, actor=actor, **payment_event(payment, payment.allocation))
+    event = payment_event(payment, payment.allocation)
+    log_event(case=case, actor=actor, code=event["code"], on=event["on"], data=event["data"])
     _close_if_settled(book, on=payment.paid_on, reason=ClosedReason.PAID, actor=actor)
     return payment
 
 
 def payment_event(payment: Payment, allocation) -> dict:
-    """The `cases.payment.allocated` event's fields: what the payment paid, part by part."""
+    """The `cases.payment.allocated` event's fields: what the payment paid, part by part.
+    (`text`, the Swedish sentence, is for the payment file's bulk rows, which still store one.)"""
     amount, paid_on = payment.amount, payment.paid_on
-    return dict(
-        code="cases.payment.allocated", on=paid_on,
-        text=f"Betalning {format_sek(amount)} kr den {paid_on}: avgifter "
-             f"{format_sek(sum((a for _, a in allocation.fees), ZERO))}, ränta {format_sek(allocation.interest)}, "
-             f"kapital {format_sek(allocation.principal)}"
-             + (f", överbetalt {format_sek(allocation.overpayment)}" if allocation.overpayment else ""),
-        data={"payment": payment.pk, "amount": str(amount), "paid_on": paid_on.isoformat(), "source": payment.source,
-              "fees": [[k, str(a)] for k, a in allocation.fees], "interest": str(allocation.interest),
-              "principal": str(allocation.principal), "overpayment": str(allocation.overpayment)})
+    data = {"payment": payment.pk, "amount": str(amount), "paid_on": paid_on.isoformat(), "source": payment.source,
+            "fees": [[k, str(a)] for k, a in allocation.fees], "interest": str(allocation.interest),
+            "principal": str(allocation.principal), "overpayment": str(allocation.overpayment)}
+    return dict(code=PAYMENT_ALLOCATED, on=paid_on, text=render(PAYMENT_ALLOCATED, data), data=data)
 
 
 def _close_if_settled(book: Book, *, on: datetime.date, reason: str, actor=None) -> None:
@@ -95,7 +95,7 @@ def case_settle_by_creditor(*, case: Case, on: datetime.date, actor=None) -> Cas
     if total > 0:
         reduce(book, total, on=latest, kind=EntryKind.WRITE_OFF, reference="settled with the creditor")
     case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.PAID,
-                    text="Betald direkt till borgenären enligt dennes reskontra")
+                    why=WHY_SETTLED_BY_CREDITOR)
     queue_cancel(case=case, on=on)
     return case
 
@@ -123,8 +123,7 @@ def credit_note_apply(*, case: Case, amount: Decimal, on: datetime.date, referen
     true_up_interest(book, on=book.latest)
     reallocate_overpaid_interest(book, on=book.latest)
     logged_on = max(on, case.opened_on)
-    log_event(case=case, code="cases.credit.applied", actor=actor, on=logged_on,
-              text=f"Kreditering {format_sek(amount)} kr den {on}",
+    log_event(case=case, code=CREDIT_APPLIED, actor=actor, on=logged_on,
               data={"amount": str(amount), "reference": reference, "credited_on": on.isoformat()})
     if amount == principal:
         _write_off_rest(book, on=on)

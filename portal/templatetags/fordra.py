@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from cases import timeline
 from core.money import format_sek
 from law.actions import Action
 
@@ -29,3 +30,9 @@ def get(mapping, key):
 @register.filter
 def action_label(action: str) -> str:
     return Action(action).label if action in Action.values() else action
+
+
+@register.filter
+def event_text(event, language: str = "sv") -> str:
+    """A case event's sentence (`cases.timeline`); the portal speaks Swedish."""
+    return timeline.event_text(event, language)

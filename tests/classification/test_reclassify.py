@@ -5,6 +5,7 @@ from decimal import Decimal
 from cases.models import Case, CaseEvent, LedgerEntry
 from cases.services import case_transition
 from cases.stages import ClosedReason, Stage
+from cases.timeline import event_text
 from classification.features import features_for
 from classification.models import ClassificationRules, CreditReport
 from classification.services import debtor_override, debtor_set_vip, reclassify
@@ -70,7 +71,7 @@ def test_a_debtor_who_keeps_paying_late_moves_to_risk_on_the_next_cycle(scoped):
     assert reasons_text(debtor.category_reasons, "sv") == ["3 av de senaste 5 fakturorna betalades mer än 14 dagar för sent"]
     assert moves(case) == [(D(2026, 3, 16), "normal", "risk")]
     event = case.events.get(code=CHANGED)
-    assert event.text == "Kategori normal → risk: 3 av de senaste 5 fakturorna betalades mer än 14 dagar för sent"
+    assert event_text(event) == "Kategori normal → risk: 3 av de senaste 5 fakturorna betalades mer än 14 dagar för sent"
     # The risk ladder: the collection demand the first bank day after the reminder's deadline (23 March).
     case.refresh_from_db()
     assert (case.next_action, case.next_step_on) == ("collection_demand", D(2026, 3, 24))

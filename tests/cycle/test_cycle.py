@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import EntryKind, LedgerEntry
 from cases.stages import ClosedReason, Stage
+from cases.timeline import event_text
 from core.errors import Conflict
 from cycle.run import run_cycle
 from debtors.models import Category, CustomerType
@@ -150,7 +151,7 @@ def test_a_promise_pauses_until_the_promised_day_plus_two_bank_days(scoped, case
     assert reload(case).stage == Stage.ON_HOLD
     # Two bank days after Friday 20 March is Tuesday 24 March: resumed, and the overdue reminder goes out.
     assert run_days(scoped, D(2026, 3, 24), D(2026, 3, 24)) == [(D(2026, 3, 24), "reminder")]
-    assert reload(case).events.filter(text__contains="hölls inte").exists()
+    assert any("hölls inte" in event_text(event) for event in reload(case).events.all())
 
 
 def test_a_paused_case_does_nothing_and_a_withdrawn_one_closes(scoped, case):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from cases.models import CaseEvent
 from cases.stages import HoldReason, Stage
+from cases.timeline import event_text
 from core.errors import Forbidden, ValidationError
 from creditors.models import AgencyRole, AgencyStaff
 from debtors.models import Category
@@ -63,7 +64,7 @@ def test_an_agreed_promise_holds_the_collection_demand_until_it_lapses(scoped, v
     assert decided.outcome == Outcome.PROMISED
     case = reload(vip_case)
     assert (case.stage, case.hold_reason, case.hold_until) == (Stage.ON_HOLD, HoldReason.PROMISE, D(2026, 5, 8))
-    assert "1 000,00 kr till 2026-05-08" in case.events.get(code="cases.stage.changed", on=CALL).text.replace(
+    assert "1 000,00 kr till 2026-05-08" in event_text(case.events.get(code="cases.stage.changed", on=CALL)).replace(
         "\u00a0", " ")
     assert run_days(scoped, CALL, D(2026, 5, 11)) == []
     assert demands(case) == []

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import PAYMENT_PLAN_BROKEN, Case
 from cases.stages import HoldReason, Stage
+from cases.timeline import event_text
 from core.errors import Conflict
 from cycle.run import run_cycle
 from debtors.models import Debtor
@@ -57,7 +58,7 @@ def test_a_kept_plan_holds_the_ladder_and_then_the_remainder_is_collected(scoped
     # Interest ran on during the plan: the remainder goes back on the ladder; nothing was broken.
     assert case.stage == Stage.REMINDER and case_balance(case, as_of=D(2026, 6, 23)).total > 0
     assert not case.events.filter(code=PAYMENT_PLAN_BROKEN).exists()
-    assert "Avbetalningsplanen fullgjord" in case.events.filter(code="cases.stage.changed").last().text
+    assert "Avbetalningsplanen fullgjord" in event_text(case.events.filter(code="cases.stage.changed").last())
 
 
 def test_a_missed_instalment_breaks_the_plan_and_makes_the_debtor_a_risk(scoped):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from cases.models import Case, LedgerEntry
+from cases.timeline import event_text
 from classification.services import debtor_override
 from core.errors import ValidationError
 from cycle.run import run_cycle
@@ -80,7 +81,7 @@ def test_category_change_continues_on_the_new_ladder_without_repeating_a_fee(sco
     assert (case.next_action, case.next_step_on) == ("collection_demand", D(2026, 3, 24))
     event = case.events.get(code="classification.category.changed")
     assert (event.data["from"], event.data["to"]) == ("normal", "risk")
-    assert "Satt till risk för hand till och med 2026-06-30: Konkursrykten" in event.text
+    assert "Satt till risk för hand till och med 2026-06-30: Konkursrykten" in event_text(event)
     run_cycle(creditor=scoped, day=D(2026, 3, 24))
     kinds = list(LedgerEntry.objects.filter(case=case, kind__endswith="fee").values_list("kind", flat=True))
     assert sorted(kinds) == ["collection_fee", "reminder_fee"]

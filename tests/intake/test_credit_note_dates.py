@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry, Payment
 from cases.stages import ClosedReason, Stage
+from cases.timeline import event_text
 from core.tenancy import creditor_scope
 from dunning.balances import case_balance
 from intake.service import LedgerRejected, ledger_import
@@ -122,7 +123,7 @@ def test_a_credited_on_column_wins_over_the_credit_notes_invoice_date(creditor, 
     assert balance(creditor).interest == expected_interest(Decimal("2500.00"), [(credited_on, Decimal("-1250.00"))])
     with creditor_scope(creditor):
         event = CaseEvent.objects.get(case=the_case(creditor), code="cases.credit.applied")
-    assert event.data["credited_on"] == "2026-10-20" and "2026-10-20" in event.text
+    assert event.data["credited_on"] == "2026-10-20" and "2026-10-20" in event_text(event)
 
 
 def test_a_credit_note_dated_before_the_due_date_leaves_no_interest_on_the_credited_part(creditor):
