@@ -24,6 +24,10 @@ INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_d
 CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
                "ocr_reference", "opened_on", "closed_on", "next_action", "next_step_on", "created_at"]
 QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_on", "decided_by", "note"]
+ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
+                "applies_to", "created_at"]
+STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "action", "applied_on", "deadline",
+               "created_at"]
 REPORT_FIELDS = ["creditor", "identity_number", "score", "risk_class", "payment_remarks", "reported_on", "source",
                  "imported_at"]
 
@@ -217,7 +221,6 @@ def build(n_debtors: int):
     from django_scopes import scopes_disabled
 
     from cases.events import EVENT_FIELDS
-    from cases.ledger import ENTRY_FIELDS
     from cases.models import Case, CaseEvent, Invoice, LedgerEntry
     from classification.models import CreditReport
     from core.bulk import insert_rows
@@ -225,7 +228,6 @@ def build(n_debtors: int):
     from creditors.services import creditor_create
     from debtors.models import Debtor
     from dunning.models import AppliedStep, QueueItem
-    from dunning.steps import STEP_FIELDS
 
     rng = random.Random(SEED)
     now = timezone.now()

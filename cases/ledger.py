@@ -16,9 +16,27 @@ from . import interest
 from .models import Case, Component, LedgerEntry
 from .stages import ClosedReason
 
-# The column order of a bulk-inserted ledger entry row (`core.bulk.insert_rows`).
-ENTRY_FIELDS = ["creditor", "case", "kind", "component", "amount", "currency", "booked_on", "text", "reference",
-                "applies_to", "created_at"]
+class NewEntry(NamedTuple):
+    """A ledger entry to insert, as `cases.services.entry_build` makes it: `entry_post` saves
+    one, the bulk paths hand many to a `core.bulk.BulkWriter`. The rules and balances read it
+    as they read an `EntryRow` (or a LedgerEntry)."""
+
+    creditor_id: int
+    case_id: int
+    kind: str
+    component: str
+    amount: Decimal
+    currency: str
+    booked_on: datetime.date
+    text: str
+    reference: str
+    applies_to: str
+    payment_id: int | None
+    created_at: datetime.datetime
+
+
+# The columns of a bulk-inserted ledger entry (`core.bulk`), in its row's order.
+ENTRY_FIELDS = list(NewEntry._fields)
 
 
 class EntryRow(NamedTuple):

@@ -2,9 +2,10 @@
 
 A `Book` is a case's ledger being written: its entries so far, the interest rates that
 apply, and where a new entry goes. By default an entry is written at once
-(`entry_post`); a book with `pending` collects unsaved entries instead, so that a payment
-file can allocate thousands of payments and insert their entries in one statement
-(`payments.batch`). Both run exactly the same rules below.
+(`entry_post`); a book with `pending` collects the same entries as rows
+(`entry_build`'s `NewEntry`) instead, so that a payment file can allocate thousands of
+payments and insert their entries in one statement (`payments.batch`). Both run exactly
+the same rules below.
 
 The rules: a reduction is allocated costs → interest → principal as of its date (see
 `allocation`). Interest is recomputed after it: the principal stops accruing from the day
@@ -23,13 +24,13 @@ from law.allocation import Allocation, Outstanding, allocate
 from law.interest import ReferenceRates
 
 from . import interest
-from .ledger import Balance, balance_of, interest_until
+from .ledger import Balance, NewEntry, balance_of, interest_until
 from .models import FEE_KINDS, Case, Component, EntryKind, LedgerEntry
-from .services import entry_component, entry_post
+from .services import entry_build, entry_post
 
 
 class Row(NamedTuple):
-    """A ledger entry as the rules read it, and as a bulk insert writes it: no model instance."""
+    """A stored ledger entry as the rules read it (`payments.batch` loads many): no model instance."""
 
     case_id: int
     kind: str
@@ -37,9 +38,10 @@ class Row(NamedTuple):
     amount: Decimal
     booked_on: datetime.date
     applies_to: str = ""
-    text: str = ""
-    reference: str = ""
-    payment_id: int | None = None
+
+
+# What `Row` reads of a stored entry, in its order (`values_list`).
+ROW_FIELDS = list(Row._fields)
 
 
 @dataclass
@@ -48,16 +50,13 @@ class Book:
     entries: list
     rates: ReferenceRates
     fixed_rate: Decimal | None = None  # a contractual rate instead of the reference rate + 8
-    pending: list | None = None  # None: write through; a list: collect `Row`s for a bulk insert
+    pending: list | None = None  # None: write through; a list: collect `NewEntry` rows for a bulk insert
 
-    def post(self, **fields) -> LedgerEntry:
+    def post(self, **fields) -> LedgerEntry | NewEntry:
         if self.pending is None:
             entry = entry_post(case=self.case, **fields)
         else:
-            amount, payment = Decimal(fields["amount"]), fields.get("payment")
-            entry = Row(self.case.pk, fields["kind"], entry_component(fields["kind"], fields.get("component"), amount),
-                        amount, fields["booked_on"], fields.get("applies_to", ""), fields.get("text", ""),
-                        fields.get("reference", ""), payment.pk if payment is not None else None)
+            entry = entry_build(case=self.case, **fields)
             self.pending.append(entry)
         self.entries.append(entry)
         return entry

@@ -1,5 +1,11 @@
 """Set a few columns on many rows, and insert many rows, in a few statements.
 
+The bulk paths (the daily cycle's steps, a ledger import's openings, a payment file's
+batches) hand their rows to a `BulkWriter`: typed rows (NamedTuples whose field names
+are the model's attnames), built by the same functions the one-at-a-time services use.
+The writer draws the ids the rows need, inserts the models in an order their foreign
+keys allow, and on PostgreSQL sends the inserts as COPYs behind (`copies_behind`).
+
 Django's `bulk_update` builds a CASE WHEN expression per row and field, which costs more
 in Python than the daily cycle's whole step; on PostgreSQL one `UPDATE … FROM (VALUES …)`
 does the same work, and for thousands of rows an UPDATE from a temporary table filled by
@@ -10,8 +16,10 @@ import io
 import itertools
 import json
 import threading
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -245,3 +253,144 @@ def copies_behind():
         pipeline.close()
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# Rows a writer holds before it sends them all (behind, on PostgreSQL) without being asked:
+# large enough that a COPY's fixed cost is small, small enough that the next rows are built
+# while it runs (a ledger import of 100 000 rows holds ~400 000).
+SEND_EVERY = 5000
+
+
+class BulkWriter:
+    """Rows of any models, added in any order, inserted in one go per model and flush.
+
+        with BulkWriter() as writer:
+            case_id = writer.add(Case, case_row, keyed=True)   # its id, drawn now
+            writer.add(LedgerEntry, entry_row)                  # refers to case_id
+        # every row is stored here (on PostgreSQL, the first COPY that failed raises)
+
+    `add` keeps the row; `flush` (called by the writer every SEND_EVERY rows, at the end
+    of the block, or by the caller) inserts what it holds, a model's rows after those of
+    the models they refer to, so foreign keys hold as each insert ends. On PostgreSQL the
+    inserts are COPYs sent behind (`copies_behind`): any other statement waits for them,
+    so what was flushed is there for it to read; what is only added is not.
+
+    Ids (`keyed=True`) come from a stock drawn ahead. On PostgreSQL the stock is drawn
+    from the table's sequence: at first as many as `expect` says the block will key (else
+    64, then twice what it has used), and each flush draws as many again as that flush
+    used (no more than still expected) before it sends its COPYs, so that the next rows'
+    ids do not wait behind them. Ids left in stock at the end are a gap in the table's
+    ids, as a rolled-back insert leaves; `expect` keeps it small. Elsewhere
+    (SQLite, one writer at a time) ids follow the largest the table has had, and no row
+    of a keyed model may be saved another way between a keyed `add` and the next flush."""
+
+    def __init__(self, *, expect: dict | None = None):
+        self._expected = dict(expect or {})  # model → how many more keyed rows the caller expects
+        self._rows: dict = defaultdict(list)  # model → rows, in the order added
+        self._ids: dict = defaultdict(list)  # model → the ids of its rows (keyed models)
+        self._stock: dict = defaultdict(deque)  # model → ids drawn, not yet handed out
+        self._used: dict = defaultdict(int)  # model → ids handed out since the last flush
+        self._fields: dict = {}  # model → the field names of its rows
+        self._held = 0
+        self._stack: ExitStack | None = None
+        self._postgres = connection.vendor == "postgresql"
+
+    def __enter__(self) -> "BulkWriter":
+        self._stack = ExitStack()
+        self._stack.enter_context(copies_behind())
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        stack, self._stack = self._stack, None
+        if kind is not None:  # nothing more is sent; what was is settled, and the error goes on
+            return stack.__exit__(kind, error, traceback)
+        with stack:
+            self.flush(last=True)
+        return False
+
+    def expect(self, model, count: int) -> None:
+        """The block will add about `count` more keyed rows of `model` (ids are drawn for that many)."""
+        self._expected[model] = count
+
+    def add(self, model, row: NamedTuple, *, keyed: bool = False) -> int | None:
+        """Hold `row` (field names: the model's attnames) for insertion; with `keyed`, its new id."""
+        fields = self._fields.setdefault(model, row._fields)
+        if fields != row._fields:
+            raise TypeError(f"a {model.__name__} row with fields {row._fields}, not {fields}")
+        pk = None
+        if keyed:
+            pk = self._new_id(model)
+            self._ids[model].append(pk)
+        elif self._ids[model]:
+            raise TypeError(f"{model.__name__} rows are keyed: add each with keyed=True")
+        self._rows[model].append(row)
+        self._held += 1
+        if self._held >= SEND_EVERY:
+            self.flush()
+        return pk
+
+    def flush(self, *, last: bool = False) -> None:
+        """Insert every row held, in an order the foreign keys between the models allow."""
+        if not self._held:
+            return
+        rows, ids, used = self._rows, self._ids, self._used
+        self._rows, self._ids, self._used, self._held = defaultdict(list), defaultdict(list), defaultdict(int), 0
+        if self._postgres:
+            if not last:  # the next rows' ids, drawn before the COPYs are sent and not behind them
+                for model, count in used.items():
+                    count = min(count, self._expected.get(model, count))
+                    if len(self._stock[model]) < count:
+                        self._stock[model].extend(draw_ids(model, count - len(self._stock[model])))
+        else:
+            self._stock.clear()  # after the inserts, the table's largest id counts again
+        for model in _referred_first(list(rows)):
+            insert_rows(model, list(self._fields[model]), rows[model], ids=ids[model] or None)
+
+    def _new_id(self, model) -> int:
+        stock = self._stock[model]
+        if not stock:  # PostgreSQL: what is expected, or twice what this flush has used; elsewhere the next id
+            count = self._expected.get(model) or max(64, 2 * self._used[model])
+            stock += draw_ids(model, count if self._postgres else 1)
+        pk = stock.popleft()
+        if self._expected.get(model):
+            self._expected[model] -= 1
+        if not self._postgres:
+            stock.append(pk + 1)  # counted on: nothing else inserts into the table meanwhile
+        self._used[model] += 1
+        return pk
+
+
+def _referred_first(models: list) -> list:
+    """The models in an order in which each comes after every other one it refers to (a
+    foreign key); otherwise in the order given. A model's reference to itself is left out."""
+    ordered, pending = [], list(models)
+    while pending:
+        for model in pending:
+            refers = {f.related_model for f in model._meta.concrete_fields
+                      if f.is_relation and f.related_model is not model}
+            if not refers.intersection(m for m in pending if m is not model):
+                ordered.append(model)
+                pending.remove(model)
+                break
+        else:
+            raise ValueError(f"models that refer to each other: {[m.__name__ for m in pending]}")
+    return ordered
+
+
+class OneByOne:
+    """A writer with `BulkWriter`'s `add` that saves each row at once, as a model instance
+    (`save`): the one-case services' plain path, which the tests hold the bulk paths to."""
+
+    def __enter__(self) -> "OneByOne":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        return False
+
+    def add(self, model, row: NamedTuple, *, keyed: bool = False) -> int:
+        instance = model(**row._asdict())
+        instance.save(force_insert=True)
+        return instance.pk
+
+    def flush(self) -> None:
+        """Nothing is held."""

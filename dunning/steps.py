@@ -7,9 +7,10 @@ AppliedStep is the last line of defence: a duplicate fails in the database and i
 batch rolls back. After a step the engine is asked again, so each case leaves the cycle
 with its next step's date, which is after today: running the same day twice does nothing.
 
-A step writes five kinds of rows (step, fees, events, letter, agent work); they are
-collected as plain tuples and inserted per batch (`core.bulk`), because building and
-preparing a model instance per row costs more than the step's own logic.
+A step writes five kinds of rows (step, fees, events, letter, agent work), built by the
+same functions one case's step uses (`dunning.services.case_step_apply`), and hands them
+to a `core.bulk.BulkWriter` per batch: building and saving a model instance per row costs
+more than the step's own logic.
 """
 import dataclasses
 import datetime
@@ -19,25 +20,28 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cases.events import EVENT_FIELDS
+from cases.events import event_row
 from cases.interest import periods as interest_periods_of
-from cases.ledger import ENTRY_FIELDS, EntryRow, balance_of, entry_rows, interest_until
+from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
 from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
-from cases.services import stage_change_text
+from cases.services import entry_build, stage_change_text
 from cases.stages import OPEN_STAGES, Stage, can_transition
-from core.bulk import bulk_set, insert_rows
+from core.bulk import BulkWriter, OneByOne, bulk_set
 from core.money import format_sek
+from creditors.models import Creditor
 from debtors.models import Debtor
 from law.actions import Action
+from law.pack import RulePack
 from law.selectors import rule_pack
-from letters.models import Letter, LetterStatus
-from letters.records import KIND_OF_ACTION, fee_lines, letter_values
+from letters.models import Letter
+from letters.records import KIND_OF_ACTION, fee_lines, letter_row
 from letters.tasks import letters_render_after_commit
 
 from .engine import PHONE_CALL, CaseFacts, Plan, Taken, deadline_for, plan_next
 from .facts import facts_for, ladders
 from .models import AppliedStep, QueueItem, QueueKind
 from .planning import set_plan
+from .rows import queue_row, step_row
 
 # Cases per transaction. Larger batches mean fewer round trips but longer-held row
 # locks and a bigger rollback if one case fails; 500 keeps a batch well under a second.
@@ -52,11 +56,7 @@ EVENT_OF_ACTION = {
 }
 ADDRESS_MISSING_TEXT = "Adress saknas: %s väntar, gäldenären har varken postadress eller godkänd e-post"
 ADDRESS_MISSING_NOTE = "No postal address and no agreed e-mail: the %s waits"
-STEP_FIELDS = ["creditor", "case", "sequence", "category", "ladder_step", "action", "applied_on", "deadline",
-               "created_at"]
-QUEUE_FIELDS = ["creditor", "case", "kind", "created_on", "due_on", "outcome", "decided_by", "note"]
-LETTER_FIELDS = ["creditor", "case", "step", "kind", "language", "sent_on", "deadline", "ocr_reference", "bankgiro",
-                 "recipient", "amounts", "total", "status", "created_at"]
+CASE_PLAN_FIELDS = ["stage", "next_step_on", "next_action"]
 
 
 @dataclass
@@ -75,34 +75,33 @@ class CycleReport:
         return sum(self.applied.values())
 
 
-@dataclass
-class _Batch:
-    """What one batch writes, as rows in the *_FIELDS orders, inserted at the end."""
+@dataclass(frozen=True)
+class StepContext:
+    """What every case of a creditor's day reads: loaded once."""
 
-    now: datetime.datetime
+    creditor: Creditor
+    pack: RulePack
+    ladders: dict  # category → ladder
     day: datetime.date
-    steps: list = field(default_factory=list)
-    entries: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    queue: list = field(default_factory=list)
-    letters: list = field(default_factory=list)  # (index into steps, letter fields)
+    now: datetime.datetime
 
-    def event(self, case: Case, code: str, text: str, data: dict | None = None) -> None:
-        self.events.append((case.creditor_id, case.pk, self.now, self.day, "system", code, text[:500], data or {}))
+
+def step_context(*, creditor: Creditor, day: datetime.date, pack: RulePack | None = None) -> StepContext:
+    return StepContext(creditor=creditor, pack=pack or rule_pack(), ladders=ladders(), day=day, now=timezone.now())
 
 
 def steps_apply_due(*, creditor, day: datetime.date, report: CycleReport, pack=None) -> CycleReport:
     """Apply every step due for the creditor on `day`, in batches (the creditor's scope is
     active). `pack`: the rule pack, if already loaded. The daily cycle (`cycle.run`) calls
     this after the day's promises, plans and categories are settled."""
-    context = {"pack": pack or rule_pack(), "ladders": ladders(), "creditor": creditor}
+    context = step_context(creditor=creditor, day=day, pack=pack)
     last_id = 0
     while True:
         with transaction.atomic():
             batch = list(due_cases(creditor, day, last_id))
             if batch:
                 _load_invoices_and_debtors(batch)
-                _apply_batch(batch, day, context, report)
+                _apply_batch(batch, context=context, report=report)
         if len(batch) < BATCH_SIZE:
             break
         last_id = batch[-1].pk
@@ -127,87 +126,95 @@ def _load_invoices_and_debtors(cases: list[Case]) -> None:
         case.invoice, case.debtor = invoices[case.invoice_id], debtors[case.debtor_id]
 
 
-def _apply_batch(cases: list[Case], day: datetime.date, context: dict, report: CycleReport) -> None:
+def _apply_batch(cases: list[Case], *, context: StepContext, report: CycleReport) -> None:
     entries = entry_rows([c.pk for c in cases])
     facts = facts_for(cases, entries)
-    open_reviews = {case_id for case_id, case_facts in facts.items() if case_facts.review_open}
-    open_addresses = {case_id for case_id, case_facts in facts.items() if case_facts.address_open}
-    out = _Batch(now=timezone.now(), day=day)
-    for case in cases:
-        case.creditor = context["creditor"]
-        ladder = context["ladders"][case.debtor.category]
-        plan = plan_next(facts[case.pk], ladder, context["pack"].fee_caps)
-        if plan is not None and plan.on is not None and plan.on <= day and not plan.waiting_for:
-            new_facts = _apply(case, plan, facts[case.pk], entries[case.pk], day, context, out)
-            report.applied[plan.step.action] += 1
-            plan = plan_next(new_facts, ladder, context["pack"].fee_caps)
-        if plan is not None and plan.needs_review and plan.on <= day and case.pk not in open_reviews:
-            out.queue.append((case.creditor_id, case.pk, QueueKind.PAYMENT_ORDER_REVIEW, day, day, "", "", ""))
-            out.event(case, "dunning.payment_order.review_requested",
-                      "Betalningsföreläggande väntar på handläggarens godkännande")
-            report.reviews_opened += 1
-            open_reviews.add(case.pk)
-        if plan is not None and plan.needs_address and plan.on <= day and case.pk not in open_addresses:
-            # Not the step: no letter, no fee, no stage change; the case waits for an agent, and
-            # (no date) is not taken again until an address is added (debtors.services).
-            out.queue.append((case.creditor_id, case.pk, QueueKind.ADDRESS_MISSING, day, day, "", "",
-                              ADDRESS_MISSING_NOTE % plan.step.action))
-            out.event(case, "dunning.address.missing", ADDRESS_MISSING_TEXT % Action(plan.step.action).label,
-                      {"action": plan.step.action, "ladder_step": plan.step.number})
-            report.addresses_missing += 1
-            open_addresses.add(case.pk)
-        set_plan(case, plan, review_open=case.pk in open_reviews, address_open=case.pk in open_addresses)
-    step_ids = insert_rows(AppliedStep, STEP_FIELDS, out.steps, returning=True)
-    insert_rows(LedgerEntry, ENTRY_FIELDS, out.entries)
-    insert_rows(CaseEvent, EVENT_FIELDS, out.events)
-    insert_rows(QueueItem, QUEUE_FIELDS, out.queue)
-    insert_rows(Letter, LETTER_FIELDS, [
-        (values["creditor_id"], values["case_id"], step_ids[index], values["kind"], values["language"],
-         values["sent_on"], values["deadline"], values["ocr_reference"], values["bankgiro"], values["recipient"],
-         values["amounts"], values["total"], LetterStatus.PENDING, out.now)
-        for index, values in out.letters
-    ])
-    if out.letters:  # rendered by a task once this batch commits: the records exist first
-        letters_render_after_commit(creditor_id=context["creditor"].pk)
-    bulk_set(Case, cases, ["stage", "next_step_on", "next_action"])
+    with BulkWriter(expect={AppliedStep: len(cases)}) as writer:
+        letters = sum(case_step(case, facts=facts[case.pk], entries=entries[case.pk], context=context, writer=writer,
+                                report=report) for case in cases)
+        bulk_set(Case, cases, CASE_PLAN_FIELDS)
+    if letters:  # rendered by a task once this batch commits: the records exist first
+        letters_render_after_commit(creditor_id=context.creditor.pk)
 
 
-def _apply(case: Case, plan: Plan, facts: CaseFacts, entries: list[EntryRow], day: datetime.date, context: dict,
-           out: _Batch) -> CaseFacts:
-    action = plan.step.action
+def case_step(case: Case, *, facts: CaseFacts, entries: list[EntryRow], context: StepContext,
+              writer: BulkWriter | OneByOne, report: CycleReport) -> int:
+    """Apply the case's step if it is due, open the review or "address missing" item its
+    plan waits for, and set its next plan (unsaved). The rows go to `writer`; the letters
+    written (0 or 1) are returned."""
+    day = context.day
+    case.creditor = context.creditor
+    ladder = context.ladders[case.debtor.category]
+    review_open, address_open, letters = facts.review_open, facts.address_open, 0
+    plan = plan_next(facts, ladder, context.pack.fee_caps)
+    if plan is not None and plan.on is not None and plan.on <= day and not plan.waiting_for:
+        new_facts, letters = _apply(case, plan=plan, facts=facts, entries=entries, context=context, writer=writer)
+        report.applied[plan.step.action] += 1
+        plan = plan_next(new_facts, ladder, context.pack.fee_caps)
+    if plan is not None and plan.needs_review and plan.on <= day and not review_open:
+        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW, on=day))
+        _event(writer, case, context, "dunning.payment_order.review_requested",
+               "Betalningsföreläggande väntar på handläggarens godkännande")
+        report.reviews_opened += 1
+        review_open = True
+    if plan is not None and plan.needs_address and plan.on <= day and not address_open:
+        # Not the step: no letter, no fee, no stage change; the case waits for an agent, and
+        # (no date) is not taken again until an address is added (debtors.services).
+        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=day,
+                                        note=ADDRESS_MISSING_NOTE % plan.step.action))
+        _event(writer, case, context, "dunning.address.missing", ADDRESS_MISSING_TEXT % Action(plan.step.action).label,
+               {"action": plan.step.action, "ladder_step": plan.step.number})
+        report.addresses_missing += 1
+        address_open = True
+    set_plan(case, plan, review_open=review_open, address_open=address_open)
+    return letters
+
+
+def _event(writer, case: Case, context: StepContext, code: str, text: str, data: dict | None = None) -> None:
+    writer.add(CaseEvent, event_row(case=case, code=code, text=text, data=data, at=context.now, on=context.day))
+
+
+def _apply(case: Case, *, plan: Plan, facts: CaseFacts, entries: list[EntryRow], context: StepContext,
+           writer: BulkWriter | OneByOne) -> tuple[CaseFacts, int]:
+    """The step: its row, fees, stage change, events, agent's item and letter. The facts after
+    it, and the letters written."""
+    day, now, action = context.day, context.now, plan.step.action
     deadline = deadline_for(plan.step, day)
     sequence = len(facts.taken) + facts.voided + 1
-    out.steps.append((case.creditor_id, case.pk, sequence, case.debtor.category, plan.step.number, action, day,
-                      deadline, out.now))
-    fee_rows = [EntryRow(case.pk, fee.kind, Component.FEES, fee.amount, day) for fee in plan.fees]
-    out.entries += [(case.creditor_id, case.pk, fee.kind, Component.FEES, fee.amount, case.currency, day, "",
-                     f"step {sequence}", "", out.now) for fee in plan.fees]
+    step_id = writer.add(AppliedStep, step_row(case=case, sequence=sequence, category=case.debtor.category,
+                                               ladder_step=plan.step.number, action=action, on=day,
+                                               deadline=deadline, at=now), keyed=True)
+    fee_rows = [entry_build(case=case, kind=fee.kind, component=Component.FEES, amount=fee.amount, booked_on=day,
+                            reference=f"step {sequence}", at=now) for fee in plan.fees]
+    for row in fee_rows:
+        writer.add(LedgerEntry, row)
     target = STAGE_OF_ACTION.get(action)
     if target and case.stage != target and can_transition(case.stage, target):
-        out.event(case, "cases.stage.changed", stage_change_text(case.stage, target),
-                  {"from": case.stage, "to": target, "reason": action})
+        _event(writer, case, context, "cases.stage.changed", stage_change_text(case.stage, target),
+               {"from": case.stage, "to": target, "reason": action})
         case.stage = target
     code, text = EVENT_OF_ACTION[action]
     fee_text = ", ".join(f"{EntryKind(fee.kind).label.lower()} {format_sek(fee.amount)} kr" for fee in plan.fees)
-    out.event(case, code,
-              text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
-              {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
-               "deadline": deadline.isoformat() if deadline else None,
-               "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]})
+    _event(writer, case, context, code,
+           text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
+           {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
+            "deadline": deadline.isoformat() if deadline else None,
+            "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]})
     if action == PHONE_CALL:
-        out.queue.append((case.creditor_id, case.pk, QueueKind.PHONE_CALL, day, day, "", "", ""))
+        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.PHONE_CALL, on=day))
+    letters = 0
     if action in KIND_OF_ACTION:
         all_entries = entries + fee_rows
-        fixed = context["ladders"][case.debtor.category].contractual_interest_rate
-        rates = context["pack"].rates
+        fixed = context.ladders[case.debtor.category].contractual_interest_rate
+        rates = context.pack.rates
         balance = balance_of(case, all_entries, as_of=day, rates=rates, fixed_rate=fixed)
         movements = [(e.booked_on, e.amount) for e in all_entries if e.component == Component.PRINCIPAL]
         periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
                                       until=interest_until(case, day), rates=rates, fixed_rate=fixed)
-        out.letters.append((len(out.steps) - 1, letter_values(
-            case=case, action=action, sent_on=day, deadline=deadline, balance=balance,
-            fees=fee_lines(all_entries), periods=periods)))
+        writer.add(Letter, letter_row(case=case, action=action, sent_on=day, deadline=deadline, balance=balance,
+                                      fees=fee_lines(all_entries), periods=periods, step_id=step_id, at=now))
+        letters = 1
     return dataclasses.replace(
         facts, taken=facts.taken + (Taken(action, day, deadline),),
         fees_charged=facts.fees_charged | {fee.kind for fee in plan.fees},
-    )
+    ), letters

@@ -1,23 +1,25 @@
 """The bulk half of a ledger import: new and changed debtors, new invoices and their cases.
 
-A file is mostly new invoices, so they are written as rows in a few statements per
-table (`core.bulk`), with each new case's first step planned by the engine in memory;
-the result is the same as `dunning.services.case_open_and_plan` per invoice (a test compares them).
+A file is mostly new invoices, so they are handed as typed rows (`DebtorRow`,
+`InvoiceRow`, `CaseRow`, and the ledger's and events' own) to a `core.bulk.BulkWriter`,
+which inserts them in a few statements per table, with each new case's first step
+planned by the engine in memory; the result is the same as
+`dunning.services.case_open_and_plan` per invoice (a test compares them).
 """
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.utils import timezone
 
-from cases.events import EVENT_FIELDS, actor_label
-from cases.ledger import ENTRY_FIELDS
-from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
+from cases.events import event_row
+from cases.models import Case, CaseEvent, EntryKind, Invoice, LedgerEntry
 from cases.ocr import ocr_reference
-from cases.services import case_opened_text
+from cases.services import case_opened_text, entry_build
 from cases.stages import Stage
 from classification.services import classify_new
-from core.bulk import bulk_set, draw_ids, insert_rows
+from core.bulk import BulkWriter, bulk_set
 from core.money import ZERO
 from debtors.models import Category, CustomerType, Debtor
 from dunning.addresses import ADDRESS_FIELDS, addresses_found
@@ -30,19 +32,133 @@ from .checks import StoredInvoice
 from .rows import LedgerRow
 
 CHUNK = 2000
+# A debtor's field → the ledger row's attribute it is read from.
 DEBTOR_COLUMNS = {"name": "customer_name", "customer_type": "customer_type", "identity_number": "identity_number",
                   "email": "email", "phone": "phone", "address": "address", "postal_code": "postal_code",
                   "city": "city", "country": "country", "language": "language", "vip": "vip"}
-DEBTOR_FIELDS = ["creditor", "customer_number", *DEBTOR_COLUMNS, "email_letters_agreed", "category",
-                 "category_reasons", "category_since", "override_category", "override_note", "created_at"]
-INVOICE_FIELDS = ["creditor", "debtor", "invoice_number", "invoice_date", "due_date", "amount", "currency",
-                  "reminder_fee_agreed", "paid_on", "open_amount_reported", "created_at"]
-CASE_FIELDS = ["creditor", "invoice", "debtor", "stage", "closed_reason", "hold_reason", "resume_stage", "currency",
-               "ocr_reference", "opened_on", "next_action", "next_step_on", "created_at"]
 
 
-def debtors_save(creditor, rows: list[LedgerRow], present: set[str],
-                 today: datetime.date) -> tuple[dict[str, Debtor], set[str], list[int]]:
+class DebtorRow(NamedTuple):
+    """A new Debtor to insert, as `debtor_row` builds it from a ledger row."""
+
+    creditor_id: int
+    customer_number: str
+    name: str
+    customer_type: str
+    identity_number: str
+    email: str
+    phone: str
+    address: str
+    postal_code: str
+    city: str
+    country: str
+    language: str
+    vip: bool
+    email_letters_agreed: bool
+    category: str
+    category_reasons: list
+    category_since: datetime.date | None
+    override_category: str
+    override_note: str
+    created_at: datetime.datetime
+
+
+class InvoiceRow(NamedTuple):
+    """A new Invoice to insert, as `invoice_row` builds it from a ledger row."""
+
+    creditor_id: int
+    debtor_id: int
+    invoice_number: str
+    invoice_date: datetime.date
+    due_date: datetime.date
+    amount: Decimal
+    currency: str
+    reminder_fee_agreed: bool
+    paid_on: datetime.date | None
+    open_amount_reported: Decimal | None
+    created_at: datetime.datetime
+
+
+class CaseRow(NamedTuple):
+    """A new Case to insert, as `case_row` builds it."""
+
+    creditor_id: int
+    invoice_id: int
+    debtor_id: int
+    stage: str
+    closed_reason: str
+    hold_reason: str
+    resume_stage: str
+    currency: str
+    ocr_reference: str
+    opened_on: datetime.date
+    next_action: str
+    next_step_on: datetime.date | None
+    created_at: datetime.datetime
+
+
+# The columns of bulk-inserted debtors, invoices and cases (`core.bulk`), in their rows' order.
+DEBTOR_FIELDS = list(DebtorRow._fields)
+INVOICE_FIELDS = list(InvoiceRow._fields)
+CASE_FIELDS = list(CaseRow._fields)
+
+
+@dataclass(frozen=True)
+class NewDebtor:
+    """What the cases need of a debtor this file brings; a model instance costs 20 µs."""
+
+    pk: int
+    category: str
+    is_consumer: bool
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a new case's entry and event need of it."""
+
+    pk: int
+    creditor_id: int
+    currency: str
+
+
+@dataclass
+class Planned:
+    """A new case's first plan, as `set_plan` writes it."""
+
+    next_action: str = ""
+    next_step_on: datetime.date | None = None
+
+
+def debtor_row(*, creditor_id: int, row: LedgerRow, classification, today: datetime.date,
+               now: datetime.datetime) -> DebtorRow:
+    """A customer the file brings, as classified (`classification`), or normal until it is."""
+    if classification is None:
+        category, reasons, since = Category.NORMAL, [], None
+    else:
+        category, reasons, since = classification.category, classification.reasons, today
+    return DebtorRow(creditor_id, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()),
+                     email_letters_agreed=False, category=category, category_reasons=reasons, category_since=since,
+                     override_category="", override_note="", created_at=now)
+
+
+def invoice_row(*, creditor_id: int, debtor_id: int, row: LedgerRow, now: datetime.datetime) -> InvoiceRow:
+    return InvoiceRow(creditor_id=creditor_id, debtor_id=debtor_id, invoice_number=row.invoice_number,
+                      invoice_date=row.invoice_date, due_date=row.due_date, amount=row.amount, currency=row.currency,
+                      reminder_fee_agreed=row.reminder_fee_agreed, paid_on=stored_paid_on(row),
+                      open_amount_reported=row.open_amount, created_at=now)
+
+
+def case_row(*, creditor_id: int, invoice_id: int, debtor_id: int, currency: str, opened_on: datetime.date,
+             plan: Planned, now: datetime.datetime) -> CaseRow:
+    """A case opened for an invoice, in the reminder stage, with its first plan."""
+    return CaseRow(creditor_id=creditor_id, invoice_id=invoice_id, debtor_id=debtor_id, stage=Stage.REMINDER,
+                   closed_reason="", hold_reason="", resume_stage="", currency=currency,
+                   ocr_reference=ocr_reference(invoice_id), opened_on=opened_on, next_action=plan.next_action,
+                   next_step_on=plan.next_step_on, created_at=now)
+
+
+def debtors_save(creditor, rows: list[LedgerRow], present: set[str], *, today: datetime.date,
+                 writer: BulkWriter) -> tuple[dict[str, Debtor | NewDebtor], set[str], list[int]]:
     """Every customer of the file, created or updated from its first row; the customer
     numbers whose stored details changed; and the ids of the debtors to classify once the
     file is written (those whose VIP designation changed, and new ones with a credit note
@@ -78,13 +194,13 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str],
     new = [first[number] for number in numbers if number not in stored]
     classified = _classify_new(creditor, new, rows, today)
     now = timezone.now()
-    ids = insert_rows(Debtor, DEBTOR_FIELDS, [
-        (creditor.pk, row.customer_number, *(getattr(row, column) for column in DEBTOR_COLUMNS.values()), False,
-         *_category_columns(classified.get(row.customer_number), today), "", "", now) for row in new], returning=True)
-    for pk, row in zip(ids, new):  # what the cases need of a new debtor; a model instance costs 20 µs
+    writer.expect(Debtor, len(new))
+    for row in new:
         known = classified.get(row.customer_number)
-        stored[row.customer_number] = SimpleNamespace(pk=pk, category=known.category if known else Category.NORMAL,
-                                                      is_consumer=row.customer_type == CustomerType.CONSUMER)
+        pk = writer.add(Debtor, debtor_row(creditor_id=creditor.pk, row=row, classification=known, today=today,
+                                           now=now), keyed=True)
+        stored[row.customer_number] = NewDebtor(pk=pk, category=known.category if known else Category.NORMAL,
+                                                is_consumer=row.customer_type == CustomerType.CONSUMER)
         if known is None:
             classify.append(pk)
     return stored, {d.customer_number for d in changed}, classify
@@ -94,7 +210,7 @@ def _classify_new(creditor, new: list[LedgerRow], rows: list[LedgerRow], today: 
     """customer number → Classification of the new customers without a credit note in the file."""
     waiting = {row.customer_number for row in rows if row.is_credit_note}
     invoices = {row.customer_number: [] for row in new if row.customer_number not in waiting}
-    for row in rows:  # in file order: the order their ids are drawn in (invoices_open)
+    for row in rows:  # in file order: the order their invoices are added in (invoices_open)
         if row.customer_number in invoices:
             invoices[row.customer_number].append((row.invoice_date, row.due_date, stored_paid_on(row),
                                                   opening_principal(row, {}) > 0))
@@ -102,13 +218,6 @@ def _classify_new(creditor, new: list[LedgerRow], rows: list[LedgerRow], today: 
     return classify_new(creditor=creditor, invoices=invoices, on=today,
                         identities={number: first[number].identity_number for number in invoices},
                         vips={number: first[number].vip for number in invoices})
-
-
-def _category_columns(classification, today: datetime.date) -> tuple:
-    """category, reasons and since of a new debtor: as classified, or normal until it is."""
-    if classification is None:
-        return Category.NORMAL, [], None
-    return classification.category, classification.reasons, today
 
 
 def stored_paid_on(row: LedgerRow) -> datetime.date | None:
@@ -123,57 +232,52 @@ def opening_principal(row: LedgerRow, credited: dict) -> Decimal:
 
 
 class Openings:
-    """The new invoices, the cases they open (row, invoice id, principal) and what opening
-    them needs from the database, read before the first row is written: inside
-    `copies_behind` a query would wait for the COPYs before it."""
+    """The new invoices and the principal each case opens with (none: no case), and what
+    planning the cases reads (ladders, fee caps): read once, up front."""
 
     def __init__(self, rows: list[LedgerRow], credited: dict):
         self.rows, self.credited = rows, credited
-        self.invoice_ids = draw_ids(Invoice, len(rows))
-        principals = ((row, pk, opening_principal(row, credited)) for pk, row in zip(self.invoice_ids, rows))
-        self.opened = [(row, pk, principal) for row, pk, principal in principals if principal > 0]
-        self.case_ids = draw_ids(Case, len(self.opened))
+        self.principals = [opening_principal(row, credited) for row in rows]
         self.ladder_of, self.caps = ladders(), fee_caps()
 
 
-def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor], today: datetime.date,
-                  actor) -> dict[str, StoredInvoice]:
-    """Insert the new invoices and, for each still open, its case with the principal entry,
-    the opening event and the first step planned. Returns number → StoredInvoice of those
-    this file's credit notes credit, as if read back."""
+def invoices_open(creditor, openings: Openings, debtors: dict[str, Debtor | NewDebtor], *, today: datetime.date,
+                  actor, writer: BulkWriter) -> dict[str, StoredInvoice]:
+    """Add the new invoices and, for each still open, its case with the principal entry, the
+    opening event and the first step planned. Returns number → StoredInvoice of those this
+    file's credit notes credit, as if read back."""
     now = timezone.now()
-    rows, ids = openings.rows, openings.invoice_ids
-    insert_rows(Invoice, INVOICE_FIELDS, [
-        (creditor.pk, debtors[row.customer_number].pk, row.invoice_number, row.invoice_date, row.due_date,
-         row.amount, row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, now)
-        for row in rows], ids=ids)
-    _cases_open(creditor, openings, debtors, today, now, actor)
-    case_of = {invoice_id: case_id for (_, invoice_id, _), case_id in zip(openings.opened, openings.case_ids)}
-    return {row.invoice_number: StoredInvoice(pk, row.invoice_number, row.customer_number, row.invoice_date,
-                                              row.due_date, row.amount, row.currency, row.reminder_fee_agreed,
-                                              stored_paid_on(row), row.open_amount, case_of.get(pk))
-            for pk, row in zip(ids, rows) if row.invoice_number in openings.credited}
-
-
-def _cases_open(creditor, openings: Openings, debtors: dict[str, Debtor], today: datetime.date, now,
-                actor) -> None:
-    ladder_of, caps = openings.ladder_of, openings.caps
-    cases = []
-    for row, invoice_id, principal in openings.opened:
+    writer.expect(Invoice, len(openings.rows))
+    writer.expect(Case, sum(1 for principal in openings.principals if principal > 0))
+    credited = {}
+    for row, principal in zip(openings.rows, openings.principals):
         debtor = debtors[row.customer_number]
-        plan = SimpleNamespace()
-        facts = CaseFacts(due_date=row.due_date, is_consumer=debtor.is_consumer,
-                          reminder_fee_agreed=row.reminder_fee_agreed, principal=principal)
-        set_plan(plan, plan_next(facts, ladder_of[debtor.category], caps), review_open=False)
-        cases.append((creditor.pk, invoice_id, debtor.pk, Stage.REMINDER, "", "", "", row.currency,
-                      ocr_reference(invoice_id), today, plan.next_action, plan.next_step_on, now))
-    ids = insert_rows(Case, CASE_FIELDS, cases, ids=openings.case_ids)
-    insert_rows(LedgerEntry, ENTRY_FIELDS, [
-        (creditor.pk, pk, EntryKind.PRINCIPAL, Component.PRINCIPAL, principal, row.currency, row.invoice_date,
-         f"Faktura {row.invoice_number}", "", "", now) for pk, (row, _, principal) in zip(ids, openings.opened)])
-    who = actor_label(actor)
-    insert_rows(CaseEvent, EVENT_FIELDS, [
-        (creditor.pk, pk, now, today, who, "cases.case.opened",
-         case_opened_text(row.invoice_number, principal, row.currency),
-         {"invoice": row.invoice_number, "principal": str(principal), "source": "ledger import"})
-        for pk, (row, _, principal) in zip(ids, openings.opened)])
+        invoice_id = writer.add(Invoice, invoice_row(creditor_id=creditor.pk, debtor_id=debtor.pk, row=row, now=now),
+                                keyed=True)
+        case_id = _case_open(creditor, openings, row=row, invoice_id=invoice_id, debtor=debtor, principal=principal,
+                             today=today, now=now, actor=actor, writer=writer) if principal > 0 else None
+        if row.invoice_number in openings.credited:
+            credited[row.invoice_number] = StoredInvoice(
+                invoice_id, row.invoice_number, row.customer_number, row.invoice_date, row.due_date, row.amount,
+                row.currency, row.reminder_fee_agreed, stored_paid_on(row), row.open_amount, case_id)
+    return credited
+
+
+def _case_open(creditor, openings: Openings, *, row: LedgerRow, invoice_id: int, debtor: Debtor | NewDebtor,
+               principal: Decimal, today: datetime.date, now: datetime.datetime, actor, writer: BulkWriter) -> int:
+    """What `dunning.services.case_open_and_plan` does for one invoice, as rows; the case's id."""
+    plan = Planned()
+    facts = CaseFacts(due_date=row.due_date, is_consumer=debtor.is_consumer,
+                      reminder_fee_agreed=row.reminder_fee_agreed, principal=principal)
+    set_plan(plan, plan_next(facts, openings.ladder_of[debtor.category], openings.caps), review_open=False)
+    case = NewCase(pk=writer.add(Case, case_row(creditor_id=creditor.pk, invoice_id=invoice_id, debtor_id=debtor.pk,
+                                                currency=row.currency, opened_on=today, plan=plan, now=now),
+                                 keyed=True),
+                   creditor_id=creditor.pk, currency=row.currency)
+    writer.add(LedgerEntry, entry_build(case=case, kind=EntryKind.PRINCIPAL, amount=principal,
+                                        booked_on=row.invoice_date, text=f"Faktura {row.invoice_number}", at=now))
+    writer.add(CaseEvent, event_row(case=case, code="cases.case.opened", actor=actor, at=now, on=today,
+                                    text=case_opened_text(row.invoice_number, principal, row.currency),
+                                    data={"invoice": row.invoice_number, "principal": str(principal),
+                                          "source": "ledger import"}))
+    return case.pk

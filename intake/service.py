@@ -25,7 +25,7 @@ from django.utils import timezone
 from cases.events import actor_label
 from cases.models import Case, EntryKind, Invoice, LedgerEntry
 from classification.services import reclassify
-from core.bulk import copies_behind
+from core.bulk import BulkWriter
 from core.errors import ApplicationError
 from core.filereport import FileRejected, FileReport, Problem, RowError
 from debtors.models import Debtor
@@ -85,7 +85,8 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)
         deadline.check("comparing the rows with what is stored")
-        _write(creditor, rows, set(positions), invoices, applied, today, report, actor, deadline)
+        _write(creditor, rows, present=set(positions), invoices=invoices, applied=applied, today=today, report=report,
+               actor=actor, deadline=deadline)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)  # a service refused a row while writing: roll everything back
         deadline.check("storing the rows")  # the last moment: past it, the transaction rolls back
@@ -129,19 +130,18 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
     return {notes[reference] for reference in applied}
 
 
-def _write(creditor, rows, present, invoices, applied, today, report, actor, deadline) -> None:
-    # New debtors, invoices and cases go in by COPY on a second thread while the next rows are
-    # prepared here, and their keys are checked as they go rather than at COMMIT (core.bulk).
-    with copies_behind():
-        _write_rows(creditor, rows, present, invoices, applied, today, report, actor, deadline)
-
-
-def _write_rows(creditor, rows, present, invoices, applied, today, report, actor, deadline) -> None:
+def _write(creditor, rows: list[LedgerRow], *, present: set[str], invoices: dict[str, StoredInvoice],
+           applied: set[str], today: datetime.date, report: LedgerImportReport, actor,
+           deadline: Deadline) -> None:
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     openings = Openings(new_rows, credited)
-    debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today)
-    invoices.update(invoices_open(creditor, openings, debtors, today, actor))
+    # New debtors, invoices and cases go in by COPY on a second thread while the next rows are
+    # prepared here, and their keys are checked as they go rather than at COMMIT (core.bulk);
+    # the rows after them go through the services, which read them.
+    with BulkWriter() as writer:
+        debtors, debtors_changed, to_classify = debtors_save(creditor, rows, present, today=today, writer=writer)
+        invoices.update(invoices_open(creditor, openings, debtors, today=today, actor=actor, writer=writer))
     new_row_numbers = {row.row for row in new_rows}
     first_row_of_debtor = {}
     for row in rows:
@@ -153,7 +153,7 @@ def _write_rows(creditor, rows, present, invoices, applied, today, report, actor
         if row.is_credit_note:
             changed = row.invoice_number not in applied and _guarded(
                 report, row, "amount",
-                lambda: _credit(row, invoices[row.credited_invoice], today, actor))
+                lambda: _credit(row, invoices[row.credited_invoice], today=today, actor=actor))
         elif row.row in new_row_numbers:
             report.created += 1
             continue
@@ -172,14 +172,14 @@ def _write_rows(creditor, rows, present, invoices, applied, today, report, actor
             report.updated += 1
         else:
             report.unchanged += 1
-    _classify(creditor, to_classify, today, actor)
+    _classify(creditor, to_classify, today=today, actor=actor)
 
 
 # Debtors per reclassification: the ids go into its queries as a list.
 CLASSIFY_CHUNK = 5000
 
 
-def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> None:
+def _classify(creditor, debtor_ids: list[int], *, today: datetime.date, actor) -> None:
     """New debtors get their category now, from the history this file brought (and any
     credit report); so do debtors whose VIP designation the file changed."""
     for start in range(0, len(debtor_ids), CLASSIFY_CHUNK):
@@ -187,7 +187,7 @@ def _classify(creditor, debtor_ids: list[int], today: datetime.date, actor) -> N
                    actor=actor)
 
 
-def _credit(row: LedgerRow, invoice: StoredInvoice, today: datetime.date, actor) -> bool:
+def _credit(row: LedgerRow, invoice: StoredInvoice, *, today: datetime.date, actor) -> bool:
     """Apply a credit note to the case of `invoice` (stored before, or new in this file)."""
     case = Case.objects.get(invoice_id=invoice.pk)
     credit_note_apply(case=case, amount=-row.amount, on=row.credit_date,

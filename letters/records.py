@@ -1,6 +1,9 @@
 """Build a letter's record: the recipient and every amount exactly as the letter will print them."""
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils import timezone
 
 from cases.interest import entries_of
 from cases.interest import periods as interest_periods_of
@@ -9,7 +12,7 @@ from cases.models import FEE_KINDS, Component, EntryKind
 from law.actions import Action
 from law.interest import ReferenceRates
 
-from .models import LetterKind
+from .models import LetterKind, LetterStatus
 
 KIND_OF_ACTION = {
     Action.REMINDER: LetterKind.REMINDER,
@@ -30,9 +33,28 @@ def fee_lines(entries) -> list[dict]:
              "charged_on": e.booked_on.isoformat()} for e in charged]
 
 
-def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balance: Balance, fees: list[dict],
-                  periods) -> dict:
-    """A letter record's fields for a step (the cycle inserts many at once), step and status aside."""
+class LetterRow(NamedTuple):
+    """A Letter to insert, pending rendering, as `letter_row` builds it for a step."""
+
+    creditor_id: int
+    case_id: int
+    step_id: int | None
+    kind: str
+    language: str
+    sent_on: datetime.date
+    deadline: datetime.date | None
+    ocr_reference: str
+    bankgiro: str
+    recipient: dict
+    amounts: dict
+    total: Decimal
+    status: str
+    created_at: datetime.datetime
+
+
+def letter_row(*, case, action: str, sent_on: datetime.date, deadline, balance: Balance, fees: list[dict], periods,
+               step_id: int | None = None, at: datetime.datetime | None = None) -> LetterRow:
+    """The letter a step sends (`step_id`), as a row: the daily cycle inserts many at once."""
     amounts = {
         "principal": str(balance.principal),
         "fees": fees,
@@ -44,11 +66,22 @@ def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balanc
         },
         "total": str(balance.total),
     }
-    return dict(
-        creditor_id=case.creditor_id, case_id=case.pk, kind=KIND_OF_ACTION[action],
+    return LetterRow(
+        creditor_id=case.creditor_id, case_id=case.pk, step_id=step_id, kind=KIND_OF_ACTION[action],
         language=case.debtor.language, sent_on=sent_on, deadline=deadline, ocr_reference=case.ocr_reference,
         bankgiro=case.creditor.bankgiro, recipient=recipient_of(case.debtor), amounts=amounts, total=balance.total,
+        status=LetterStatus.PENDING, created_at=at or timezone.now(),
     )
+
+
+def letter_values(*, case, action: str, sent_on: datetime.date, deadline, balance: Balance, fees: list[dict],
+                  periods) -> dict:
+    """A letter record's fields (`letter_row`'s), step, status and time aside."""
+    values = letter_row(case=case, action=action, sent_on=sent_on, deadline=deadline, balance=balance, fees=fees,
+                        periods=periods)._asdict()
+    for name in ("step_id", "status", "created_at"):
+        del values[name]
+    return values
 
 
 def case_letter_values(*, case, kind: str, sent_on: datetime.date, deadline, rates: ReferenceRates,

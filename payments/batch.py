@@ -10,31 +10,34 @@ A case paid twice in one file takes its payments in file order, in successive ba
 A payment that names several cases (`payments.spread`) is spread across them in its
 batch, a payment row per case, or stored unmatched with the reason the rule gives.
 
-The inserts are COPYs that run behind (`core.bulk.copies_behind`) while the next batch
-is allocated; so that nothing waits for them, the next batch is read before they are
-sent, and the payments' ids are drawn first. A case of the next batch that this one paid
-too is taken as this batch left it, not read again.
+The rows go to a `core.bulk.BulkWriter`, which draws the payments' ids and sends its
+inserts as COPYs behind while the next batch is allocated. The next batch is read before
+this one is sent (a read waits for the COPYs before it), and a case of the next batch
+that this one paid too is taken as this batch left it, not read again.
 """
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.utils import timezone
 
-from cases.events import EVENT_FIELDS, SYSTEM
-from cases.ledger import ENTRY_FIELDS
-from cases.models import Case, CaseEvent, EntryKind, LedgerEntry, Payment
-from cases.reductions import Book, Row, reduce, settled
+from cases.events import EventRow, SYSTEM, event_row
+from cases.models import Case, CaseEvent, EntryKind, LedgerEntry, Payment, PaymentFile
+from cases.reductions import ROW_FIELDS, Book, Row, reduce, settled
 from cases.services import stage_change_text
 from cases.stages import OPEN_STAGES, ClosedReason, Stage, can_transition
-from core.bulk import bulk_set, copies_behind, draw_ids, insert_rows
+from core.bulk import BulkWriter, bulk_set
 from core.tenancy import creditor_scope, scopes_disabled
 from debtors.models import CustomerType
 from dunning.facts import History, histories, ladders
 from dunning.models import Outcome, QueueItem
 from dunning.planning import cases_replan
 from law.allocation import Allocation
+from law.interest import ReferenceRates
+from law.fees import FeeCaps
 from law.selectors import fee_caps, reference_rates
 
 from .files.records import ParsedPayment
@@ -42,12 +45,65 @@ from .services import payment_event
 from .spread import several_reason, spread
 
 BATCH_SIZE = 500
-PAYMENT_FIELDS = ["creditor", "case", "amount", "currency", "paid_on", "source", "reference", "account",
-                  "ocr_reference", "free_text", "payer", "file", "record", "unmatched_reason", "created_at", "identity",
-                  "part"]
 CASE_READS = ["creditor_id", "stage", "closed_reason", "closed_on", "hold_reason", "resume_stage", "currency",
               "next_action", "next_step_on"]
 CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"]
+
+
+class PaymentRow(NamedTuple):
+    """A Payment to insert, as `payment_row` builds it from a parsed payment."""
+
+    creditor_id: int | None
+    case_id: int | None
+    amount: Decimal
+    currency: str
+    paid_on: datetime.date
+    source: str
+    reference: str
+    account: str
+    ocr_reference: str
+    free_text: str
+    payer: str
+    file_id: int
+    record: int | None
+    unmatched_reason: str
+    created_at: datetime.datetime
+    identity: str
+    part: int
+    duplicate_of_id: int | None
+
+
+# The columns of a bulk-inserted payment (`core.bulk`), in its row's order.
+PAYMENT_FIELDS = list(PaymentRow._fields)
+
+
+class CasesOfAnotherCreditor(RuntimeError):
+    """A batch for one creditor holds another creditor's case. A programming error, not a
+    user's: the matcher hands each creditor only its own cases (`payments.importing`), so
+    nothing is stored and no user can act on it."""
+
+
+class Booked(NamedTuple):
+    """A payment as the rules and its event read it: its id (drawn by the writer) and row."""
+
+    pk: int
+    row: PaymentRow
+
+    @property
+    def amount(self) -> Decimal:
+        return self.row.amount
+
+    @property
+    def paid_on(self) -> datetime.date:
+        return self.row.paid_on
+
+    @property
+    def source(self) -> str:
+        return self.row.source
+
+    @property
+    def reference(self) -> str:
+        return self.row.reference
 
 
 @dataclass
@@ -69,6 +125,19 @@ class Matched:
         return self.cases or (self.case_id,)
 
 
+@dataclass(frozen=True)
+class FileContext:
+    """What every batch of one creditor's part of a file reads: loaded once."""
+
+    creditor_id: int
+    file: PaymentFile
+    source: str
+    now: datetime.datetime
+    rates: ReferenceRates
+    ladders: dict
+    caps: FeeCaps
+
+
 @dataclass
 class Loaded:
     """A batch's cases (locked), their ledgers and their history, as read."""
@@ -80,30 +149,25 @@ class Loaded:
 
 @dataclass
 class Allocated:
-    """What allocating a batch wrote, to be stored."""
+    """What allocating a batch changed in the cases, to be stored (its rows are in the writer)."""
 
-    payments: list = field(default_factory=list)  # rows in PAYMENT_FIELDS order, with ids first
-    entries: list = field(default_factory=list)  # Row
-    events: list = field(default_factory=list)  # rows in EVENT_FIELDS order
     closing: list = field(default_factory=list)  # (case, paid on)
     replanning: list = field(default_factory=list)
-    currency: dict = field(default_factory=dict)  # case id → its currency, the entries'
 
 
-def allocate_matched(creditor_id: int, items: list[Matched], *, file, source: str) -> None:
+def allocate_matched(creditor_id: int, items: list[Matched], *, file: PaymentFile, source: str) -> None:
     """Store and allocate the creditor's matched payments (in file order), batch by batch."""
-    with creditor_scope(creditor_id), copies_behind():
-        context = {"rates": reference_rates(), "ladders": ladders(),
-                   "caps": fee_caps(), "creditor_id": creditor_id, "file": file, "source": source,
-                   "now": timezone.now()}
-        payment_ids = iter(draw_ids(Payment, sum(len(item.case_ids) for item in items)))
+    parts = sum(len(item.case_ids) for item in items)
+    with creditor_scope(creditor_id), BulkWriter(expect={Payment: parts}) as writer:
+        context = FileContext(creditor_id=creditor_id, file=file, source=source, now=timezone.now(),
+                              rates=reference_rates(), ladders=ladders(), caps=fee_caps())
         batches = list(_batches(items))
-        loaded = _load(_case_ids(batches[0]), None, creditor_id) if batches else None
+        loaded = _load(_case_ids(batches[0]), previous=None, creditor_id=creditor_id) if batches else None
         for index, batch in enumerate(batches):
-            allocated = _allocate(batch, loaded, payment_ids, context)
-            if index + 1 < len(batches):  # read before this batch's COPYs are sent, so as not to wait for them
-                loaded = _load(_case_ids(batches[index + 1]), loaded, creditor_id)
-            _store(allocated, context)
+            allocated = _allocate(batch, loaded=loaded, context=context, writer=writer)
+            if index + 1 < len(batches):  # read before this batch's rows are sent, so as not to wait for them
+                loaded = _load(_case_ids(batches[index + 1]), previous=loaded, creditor_id=creditor_id)
+            _store(allocated, writer=writer)
 
 
 def _batches(items: list[Matched]):
@@ -123,7 +187,7 @@ def _case_ids(batch: list[Matched]) -> list[int]:
     return [pk for item in batch for pk in item.case_ids]
 
 
-def _load(ids: list[int], previous: Loaded | None, creditor_id: int) -> Loaded:
+def _load(ids: list[int], *, previous: Loaded | None, creditor_id: int) -> Loaded:
     """Lock and read the batch's cases; one that the previous batch paid (whose rows are not
     stored yet) is taken from it as that batch left it.
 
@@ -138,69 +202,70 @@ def _load(ids: list[int], previous: Loaded | None, creditor_id: int) -> Loaded:
         cases = _cases_locked(fresh) if fresh else {}
         strangers = sorted(pk for pk, case in cases.items() if case.creditor_id != creditor_id)
         if strangers:
-            raise RuntimeError(f"payments for creditor {creditor_id} matched other creditors' cases {strangers[:10]}")
+            raise CasesOfAnotherCreditor(
+                f"payments for creditor {creditor_id} matched other creditors' cases {strangers[:10]}")
         if fresh:
             for row in (LedgerEntry.objects.filter(case_id__any=fresh).order_by("booked_on", "id")
-                        .values_list("case_id", "kind", "component", "amount", "booked_on", "applies_to")):
-                entries[row[0]].append(Row(*row))
+                        .values_list(*ROW_FIELDS)):
+                entries[row[0]].append(Row._make(row))
         history = histories(ids)
     for pk in carried:
         cases[pk], entries[pk] = previous.cases[pk], previous.entries[pk]
     return Loaded(cases, entries, history)
 
 
-def _allocate(batch: list[Matched], loaded: Loaded, payment_ids, context: dict) -> Allocated:
-    """Allocate the batch's payments in memory: the rows to store, the cases to close or replan."""
+def _allocate(batch: list[Matched], *, loaded: Loaded, context: FileContext, writer: BulkWriter) -> Allocated:
+    """Allocate the batch's payments in memory: its rows to the writer; the cases to close or replan."""
     out = Allocated()
     for item in batch:
-        books = [_book(loaded.cases[pk], loaded, context, out) for pk in item.case_ids]
+        books = [_book(loaded.cases[pk], loaded=loaded, context=context) for pk in item.case_ids]
         if not item.cases:
-            item.allocation = _pay(item.parsed, books[0], payment_ids, context, out)
+            item.allocation = _pay(item.parsed, books[0], context=context, writer=writer, out=out)
             continue
         parts, why = spread(item.parsed.amount, books, list(item.references), on=item.parsed.paid_on)
         if why:
             item.reason = several_reason(item.references, why)
-            row = payment_row(item.parsed, creditor_id=context["creditor_id"], case_id=None, file=context["file"],
-                              source=context["source"], now=context["now"], reason=item.reason)
-            out.payments.append((next(payment_ids), *row))
+            writer.add(Payment, payment_row(item.parsed, creditor_id=context.creditor_id, case_id=None,
+                                            file=context.file, source=context.source, now=context.now,
+                                            reason=item.reason), keyed=True)
             continue
         for number, (book, reference, part) in enumerate(parts, start=1):
-            item.allocation = _pay(item.parsed, book, payment_ids, context, out, amount=part, part=number,
-                                   ocr_reference=reference)
-    out.events += _close(out.closing, context["now"])
-    _replan(out.replanning, loaded, context)
+            item.allocation = _pay(item.parsed, book, context=context, writer=writer, out=out, amount=part,
+                                   part=number, ocr_reference=reference)
+    for event in _close(out.closing, now=context.now):
+        writer.add(CaseEvent, event)
+    _replan(out.replanning, loaded=loaded, context=context)
     return out
 
 
-def _book(case, loaded: Loaded, context: dict, out: Allocated) -> Book:
-    ladder = context["ladders"][case.debtor.category]
-    return Book(case, loaded.entries[case.pk], context["rates"], ladder.contractual_interest_rate, out.entries)
+def _book(case, *, loaded: Loaded, context: FileContext) -> Book:
+    ladder = context.ladders[case.debtor.category]
+    return Book(case, loaded.entries[case.pk], context.rates, ladder.contractual_interest_rate, pending=[])
 
 
-def _pay(parsed, book: Book, payment_ids, context: dict, out: Allocated, **part):
+def _pay(parsed: ParsedPayment, book: Book, *, context: FileContext, writer: BulkWriter, out: Allocated,
+         **part) -> Allocation:
     """One payment (or one part of one) on one case, as `payment_register` books it."""
-    now, case = context["now"], book.case
-    row = payment_row(parsed, creditor_id=context["creditor_id"], case_id=case.pk, file=context["file"],
-                      source=context["source"], now=now, currency=case.currency, **part)
-    payment = SimpleNamespace(pk=next(payment_ids), amount=row[2], paid_on=row[4], source=row[5], reference=row[6])
-    out.payments.append((payment.pk, *row))
-    out.currency[case.pk] = case.currency
-    payment.allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT, payment=payment,
-                                reference=payment.reference)
-    event = payment_event(payment, payment.allocation)
-    out.events.append((case.creditor_id, case.pk, now, event["on"], SYSTEM, event["code"], event["text"],
-                       event["data"]))
+    case = book.case
+    row = payment_row(parsed, creditor_id=context.creditor_id, case_id=case.pk, file=context.file,
+                      source=context.source, now=context.now, currency=case.currency, **part)
+    payment = Booked(writer.add(Payment, row, keyed=True), row)
+    book.pending = []
+    allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT, payment=payment,
+                        reference=payment.reference)
+    writer.add(CaseEvent, event_row(case=case, at=context.now, **payment_event(payment, allocation)))
     if case.stage != Stage.CLOSED:
         if settled(book, on=payment.paid_on) and can_transition(case.stage, Stage.CLOSED):
             out.closing.append((case, payment.paid_on))
         elif case.stage in OPEN_STAGES:
             out.replanning.append(case)
-    return payment.allocation
+    for entry in book.pending:  # the payment's, and a late fee written off by `settled`
+        writer.add(LedgerEntry, entry)
+    return allocation
 
 
-def _store(allocated: Allocated, context: dict) -> None:
-    """The batch's updates, then its inserts (COPYs, sent behind)."""
-    now = context["now"]
+def _store(allocated: Allocated, *, writer: BulkWriter) -> None:
+    """The batch's updates, then its rows (COPYs, sent behind)."""
     bulk_set(Case, [case for case, _ in allocated.closing], CLOSE_FIELDS)
     by_day = defaultdict(list)
     for case, on in allocated.closing:
@@ -209,12 +274,7 @@ def _store(allocated: Allocated, context: dict) -> None:
         QueueItem.objects.filter(case_id__any=ids, outcome="").update(outcome=Outcome.CANCELLED, decided_on=on,
                                                                      decided_by="system")
     bulk_set(Case, allocated.replanning, ["next_action", "next_step_on"])
-    insert_rows(Payment, PAYMENT_FIELDS, [row[1:] for row in allocated.payments],
-                ids=[row[0] for row in allocated.payments])
-    insert_rows(LedgerEntry, [*ENTRY_FIELDS, "payment"], [
-        (context["creditor_id"], e.case_id, e.kind, e.component, e.amount, allocated.currency[e.case_id], e.booked_on,
-         e.text, e.reference, e.applies_to, now, e.payment_id) for e in allocated.entries])
-    insert_rows(CaseEvent, EVENT_FIELDS, allocated.events)
+    writer.flush()
 
 
 def payment_account(parsed, source: str) -> str:
@@ -228,15 +288,19 @@ def payment_identity(parsed) -> str:
     return parsed.key[:100]
 
 
-def payment_row(parsed, *, creditor_id, case_id, file, source: str, now, reason: str = "", currency: str = "",
-                amount=None, part: int = 0, ocr_reference: str | None = None) -> tuple:
-    """A parsed payment as a row in PAYMENT_FIELDS order: matched (`case_id`, booked in the case's
-    `currency`) or kept for an agent (`reason`); `part` (1, 2, …) of `amount` for one of several cases."""
+def payment_row(parsed, *, creditor_id: int | None, case_id: int | None, file: PaymentFile, source: str,
+                now: datetime.datetime, reason: str = "", currency: str = "", amount: Decimal | None = None,
+                part: int = 0, ocr_reference: str | None = None, duplicate_of: int | None = None) -> PaymentRow:
+    """A parsed payment as a row: matched (`case_id`, booked in the case's `currency`) or kept
+    for an agent (`reason`, and `duplicate_of` the payment it may repeat); `part` (1, 2, …) of
+    `amount` for one of several cases."""
     ocr = parsed.ocr_reference if ocr_reference is None else ocr_reference
-    return (creditor_id, case_id, parsed.amount if amount is None else amount, currency or parsed.currency,
-            parsed.paid_on, source, parsed.reference[:100], payment_account(parsed, source), ocr[:25],
-            parsed.free_text[:200], parsed.payer[:200], file.pk, parsed.record, reason[:200], now,
-            payment_identity(parsed), part)
+    return PaymentRow(
+        creditor_id=creditor_id, case_id=case_id, amount=parsed.amount if amount is None else amount,
+        currency=currency or parsed.currency, paid_on=parsed.paid_on, source=source, reference=parsed.reference[:100],
+        account=payment_account(parsed, source), ocr_reference=ocr[:25], free_text=parsed.free_text[:200],
+        payer=parsed.payer[:200], file_id=file.pk, record=parsed.record, unmatched_reason=reason[:200],
+        created_at=now, identity=payment_identity(parsed), part=part, duplicate_of_id=duplicate_of)
 
 
 def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
@@ -254,19 +318,19 @@ def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
     return cases
 
 
-def _close(closing: list[tuple[Case, datetime.date]], now) -> list[tuple]:
+def _close(closing: list[tuple[Case, datetime.date]], *, now: datetime.datetime) -> list[EventRow]:
     """Close the settled cases as paid (what `case_transition` does, for many); their events."""
     events = []
     for case, on in closing:
         source = case.stage
         case.stage, case.closed_reason, case.closed_on, case.next_step_on = Stage.CLOSED, ClosedReason.PAID, on, None
         case.hold_reason = case.resume_stage = ""
-        events.append((case.creditor_id, case.pk, now, on, SYSTEM, "cases.stage.changed",
-                       stage_change_text(source, Stage.CLOSED, closed_reason=ClosedReason.PAID),
-                       {"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
+        events.append(event_row(case=case, at=now, on=on, actor=SYSTEM, code="cases.stage.changed",
+                                text=stage_change_text(source, Stage.CLOSED, closed_reason=ClosedReason.PAID),
+                                data={"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
     return events
 
 
-def _replan(cases: list, loaded: Loaded, context: dict) -> None:
+def _replan(cases: list, *, loaded: Loaded, context: FileContext) -> None:
     """What `case_replan` does, for many: the next step from the facts after the payment."""
-    cases_replan(cases, loaded.entries, ladder_of=context["ladders"], caps=context["caps"], history=loaded.history)
+    cases_replan(cases, loaded.entries, ladder_of=context.ladders, caps=context.caps, history=loaded.history)

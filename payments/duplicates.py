@@ -97,7 +97,7 @@ class CsvRepeats:
     def store(self, file) -> None:
         """Keep the held payments with the file, each pointing at the first, for an agent."""
         now = timezone.now()
-        insert_rows(Payment, [*PAYMENT_FIELDS, "duplicate_of"], [
-            (*payment_row(parsed, creditor_id=earlier.creditor_id, case_id=None, file=file, source=PaymentSource.CSV,
-                          now=now, reason=earlier.reason), earlier.pk)
+        insert_rows(Payment, PAYMENT_FIELDS, [
+            payment_row(parsed, creditor_id=earlier.creditor_id, case_id=None, file=file, source=PaymentSource.CSV,
+                        now=now, reason=earlier.reason, duplicate_of=earlier.pk)
             for parsed, earlier in self.held])

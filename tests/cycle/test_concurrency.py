@@ -25,9 +25,9 @@ def test_two_concurrent_cycles_apply_each_step_exactly_once(creditor, monkeypatc
     monkeypatch.setattr(dunning.steps, "BATCH_SIZE", 10)  # many small batches…
     apply_batch = dunning.steps._apply_batch
 
-    def slow_apply_batch(*args):  # …each holding its locks a while, so the two workers surely overlap
+    def slow_apply_batch(*args, **kwargs):  # …each holding its locks a while, so the two workers surely overlap
         time.sleep(0.05)
-        apply_batch(*args)
+        apply_batch(*args, **kwargs)
 
     monkeypatch.setattr(dunning.steps, "_apply_batch", slow_apply_batch)
     for _ in range(CASES):
