@@ -1,9 +1,13 @@
 """The creditor portal: login, dashboard, case list, case timeline; tenants never meet."""
+import datetime
+from decimal import Decimal
+
 import pytest
 
 from core.tenancy import creditor_scope
 from creditors.models import Role
 from creditors.services import membership_add
+from dunning.holds import case_promise
 from tests.factories import make_case
 
 PASSWORD = "a-long-demo-password"
@@ -61,3 +65,14 @@ def test_user_without_membership_sees_no_portfolio(client, db, django_user_model
     django_user_model.objects.create_user("lost@example.se", password=PASSWORD)
     client.login(username="lost@example.se", password=PASSWORD)
     assert client.get("/").status_code == 404
+
+
+def test_the_timeline_shows_each_event_as_a_swedish_sentence(browser, creditor):
+    case = make_case(creditor, amount="1000.00", due_date=datetime.date(2026, 3, 2))
+    with creditor_scope(creditor):
+        case_promise(case=case, until=datetime.date(2026, 3, 20), on=datetime.date(2026, 3, 9),
+                     amount=Decimal("1000.00"))
+        assert case.events.get(code="cases.stage.changed").text == ""  # rendered from its data when shown
+    page = browser.get(f"/cases/{case.pk}/").content.decode()
+    assert "Betalningslöfte 1\u00a0000,00 kr till 2026-03-20" in page
+    assert f"Ärende öppnat för faktura {case.invoice.invoice_number}, 1\u00a0000,00 SEK" in page
