@@ -7,12 +7,14 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import TransitionNotAllowed, ValidationError
 from core.money import round_ore
 
 from .event_texts import CASE_OPENED, STAGE_CHANGED
 from .events import log_event
+from .ledger import NewEntry
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
 from .ocr import ocr_reference
 from .stages import ClosedReason, HoldReason, Stage, can_transition
@@ -31,19 +33,24 @@ def entry_component(kind: str, component: str | None, amount: Decimal) -> str:
 
 
 def entry_build(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.date, component: str | None = None,
-                text: str = "", reference: str = "", applies_to: str = "", payment=None) -> LedgerEntry:
-    """One ledger entry for the case, checked but not saved (see `entry_post`)."""
+                text: str = "", reference: str = "", applies_to: str = "", payment=None,
+                at: datetime.datetime | None = None) -> NewEntry:
+    """One ledger entry for the case, checked, as a row: `entry_post` saves it, the bulk paths
+    insert many (`core.bulk.BulkWriter`). `case`: anything with its pk, creditor_id and currency."""
     amount = Decimal(amount)
-    return LedgerEntry(
-        creditor_id=case.creditor_id, case=case, kind=kind, component=entry_component(kind, component, amount),
+    return NewEntry(
+        creditor_id=case.creditor_id, case_id=case.pk, kind=kind, component=entry_component(kind, component, amount),
         amount=amount, currency=case.currency, booked_on=booked_on, text=text, reference=reference,
-        applies_to=applies_to, payment=payment,
+        applies_to=applies_to, payment_id=payment.pk if payment is not None else None, created_at=at or timezone.now(),
     )
 
 
-def entry_post(**fields) -> LedgerEntry:
+def entry_post(*, case: Case, payment=None, **fields) -> LedgerEntry:
     """Append one entry to the case's ledger. Charges are positive; reductions negative."""
-    entry = entry_build(**fields)
+    entry = LedgerEntry(**entry_build(case=case, payment=payment, **fields)._asdict())
+    entry.case = case
+    if payment is not None:
+        entry.payment = payment
     entry.save(force_insert=True)
     return entry
 
