@@ -108,7 +108,9 @@ def render(code: str, data: dict, language: str = DEFAULT_LANGUAGE) -> str:
 
 def event_text(event, language: str = DEFAULT_LANGUAGE) -> str:
     """What the timeline shows for `event` (a CaseEvent or anything with code, data and text)."""
-    stored = event.text or ""
+    stored, language = event.text or "", language_of(language)
+    if stored and language == DEFAULT_LANGUAGE:
+        return stored  # the Swedish rendering, or words the registry would not write: shown as stored
     try:
         if stored and render(event.code, event.data, DEFAULT_LANGUAGE)[:TEXT_LENGTH] != stored:
             return stored
