@@ -56,6 +56,8 @@ class ClassificationRules(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     reclassified_on = models.DateField(null=True, blank=True, editable=False,
                                        help_text="The last day the daily cycle reclassified the debtors")
+    reclassified_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                           help_text="When that reclassification started: facts written since are new")
 
     objects = TenantManager()
 

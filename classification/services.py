@@ -26,6 +26,7 @@ from core.errors import ValidationError
 from debtors.models import Category, Debtor
 from dunning.planning import cases_replan
 
+from .daily import SWEEP_DAYS, debtors_to_reclassify
 from .features import features_for, features_of_new
 from .models import ClassificationRules
 from .rules import Features, Override, RuleSet, classify
@@ -77,13 +78,37 @@ def classify_new(*, creditor, invoices: dict, identities: dict, vips: dict, on: 
 def reclassify_daily(*, creditor, on: datetime.date) -> ReclassifyReport | None:
     """The daily cycle's reclassification: once per creditor and day (a second cycle the
     same day finds nothing new to classify on: the day's changes come through their own
-    services, a VIP or an override at once). None when it already ran for `on`."""
-    rules, _ = ClassificationRules.objects.get_or_create(creditor=creditor)
-    if rules.reclassified_on == on:
+    services, a VIP or an override at once). None when it already ran for `on`.
+
+    It reclassifies the debtors with an unclosed case whose facts changed since the last
+    pass or whose dates the day moved past, plus a seventh of them by turns
+    (`classification.daily` says why that is all that can have changed); all of them on
+    the first pass, after a week without one, when the creditor's rules changed since, or
+    for a day before the last."""
+    stored, _ = ClassificationRules.objects.get_or_create(creditor=creditor)
+    if stored.reclassified_on == on:
         return None
-    report = reclassify(creditor=creditor, on=on, rules=rule_set(creditor, rules))
-    ClassificationRules.objects.filter(pk=rules.pk).update(reclassified_on=on)  # .update(): rules' updated_at stays
+    started = timezone.now()
+    rules = rule_set(creditor, stored)
+    debtors = None
+    if not _full_pass_due(stored, on):
+        candidates = debtors_to_reclassify(creditor, last_on=stored.reclassified_on, last_at=stored.reclassified_at,
+                                           today=on, rules=rules)
+        debtors = Debtor.objects.filter(pk__any=candidates or {0}, pk__in=_with_unclosed_case(creditor))
+    report = reclassify(creditor=creditor, on=on, debtors=debtors, rules=rules)
+    # .update(): the rules' updated_at stays, and tells the next pass whether they changed since this one.
+    ClassificationRules.objects.filter(pk=stored.pk).update(reclassified_on=on, reclassified_at=started)
     return report
+
+
+def _full_pass_due(stored: ClassificationRules, on: datetime.date) -> bool:
+    last_on, last_at = stored.reclassified_on, stored.reclassified_at
+    return (last_on is None or last_at is None or on <= last_on or (on - last_on).days >= SWEEP_DAYS
+            or stored.updated_at >= last_at)
+
+
+def _with_unclosed_case(creditor):
+    return Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id")
 
 
 @contextmanager
@@ -102,8 +127,7 @@ def _collector_paused():
 
 def _reclassify(creditor, on: datetime.date, debtors, actor, rules: RuleSet) -> ReclassifyReport:
     if debtors is None:
-        debtors = Debtor.objects.filter(
-            creditor=creditor, pk__in=Case.objects.filter(creditor=creditor).exclude(stage=Stage.CLOSED).values("debtor_id"))
+        debtors = Debtor.objects.filter(creditor=creditor, pk__in=_with_unclosed_case(creditor))
     report = ReclassifyReport()
     last = 0
     while True:

@@ -1,0 +1,99 @@
+"""Which debtors the daily cycle reclassifies: those whose classification may have changed.
+
+A category is a pure function of the debtor's facts, its flags and the day
+(`classification.rules`). Between two daily passes it can change for two reasons only:
+
+- **a fact changed**: a new invoice, case, step, payment, hold, broken promise or plan,
+  credit report; each leaves a row stamped when it was written (`Invoice.created_at`,
+  `CaseEvent.at`: every state change of a case leaves an event, `AppliedStep.created_at`,
+  `CreditReport.imported_at`). A VIP designation or an override reclassifies at once.
+- **the day moved past a date that matters**: the 12-month window dropped an invoice,
+  step or broken promise; an invoice fell due or became more than `late_days` overdue; a
+  payment or credit report dated ahead came into force; a credit report went stale; an
+  override expired. Each is a date on a stored row, so the debtors are found by range.
+
+Every debtor found either way is reclassified in full, as before. A fact written without
+a trace (a caseless invoice's `paid_on` corrected by a ledger sent again, a debtor's
+identity number changed) or a trigger forgotten when a new fact is added would keep a
+stale category: so a rolling sweep also reclassifies a seventh of the debtors each day
+(by id), and every debtor is reclassified in full at least once a week whatever the
+triggers say. A week was chosen over a per-debtor fingerprint of its facts, compared
+daily: the fingerprint needs the same reads of a year of history that make a full pass
+cost what it does, plus a table to hold it.
+"""
+import datetime
+
+from django.db.models import F
+
+from cases.models import BROKEN_EVENT_CODES, CaseEvent, Invoice
+from cases.stages import ClosedReason, Stage
+from debtors.models import Debtor
+from dunning.models import AppliedStep
+
+from .models import CreditReport
+from .rules import WINDOW_DAYS, RuleSet
+
+# Every debtor is reclassified in full once in this many days, by its id's remainder.
+SWEEP_DAYS = 7
+# Events that never change what the rules read: the letters of the ladder's first steps,
+# and the category change the reclassification writes itself. Any other code (a new one
+# too) makes its debtor a candidate.
+QUIET_CODES = frozenset({"dunning.reminder.sent", "dunning.collection_demand.sent", "dunning.phone_call.queued",
+                         "dunning.address.missing", "classification.category.changed", "letters.letter.printed",
+                         "letters.letter.emailed"})
+
+
+def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime.datetime, today: datetime.date,
+                          rules: RuleSet) -> set[int]:
+    """Ids of the creditor's debtors whose classification may differ on `today` from the
+    one the last pass (on `last_on`, started at `last_at`) left: one UNION query. The
+    caller keeps those with an unclosed case."""
+    def days(start: int, end: int) -> dict:
+        # The dates d with last_on + start < d <= today + end: those the day moved past.
+        return {"gt": last_on + datetime.timedelta(days=start), "lte": today + datetime.timedelta(days=end)}
+
+    year, due, late, stale = (days(-WINDOW_DAYS, -WINDOW_DAYS), days(-1, -1),
+                              days(-rules.late_days - 1, -rules.late_days - 1),
+                              days(-rules.report_max_age_days - 1, -rules.report_max_age_days - 1))
+    ahead = days(0, 0)
+    invoices = Invoice.objects.filter(creditor=creditor)
+    events = CaseEvent.objects.filter(creditor=creditor)
+    steps = AppliedStep.objects.filter(creditor=creditor)
+    reports = CreditReport.objects.filter(creditor=creditor)
+    residues = sorted({(last_on + datetime.timedelta(days=n)).toordinal() % SWEEP_DAYS
+                       for n in range(1, min((today - last_on).days, SWEEP_DAYS) + 1)})
+    parts = [
+        # facts written since the last pass
+        invoices.filter(created_at__gte=last_at).values_list("debtor_id").order_by(),
+        events.filter(at__gte=last_at).exclude(code__in=QUIET_CODES).values_list("case__debtor_id").order_by(),
+        steps.filter(created_at__gte=last_at).values_list("case__debtor_id").order_by(),
+        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(imported_at__gte=last_at)
+                              .values("identity_number")).values_list("pk").order_by(),
+        # dates the day moved past
+        invoices.filter(**_range("invoice_date", year)).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("invoice_date", ahead)).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("due_date", year)).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("due_date", due)).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("due_date", late), paid_on__isnull=True).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("paid_on", ahead)).values_list("debtor_id").order_by(),
+        invoices.filter(**_range("case__closed_on", ahead), case__stage=Stage.CLOSED,
+                        case__closed_reason=ClosedReason.PAID).values_list("debtor_id").order_by(),
+        steps.filter(**_range("applied_on", ahead)).values_list("case__debtor_id").order_by(),
+        steps.filter(**_range("applied_on", year)).values_list("case__debtor_id").order_by(),
+        events.filter(**_range("on", ahead)).exclude(code__in=QUIET_CODES).values_list("case__debtor_id").order_by(),
+        events.filter(**_range("on", year), code__in=BROKEN_EVENT_CODES).values_list("case__debtor_id").order_by(),
+        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(
+            **_range("reported_on", ahead)).values("identity_number")).values_list("pk").order_by(),
+        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(
+            **_range("reported_on", stale)).values("identity_number")).values_list("pk").order_by(),
+        Debtor.objects.filter(creditor=creditor, **_range("override_until", due)).values_list("pk").order_by(),
+        Debtor.objects.filter(creditor=creditor, category_since__isnull=True).values_list("pk").order_by(),
+        # the rolling sweep
+        Debtor.objects.filter(creditor=creditor).annotate(residue=F("pk") % SWEEP_DAYS)
+        .filter(residue__in=residues).values_list("pk").order_by(),
+    ]
+    return {pk for (pk,) in parts[0].union(*parts[1:])}
+
+
+def _range(field: str, bounds: dict) -> dict:
+    return {f"{field}__gt": bounds["gt"], f"{field}__lte": bounds["lte"]}
