@@ -29,6 +29,7 @@ from cases.models import BROKEN_EVENT_CODES, CaseEvent, Invoice
 from cases.stages import ClosedReason, Stage
 from debtors.models import Debtor
 from dunning.models import AppliedStep
+from law.actions import Action
 
 from .models import CreditReport
 from .rules import WINDOW_DAYS, RuleSet
@@ -41,6 +42,8 @@ SWEEP_DAYS = 7
 QUIET_CODES = frozenset({"dunning.reminder.sent", "dunning.collection_demand.sent", "dunning.phone_call.queued",
                          "dunning.address.missing", "classification.category.changed", "letters.letter.printed",
                          "letters.letter.emailed"})
+# Steps whose actions the rules do not count (a payment order does); a new action counts until listed here.
+QUIET_ACTIONS = frozenset({Action.REMINDER, Action.PHONE_CALL, Action.COLLECTION_DEMAND})
 
 
 def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime.datetime, today: datetime.date,
@@ -58,7 +61,7 @@ def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime
     ahead = days(0, 0)
     invoices = Invoice.objects.filter(creditor=creditor)
     events = CaseEvent.objects.filter(creditor=creditor)
-    steps = AppliedStep.objects.filter(creditor=creditor)
+    steps = AppliedStep.objects.filter(creditor=creditor).exclude(action__in=QUIET_ACTIONS)
     reports = CreditReport.objects.filter(creditor=creditor)
     residues = sorted({(last_on + datetime.timedelta(days=n)).toordinal() % SWEEP_DAYS
                        for n in range(1, min((today - last_on).days, SWEEP_DAYS) + 1)})
