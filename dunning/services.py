@@ -1,20 +1,26 @@
-"""Writes about policies, and a new case's first plan."""
+"""Writes about policies, a new case's first plan, and one case's due step."""
 import datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from cases.ledger import entry_rows
 from cases.models import Case
 from cases.services import case_open
 from cases.stages import OPEN_STAGES
+from core.bulk import OneByOne
 from core.errors import ValidationError
+from law.pack import RulePack
 from law.policy import StepSpec, validate_ladder
 from law.selectors import fee_caps
+from letters.tasks import letters_render_after_commit
 
 from .defaults import DEFAULT_LADDERS
+from .facts import facts_for
 from .models import Policy, PolicyStep
 from .planning import case_replan
+from .steps import CASE_PLAN_FIELDS, CycleReport, case_step, step_context
 
 
 @transaction.atomic
@@ -72,3 +78,25 @@ def case_open_and_plan(*, invoice, opened_on: datetime.date, principal: Decimal 
     case = case_open(invoice=invoice, opened_on=opened_on, principal=principal, actor=actor)
     case_replan(case)
     return case
+
+
+@transaction.atomic
+def case_step_apply(*, case: Case, day: datetime.date, report: CycleReport | None = None,
+                    pack: RulePack | None = None) -> CycleReport:
+    """Apply the case's step due on `day`, if one is, as the daily cycle does for each case of
+    a batch (`dunning.steps.case_step`, the same rows), saving each row on its own: the plain
+    path the cycle's bulk path is held to (tests/cycle/test_bulk_equivalence.py).
+    `report`: the day's, to count into."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("invoice", "debtor", "creditor").get(pk=case.pk)
+    report = report or CycleReport(case.creditor.slug, day)
+    if case.stage not in OPEN_STAGES or case.next_step_on is None or case.next_step_on > day:
+        return report
+    entries = entry_rows([case.pk])
+    with OneByOne() as writer:
+        letters = case_step(case, facts=facts_for([case], entries)[case.pk], entries=entries[case.pk],
+                            context=step_context(creditor=case.creditor, day=day, pack=pack), writer=writer,
+                            report=report)
+    case.save(update_fields=CASE_PLAN_FIELDS)
+    if letters:
+        letters_render_after_commit(creditor_id=case.creditor_id)
+    return report

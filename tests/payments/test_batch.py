@@ -77,7 +77,7 @@ def test_a_batch_refuses_another_creditors_case_and_stores_nothing(db):
 
     from cases.models import Payment, PaymentFile
     from core.tenancy import scopes_disabled
-    from payments.batch import Matched, allocate_matched
+    from payments.batch import CasesOfAnotherCreditor, Matched, allocate_matched
     from payments.files import ParsedPayment
 
     one = make_creditor("own", "Own AB", "556703-7485", "5050-1055")
@@ -88,7 +88,7 @@ def test_a_batch_refuses_another_creditors_case_and_stores_nothing(db):
                            sender_bankgiro="", receiver_account="50501055")
     with scopes_disabled():
         file = PaymentFile.objects.create(format="bgmax", name="f", sha256="0" * 64)
-    with pytest.raises(RuntimeError, match="other creditors' cases"):
+    with pytest.raises(CasesOfAnotherCreditor, match="other creditors' cases"):
         with transaction.atomic():
             allocate_matched(one.pk, [Matched(parsed, theirs.pk)], file=file, source="bgmax")
     with scopes_disabled():
