@@ -23,7 +23,7 @@ cost what it does, plus a table to hold it.
 """
 import datetime
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from cases.models import BROKEN_EVENT_CODES, CaseEvent, Invoice
 from cases.stages import ClosedReason, Stage
@@ -59,44 +59,29 @@ def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime
                               days(-rules.late_days - 1, -rules.late_days - 1),
                               days(-rules.report_max_age_days - 1, -rules.report_max_age_days - 1))
     ahead = days(0, 0)
-    invoices = Invoice.objects.filter(creditor=creditor)
-    events = CaseEvent.objects.filter(creditor=creditor)
-    steps = AppliedStep.objects.filter(creditor=creditor).exclude(action__in=QUIET_ACTIONS)
-    reports = CreditReport.objects.filter(creditor=creditor)
+    invoices = Invoice.objects.filter(creditor=creditor).filter(
+        Q(created_at__gte=last_at)  # written since
+        | _in("invoice_date", year) | _in("invoice_date", ahead) | _in("due_date", year) | _in("due_date", due)
+        | _in("due_date", late)  # unpaid today, or paid since: either way a superset
+        | _in("paid_on", ahead)
+        | Q(_in("case__closed_on", ahead), case__stage=Stage.CLOSED, case__closed_reason=ClosedReason.PAID))
+    events = CaseEvent.objects.filter(creditor=creditor).filter(
+        Q(~Q(code__in=QUIET_CODES), Q(at__gte=last_at) | _in("on", ahead))
+        | Q(_in("on", year), code__in=BROKEN_EVENT_CODES))
+    steps = AppliedStep.objects.filter(creditor=creditor).exclude(action__in=QUIET_ACTIONS).filter(
+        Q(created_at__gte=last_at) | _in("applied_on", ahead) | _in("applied_on", year))
+    reports = CreditReport.objects.filter(creditor=creditor).filter(
+        Q(imported_at__gte=last_at) | _in("reported_on", ahead) | _in("reported_on", stale))
     residues = sorted({(last_on + datetime.timedelta(days=n)).toordinal() % SWEEP_DAYS
                        for n in range(1, min((today - last_on).days, SWEEP_DAYS) + 1)})
-    parts = [
-        # facts written since the last pass
-        invoices.filter(created_at__gte=last_at).values_list("debtor_id").order_by(),
-        events.filter(at__gte=last_at).exclude(code__in=QUIET_CODES).values_list("case__debtor_id").order_by(),
-        steps.filter(created_at__gte=last_at).values_list("case__debtor_id").order_by(),
-        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(imported_at__gte=last_at)
-                              .values("identity_number")).values_list("pk").order_by(),
-        # dates the day moved past
-        invoices.filter(**_range("invoice_date", year)).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("invoice_date", ahead)).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("due_date", year)).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("due_date", due)).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("due_date", late), paid_on__isnull=True).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("paid_on", ahead)).values_list("debtor_id").order_by(),
-        invoices.filter(**_range("case__closed_on", ahead), case__stage=Stage.CLOSED,
-                        case__closed_reason=ClosedReason.PAID).values_list("debtor_id").order_by(),
-        steps.filter(**_range("applied_on", ahead)).values_list("case__debtor_id").order_by(),
-        steps.filter(**_range("applied_on", year)).values_list("case__debtor_id").order_by(),
-        events.filter(**_range("on", ahead)).exclude(code__in=QUIET_CODES).values_list("case__debtor_id").order_by(),
-        events.filter(**_range("on", year), code__in=BROKEN_EVENT_CODES).values_list("case__debtor_id").order_by(),
-        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(
-            **_range("reported_on", ahead)).values("identity_number")).values_list("pk").order_by(),
-        Debtor.objects.filter(creditor=creditor, identity_number__in=reports.filter(
-            **_range("reported_on", stale)).values("identity_number")).values_list("pk").order_by(),
-        Debtor.objects.filter(creditor=creditor, **_range("override_until", due)).values_list("pk").order_by(),
-        Debtor.objects.filter(creditor=creditor, category_since__isnull=True).values_list("pk").order_by(),
-        # the rolling sweep
-        Debtor.objects.filter(creditor=creditor).annotate(residue=F("pk") % SWEEP_DAYS)
-        .filter(residue__in=residues).values_list("pk").order_by(),
-    ]
-    return {pk for (pk,) in parts[0].union(*parts[1:])}
+    debtors = Debtor.objects.filter(creditor=creditor).annotate(residue=F("pk") % SWEEP_DAYS).filter(
+        Q(identity_number__in=reports.values("identity_number")) | _in("override_until", due)
+        | Q(category_since__isnull=True)
+        | Q(residue__in=residues))  # the rolling sweep
+    parts = [invoices.values_list("debtor_id"), events.values_list("case__debtor_id"),
+             steps.values_list("case__debtor_id"), debtors.values_list("pk")]
+    return {pk for (pk,) in parts[0].order_by().union(*(part.order_by() for part in parts[1:]))}
 
 
-def _range(field: str, bounds: dict) -> dict:
-    return {f"{field}__gt": bounds["gt"], f"{field}__lte": bounds["lte"]}
+def _in(field: str, bounds: dict) -> Q:
+    return Q(**{f"{field}__gt": bounds["gt"], f"{field}__lte": bounds["lte"]})
