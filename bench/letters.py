@@ -31,7 +31,7 @@ KINDS = ["reminder", "collection_demand", "payment_order_notice", "payment_plan"
 @contextmanager
 def database():
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from .common import scratch_database
+        from bench.common import scratch_database
 
         with scratch_database() as connection:
             yield connection
