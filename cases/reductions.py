@@ -51,12 +51,13 @@ class Book:
     rates: ReferenceRates
     fixed_rate: Decimal | None = None  # a contractual rate instead of the reference rate + 8
     pending: list | None = None  # None: write through; a list: collect `NewEntry` rows for a bulk insert
+    at: datetime.datetime | None = None  # the pending rows' created_at (default: now, for each)
 
     def post(self, **fields) -> LedgerEntry | NewEntry:
         if self.pending is None:
             entry = entry_post(case=self.case, **fields)
         else:
-            entry = entry_build(case=self.case, **fields)
+            entry = entry_build(case=self.case, at=self.at, **fields)
             self.pending.append(entry)
         self.entries.append(entry)
         return entry

@@ -38,11 +38,10 @@ def entry_build(*, case: Case, kind: str, amount: Decimal, booked_on: datetime.d
     """One ledger entry for the case, checked, as a row: `entry_post` saves it, the bulk paths
     insert many (`core.bulk.BulkWriter`). `case`: anything with its pk, creditor_id and currency."""
     amount = Decimal(amount)
-    return NewEntry(
-        creditor_id=case.creditor_id, case_id=case.pk, kind=kind, component=entry_component(kind, component, amount),
-        amount=amount, currency=case.currency, booked_on=booked_on, text=text, reference=reference,
-        applies_to=applies_to, payment_id=payment.pk if payment is not None else None, created_at=at or timezone.now(),
-    )
+    # By position: a payment file builds one per part of a payment, and keywords cost twice as much.
+    return NewEntry(case.creditor_id, case.pk, kind, entry_component(kind, component, amount), amount, case.currency,
+                    booked_on, text, reference, applies_to, payment.pk if payment is not None else None,
+                    at or timezone.now())
 
 
 def entry_post(*, case: Case, payment=None, **fields) -> LedgerEntry:

@@ -57,7 +57,7 @@ def within_file(rows: list[LedgerRow]) -> list[Problem]:
     return problems
 
 
-def against_stored(rows: list[LedgerRow], invoices: dict, credited: dict[str, Decimal],
+def against_stored(rows: list[LedgerRow], *, invoices: dict, credited: dict[str, Decimal],
                    applied_credits: set[str]) -> list[Problem]:
     """Rows that contradict stored invoices. `invoices`: number → StoredInvoice; `credited`: invoice number → the credit notes in this file not yet applied."""
     problems = []
@@ -110,7 +110,7 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
     return []
 
 
-def without_reference_rates(rows: list[LedgerRow], invoices: dict, rate_starts: set[datetime.date],
+def without_reference_rates(rows: list[LedgerRow], *, invoices: dict, rate_starts: set[datetime.date],
                             today: datetime.date) -> list[Problem]:
     """New invoices still open whose late-payment interest needs a reference rate that is
     not stored (an invoice due before the first one Fordra ships): taken on, such a case

@@ -192,7 +192,7 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str], *, today: d
     # A case waiting for an address goes on once a row brings one (debtors.services).
     addresses_found(debtors=readdressed, on=today)
     new = [first[number] for number in numbers if number not in stored]
-    classified = _classify_new(creditor, new, rows, today)
+    classified = _classify_new(creditor, new=new, rows=rows, today=today)
     now = timezone.now()
     writer.expect(Debtor, len(new))
     for row in new:
@@ -206,7 +206,7 @@ def debtors_save(creditor, rows: list[LedgerRow], present: set[str], *, today: d
     return stored, {d.customer_number for d in changed}, classify
 
 
-def _classify_new(creditor, new: list[LedgerRow], rows: list[LedgerRow], today: datetime.date) -> dict:
+def _classify_new(creditor, *, new: list[LedgerRow], rows: list[LedgerRow], today: datetime.date) -> dict:
     """customer number → Classification of the new customers without a credit note in the file."""
     waiting = {row.customer_number for row in rows if row.is_credit_note}
     invoices = {row.customer_number: [] for row in new if row.customer_number not in waiting}

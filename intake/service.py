@@ -80,8 +80,10 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         rows = _drop(rows, within_file(rows), report)
         invoices = _stored_invoices(rows)
         applied = _applied_credit_notes(rows)
-        rows = _drop(rows, against_stored(rows, invoices, credits_by_invoice(rows, applied), applied), report)
-        rows = _drop(rows, without_reference_rates(rows, invoices, _rate_starts(), today), report)
+        rows = _drop(rows, against_stored(rows, invoices=invoices, credited=credits_by_invoice(rows, applied),
+                                          applied_credits=applied), report)
+        rows = _drop(rows, without_reference_rates(rows, invoices=invoices, rate_starts=_rate_starts(), today=today),
+                     report)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)
         deadline.check("comparing the rows with what is stored")

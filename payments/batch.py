@@ -15,11 +15,11 @@ inserts as COPYs behind while the next batch is allocated. The next batch is rea
 this one is sent (a read waits for the COPYs before it), and a case of the next batch
 that this one paid too is taken as this batch left it, not read again.
 """
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -45,8 +45,6 @@ from .services import payment_event
 from .spread import several_reason, spread
 
 BATCH_SIZE = 500
-CASE_READS = ["creditor_id", "stage", "closed_reason", "closed_on", "hold_reason", "resume_stage", "currency",
-              "next_action", "next_step_on"]
 CLOSE_FIELDS = ["stage", "closed_reason", "hold_reason", "resume_stage", "closed_on", "next_step_on"]
 
 
@@ -142,7 +140,7 @@ class FileContext:
 class Loaded:
     """A batch's cases (locked), their ledgers and their history, as read."""
 
-    cases: dict  # id → light case
+    cases: dict  # id → LockedCase
     entries: dict  # id → [Row], oldest first
     history: History
 
@@ -240,7 +238,8 @@ def _allocate(batch: list[Matched], *, loaded: Loaded, context: FileContext, wri
 
 def _book(case, *, loaded: Loaded, context: FileContext) -> Book:
     ladder = context.ladders[case.debtor.category]
-    return Book(case, loaded.entries[case.pk], context.rates, ladder.contractual_interest_rate, pending=[])
+    return Book(case, loaded.entries[case.pk], context.rates, ladder.contractual_interest_rate, pending=[],
+                at=context.now)
 
 
 def _pay(parsed: ParsedPayment, book: Book, *, context: FileContext, writer: BulkWriter, out: Allocated,
@@ -303,22 +302,50 @@ def payment_row(parsed, *, creditor_id: int | None, case_id: int | None, file: P
         created_at=now, identity=payment_identity(parsed), part=part, duplicate_of_id=duplicate_of)
 
 
-def _cases_locked(ids: list[int]) -> dict[int, SimpleNamespace]:
-    """Lock the batch's cases; what the rules, the plan and the closing read of each, as light
-    objects shaped like a case with its invoice and debtor (model instances cost more than the rules)."""
+class CaseInvoice(NamedTuple):
+    due_date: datetime.date
+    reminder_fee_agreed: bool
+
+
+class CaseDebtor(NamedTuple):
+    category: str
+    is_consumer: bool
+
+
+@dataclass
+class LockedCase:
+    """A locked case as the rules, the plan and the closing read and change it, with what they
+    read of its invoice and debtor: model instances cost more than the rules."""
+
+    pk: int
+    creditor_id: int
+    stage: str
+    closed_reason: str
+    closed_on: datetime.date | None
+    hold_reason: str
+    resume_stage: str
+    currency: str
+    next_action: str
+    next_step_on: datetime.date | None
+    invoice: CaseInvoice
+    debtor: CaseDebtor
+
+
+# What `LockedCase` reads of a case itself, in its order.
+CASE_READS = [f.name for f in dataclasses.fields(LockedCase)][1:-2]
+
+
+def _cases_locked(ids: list[int]) -> dict[int, LockedCase]:
+    """Lock the batch's cases and read them as `LockedCase`s."""
     rows = (Case.objects.filter(pk__any=ids).select_for_update(of=("self",)).order_by("pk")
             .values_list("pk", *CASE_READS, "invoice__due_date", "invoice__reminder_fee_agreed", "debtor__category",
                          "debtor__customer_type"))
-    cases = {}
-    for pk, *fields, due_date, fee_agreed, category, customer_type in rows:
-        case = SimpleNamespace(pk=pk, **dict(zip(CASE_READS, fields)))
-        case.invoice = SimpleNamespace(due_date=due_date, reminder_fee_agreed=fee_agreed)
-        case.debtor = SimpleNamespace(category=category, is_consumer=customer_type == CustomerType.CONSUMER)
-        cases[pk] = case
-    return cases
+    return {pk: LockedCase(pk, *fields, invoice=CaseInvoice(due_date, fee_agreed),
+                           debtor=CaseDebtor(category, customer_type == CustomerType.CONSUMER))
+            for pk, *fields, due_date, fee_agreed, category, customer_type in rows}
 
 
-def _close(closing: list[tuple[Case, datetime.date]], *, now: datetime.datetime) -> list[EventRow]:
+def _close(closing: list[tuple[LockedCase, datetime.date]], *, now: datetime.datetime) -> list[EventRow]:
     """Close the settled cases as paid (what `case_transition` does, for many); their events."""
     events = []
     for case, on in closing:

@@ -49,7 +49,7 @@ def deducted_references(parsed) -> list[str]:
 def owed_in_full(book: Book, *, on: datetime.date) -> Decimal:
     """What a payment on `on` must be to pay the case's whole total, as `reduce` allocates it
     (worked out on a copy of the book: nothing is posted)."""
-    scratch = Book(book.case, list(book.entries), book.rates, book.fixed_rate, pending=[])
+    scratch = Book(book.case, list(book.entries), book.rates, book.fixed_rate, pending=[], at=book.at)
     allocation = reduce(scratch, MAX_AMOUNT, on=on, kind=EntryKind.PAYMENT)
     return allocation.total - allocation.overpayment
 
