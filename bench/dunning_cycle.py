@@ -9,7 +9,7 @@ steps and letters start empty, and PostgreSQL keeps whatever plan it first chose
 foreign-key checks: a scan of a table that was one page long, still used when it has grown.
 
 Prints steps applied per second; the time of the next bank day's cycle, on which nothing is
-due but every debtor with an open case is reclassified (the real quiet day); the time of
+due and the day's work is the daily reclassification (the real quiet day); the time of
 the same day's cycle run again (the reclassification already done: only the due-case
 lookup); and the ratio of Fordra's time per step to a bare-SQL floor that inserts the same
 ledger entries and events in one statement each. Goals (2 cores): ≥ 2 000 steps/s, a day
@@ -278,7 +278,7 @@ def measure(connection, creditors, args) -> tuple[float, float, float, float]:
     assert quiet == 0, f"{quiet} steps were due on {QUIET_DAY}, the day meant to have none"
     print(f"cycle with {steps} steps due, {args.workers} worker process(es): {busy:.2f} s = "
           f"{steps / busy:,.0f} steps/s (goal ≥ 2 000)")
-    print(f"next bank day, nothing due, every debtor with an open case reclassified: {quiet_day:.2f} s "
+    print(f"next bank day, nothing due, the daily reclassification: {quiet_day:.2f} s "
           f"(goal < 3 s)")
     print(f"the same day's cycle again (reclassification already done): {same_day:.2f} s")
     print(f"bare-SQL floor for the same entries and events: {floor_seconds:.3f} s = "
