@@ -5,6 +5,7 @@ change → save(update_fields) → log_event → side effects on commit.
 """
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,6 @@ from .ledger import NewEntry
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
 from .ocr import ocr_reference
 from .stages import ClosedReason, HoldReason, Stage, can_transition
-from .timeline import render
 
 
 def entry_component(kind: str, component: str | None, amount: Decimal) -> str:
@@ -54,9 +54,32 @@ def entry_post(*, case: Case, payment=None, **fields) -> LedgerEntry:
     return entry
 
 
-def case_opened_text(invoice_number: str, principal: Decimal, currency: str) -> str:
-    """The `cases.case.opened` event's Swedish sentence, for the ledger import's bulk rows (`cases.event_texts`)."""
-    return render(CASE_OPENED, {"invoice": invoice_number, "principal": str(principal), "currency": currency})
+class CaseRow(NamedTuple):
+    """A new Case to insert, as `case_row` builds it."""
+
+    creditor_id: int
+    invoice_id: int
+    debtor_id: int
+    stage: str
+    closed_reason: str
+    hold_reason: str
+    resume_stage: str
+    currency: str
+    ocr_reference: str
+    opened_on: datetime.date
+    next_action: str
+    next_step_on: datetime.date | None
+    created_at: datetime.datetime
+
+
+def case_row(*, creditor_id: int, invoice_id: int, debtor_id: int, currency: str, opened_on: datetime.date,
+             next_action: str = "", next_step_on: datetime.date | None = None,
+             at: datetime.datetime | None = None) -> CaseRow:
+    """A case opened for an invoice, in the reminder stage (with its first plan, if known)."""
+    return CaseRow(creditor_id=creditor_id, invoice_id=invoice_id, debtor_id=debtor_id, stage=Stage.REMINDER,
+                   closed_reason="", hold_reason="", resume_stage="", currency=currency,
+                   ocr_reference=ocr_reference(invoice_id), opened_on=opened_on, next_action=next_action,
+                   next_step_on=next_step_on, created_at=at or timezone.now())
 
 
 @transaction.atomic
@@ -66,20 +89,14 @@ def case_open(*, invoice: Invoice, opened_on: datetime.date, principal: Decimal 
     principal = invoice.amount if principal is None else principal
     if principal <= 0:
         raise ValidationError(f"invoice {invoice.invoice_number}: nothing is open to collect")
-    case = Case.objects.create(
-        creditor_id=invoice.creditor_id, invoice=invoice, debtor_id=invoice.debtor_id,
-        currency=invoice.currency, ocr_reference=ocr_reference(invoice.pk), opened_on=opened_on,
-    )
+    case = Case.objects.create(**case_row(creditor_id=invoice.creditor_id, invoice_id=invoice.pk,
+                                          debtor_id=invoice.debtor_id, currency=invoice.currency,
+                                          opened_on=opened_on)._asdict())
     entry_post(case=case, kind=EntryKind.PRINCIPAL, amount=principal, booked_on=invoice.invoice_date,
                text=f"Faktura {invoice.invoice_number}")
     log_event(case=case, code=CASE_OPENED, actor=actor, on=opened_on,
               data={"invoice": invoice.invoice_number, "principal": str(principal), "currency": invoice.currency})
     return case
-
-
-def stage_change_text(source: str, to: str, *, closed_reason: str = "", hold_reason: str = "") -> str:
-    """`Påminnelse → Avslutat (Betalt)`: a stage change's Swedish sentence, for the bulk paths' rows."""
-    return render(STAGE_CHANGED, {"from": source, "to": to, "reason": closed_reason or hold_reason})
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from debtors.models import Debtor
 from .event_texts import ADDRESS_SET
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
+from .rows import queue_row
 
 # What decides whether a letter reaches the debtor (Debtor.letters_deliverable).
 ADDRESS_FIELDS = ("address", "postal_code", "city", "country", "email", "email_letters_agreed")
@@ -71,8 +72,7 @@ def address_missing_open(*, case, on: datetime.date, note: str, code: str, actor
     unless one is open already (then nothing). Returns the item opened, or None."""
     if QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists():
         return None
-    item = QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.ADDRESS_MISSING,
-                                    created_on=on, due_on=on, note=note)
+    item = QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=on, note=note)._asdict())
     log_event(case=case, code=code, actor=actor, on=on, data={**(data or {}), "item": item.pk})
     return item
 

@@ -20,6 +20,7 @@ from law.fees import PROMISE_GRACE_BANK_DAYS
 from .event_texts import WHY_DISPUTED, WHY_PROMISE_LAPSED, WHY_PROMISED
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
+from .rows import queue_row
 
 
 def _replan(case: Case) -> None:
@@ -54,8 +55,7 @@ def case_dispute(*, case: Case, on: datetime.date, actor=None, text: str = "") -
     """The debtor disputes (bestrider) the claim: nothing more happens until an agent decides."""
     case = case_hold(case=case, reason=HoldReason.DISPUTE, on=on, actor=actor, why=WHY_DISPUTED,
                      details={"note": text} if text else None)
-    QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.DISPUTE_REVIEW,
-                             created_on=on, due_on=on, note=text)
+    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.DISPUTE_REVIEW, on=on, note=text)._asdict())
     return case
 
 

@@ -28,6 +28,7 @@ from .event_texts import WHY_DISPUTE_DISMISSED, WHY_DISPUTE_UPHELD, decided_code
 from .holds import _locked, _replan, case_promise, case_resume, queue_cancel
 from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
 from .plans import case_payment_plan
+from .rows import queue_row
 
 # What an agent may record on a call. `agreement` is taken with a promise or a plan and
 # recorded as the one it is; `unreachable` is what the last unanswered try becomes.
@@ -97,8 +98,8 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     elif outcome == Outcome.PAYMENT_PLAN:
         case_payment_plan(case=case, instalments=instalments, on=on, actor=actor)
     elif retry_on is not None:
-        QueueItem.objects.create(creditor_id=case.creditor_id, case=case, kind=QueueKind.PHONE_CALL, created_on=on,
-                                 due_on=retry_on, note=f"Nytt försök efter obesvarat samtal {on}")
+        QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PHONE_CALL, on=on, due_on=retry_on,
+                                             note=f"Nytt försök efter obesvarat samtal {on}")._asdict())
     elif case.stage != Stage.CLOSED:
         _replan(case)
     return item

@@ -47,7 +47,7 @@ def step_row(*, case, sequence: int, category: str, ladder_step: int, action: st
                    created_at=at or timezone.now())
 
 
-def queue_row(*, case, kind: str, on: datetime.date, note: str = "") -> QueueRow:
-    """A work item opened on `on` and due the same day."""
-    return QueueRow(creditor_id=case.creditor_id, case_id=case.pk, kind=kind, created_on=on, due_on=on, outcome="",
-                    decided_on=None, decided_by="", note=note)
+def queue_row(*, case, kind: str, on: datetime.date, due_on: datetime.date | None = None, note: str = "") -> QueueRow:
+    """A work item opened on `on`, due on `due_on` (default: the same day)."""
+    return QueueRow(creditor_id=case.creditor_id, case_id=case.pk, kind=kind, created_on=on, due_on=due_on or on,
+                    outcome="", decided_on=None, decided_by="", note=note)

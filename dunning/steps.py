@@ -23,11 +23,10 @@ from django.utils import timezone
 from cases.events import event_row
 from cases.interest import periods as interest_periods_of
 from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
-from cases.models import Case, CaseEvent, Component, EntryKind, Invoice, LedgerEntry
-from cases.services import entry_build, stage_change_text
+from cases.models import Case, CaseEvent, Component, Invoice, LedgerEntry
+from cases.services import entry_build
 from cases.stages import OPEN_STAGES, Stage, can_transition
 from core.bulk import BulkWriter, OneByOne, bulk_set
-from core.money import format_sek
 from creditors.models import Creditor
 from debtors.models import Debtor
 from law.actions import Action
@@ -47,14 +46,14 @@ from .rows import queue_row, step_row
 # locks and a bigger rollback if one case fails; 500 keeps a batch well under a second.
 BATCH_SIZE = 500
 
-STAGE_OF_ACTION = {"collection_demand": Stage.COLLECTION, "payment_order": Stage.LEGAL}
+STAGE_OF_ACTION = {Action.COLLECTION_DEMAND: Stage.COLLECTION, Action.PAYMENT_ORDER: Stage.LEGAL}
+# The event each action writes; its sentence is registered in dunning.event_texts.
 EVENT_OF_ACTION = {
-    "reminder": ("dunning.reminder.sent", "Påminnelse skickad"),
-    "phone_call": ("dunning.phone_call.queued", "Telefonsamtal lagt i handläggarkön"),
-    "collection_demand": ("dunning.collection_demand.sent", "Inkassokrav skickat"),
-    "payment_order": ("dunning.payment_order.filed", "Ansökan om betalningsföreläggande ges in"),
+    Action.REMINDER: "dunning.reminder.sent",
+    Action.PHONE_CALL: "dunning.phone_call.queued",
+    Action.COLLECTION_DEMAND: "dunning.collection_demand.sent",
+    Action.PAYMENT_ORDER: "dunning.payment_order.filed",
 }
-ADDRESS_MISSING_TEXT = "Adress saknas: %s väntar, gäldenären har varken postadress eller godkänd e-post"
 ADDRESS_MISSING_NOTE = "No postal address and no agreed e-mail: the %s waits"
 CASE_PLAN_FIELDS = ["stage", "next_step_on", "next_action"]
 
@@ -153,8 +152,7 @@ def case_step(case: Case, *, facts: CaseFacts, entries: list[EntryRow], context:
         plan = plan_next(new_facts, ladder, context.pack.fee_caps)
     if plan is not None and plan.needs_review and plan.on <= day and not review_open:
         writer.add(QueueItem, queue_row(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW, on=day))
-        _event(writer, case, context, "dunning.payment_order.review_requested",
-               "Betalningsföreläggande väntar på handläggarens godkännande")
+        _event(writer, case, context, "dunning.payment_order.review_requested")
         report.reviews_opened += 1
         review_open = True
     if plan is not None and plan.needs_address and plan.on <= day and not address_open:
@@ -162,7 +160,7 @@ def case_step(case: Case, *, facts: CaseFacts, entries: list[EntryRow], context:
         # (no date) is not taken again until an address is added (debtors.services).
         writer.add(QueueItem, queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=day,
                                         note=ADDRESS_MISSING_NOTE % plan.step.action))
-        _event(writer, case, context, "dunning.address.missing", ADDRESS_MISSING_TEXT % Action(plan.step.action).label,
+        _event(writer, case, context, "dunning.address.missing",
                {"action": plan.step.action, "ladder_step": plan.step.number})
         report.addresses_missing += 1
         address_open = True
@@ -170,8 +168,8 @@ def case_step(case: Case, *, facts: CaseFacts, entries: list[EntryRow], context:
     return letters
 
 
-def _event(writer, case: Case, context: StepContext, code: str, text: str, data: dict | None = None) -> None:
-    writer.add(CaseEvent, event_row(case=case, code=code, text=text, data=data, at=context.now, on=context.day))
+def _event(writer, case: Case, context: StepContext, code: str, data: dict | None = None) -> None:
+    writer.add(CaseEvent, event_row(case=case, code=code, data=data, at=context.now, on=context.day))
 
 
 def _apply(case: Case, *, plan: Plan, facts: CaseFacts, entries: list[EntryRow], context: StepContext,
@@ -190,13 +188,9 @@ def _apply(case: Case, *, plan: Plan, facts: CaseFacts, entries: list[EntryRow],
         writer.add(LedgerEntry, row)
     target = STAGE_OF_ACTION.get(action)
     if target and case.stage != target and can_transition(case.stage, target):
-        _event(writer, case, context, "cases.stage.changed", stage_change_text(case.stage, target),
-               {"from": case.stage, "to": target, "reason": action})
+        _event(writer, case, context, "cases.stage.changed", {"from": case.stage, "to": target, "reason": action})
         case.stage = target
-    code, text = EVENT_OF_ACTION[action]
-    fee_text = ", ".join(f"{EntryKind(fee.kind).label.lower()} {format_sek(fee.amount)} kr" for fee in plan.fees)
-    _event(writer, case, context, code,
-           text + (f", betalas senast {deadline}" if deadline else "") + (f" ({fee_text})" if fee_text else ""),
+    _event(writer, case, context, EVENT_OF_ACTION[action],
            {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
             "deadline": deadline.isoformat() if deadline else None,
             "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]})

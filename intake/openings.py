@@ -15,9 +15,7 @@ from django.utils import timezone
 
 from cases.events import event_row
 from cases.models import Case, CaseEvent, EntryKind, Invoice, LedgerEntry
-from cases.ocr import ocr_reference
-from cases.services import case_opened_text, entry_build
-from cases.stages import Stage
+from cases.services import CaseRow, case_row, entry_build
 from classification.services import classify_new
 from core.bulk import BulkWriter, bulk_set
 from core.money import ZERO
@@ -79,24 +77,6 @@ class InvoiceRow(NamedTuple):
     created_at: datetime.datetime
 
 
-class CaseRow(NamedTuple):
-    """A new Case to insert, as `case_row` builds it."""
-
-    creditor_id: int
-    invoice_id: int
-    debtor_id: int
-    stage: str
-    closed_reason: str
-    hold_reason: str
-    resume_stage: str
-    currency: str
-    ocr_reference: str
-    opened_on: datetime.date
-    next_action: str
-    next_step_on: datetime.date | None
-    created_at: datetime.datetime
-
-
 # The columns of bulk-inserted debtors, invoices and cases (`core.bulk`), in their rows' order.
 DEBTOR_FIELDS = list(DebtorRow._fields)
 INVOICE_FIELDS = list(InvoiceRow._fields)
@@ -146,15 +126,6 @@ def invoice_row(*, creditor_id: int, debtor_id: int, row: LedgerRow, now: dateti
                       invoice_date=row.invoice_date, due_date=row.due_date, amount=row.amount, currency=row.currency,
                       reminder_fee_agreed=row.reminder_fee_agreed, paid_on=stored_paid_on(row),
                       open_amount_reported=row.open_amount, created_at=now)
-
-
-def case_row(*, creditor_id: int, invoice_id: int, debtor_id: int, currency: str, opened_on: datetime.date,
-             plan: Planned, now: datetime.datetime) -> CaseRow:
-    """A case opened for an invoice, in the reminder stage, with its first plan."""
-    return CaseRow(creditor_id=creditor_id, invoice_id=invoice_id, debtor_id=debtor_id, stage=Stage.REMINDER,
-                   closed_reason="", hold_reason="", resume_stage="", currency=currency,
-                   ocr_reference=ocr_reference(invoice_id), opened_on=opened_on, next_action=plan.next_action,
-                   next_step_on=plan.next_step_on, created_at=now)
 
 
 def debtors_save(creditor, rows: list[LedgerRow], present: set[str], *, today: datetime.date,
@@ -271,13 +242,13 @@ def _case_open(creditor, openings: Openings, *, row: LedgerRow, invoice_id: int,
                       reminder_fee_agreed=row.reminder_fee_agreed, principal=principal)
     set_plan(plan, plan_next(facts, openings.ladder_of[debtor.category], openings.caps), review_open=False)
     case = NewCase(pk=writer.add(Case, case_row(creditor_id=creditor.pk, invoice_id=invoice_id, debtor_id=debtor.pk,
-                                                currency=row.currency, opened_on=today, plan=plan, now=now),
+                                                currency=row.currency, opened_on=today, next_action=plan.next_action,
+                                                next_step_on=plan.next_step_on, at=now),
                                  keyed=True),
                    creditor_id=creditor.pk, currency=row.currency)
     writer.add(LedgerEntry, entry_build(case=case, kind=EntryKind.PRINCIPAL, amount=principal,
                                         booked_on=row.invoice_date, text=f"Faktura {row.invoice_number}", at=now))
     writer.add(CaseEvent, event_row(case=case, code="cases.case.opened", actor=actor, at=now, on=today,
-                                    text=case_opened_text(row.invoice_number, principal, row.currency),
-                                    data={"invoice": row.invoice_number, "principal": str(principal),
-                                          "source": "ledger import"}))
+                                                    data={"invoice": row.invoice_number, "principal": str(principal),
+                                          "currency": row.currency, "source": "ledger import"}))
     return case.pk

@@ -21,10 +21,9 @@ from django.core.validators import validate_email
 from core.errors import ApplicationError
 from core.filereport import EARLIEST, LATEST, RowError, check_characters
 from core.money import MAX_CLAIM_AMOUNT, ZERO, parse_amount
+from core.tables import header_positions
 from debtors.models import CustomerType, Language
 from debtors.services import clean_identity_number
-
-from core.tables import header_positions
 
 # field → accepted header names (lower case; spaces, dashes and underscores are equal).
 COLUMNS = {

@@ -28,6 +28,7 @@ from classification.services import reclassify
 from core.bulk import BulkWriter
 from core.errors import ApplicationError
 from core.filereport import FileRejected, FileReport, Problem, RowError
+from core.tables import Deadline, ignored_columns, read_table
 from debtors.models import Debtor
 from law.selectors import reference_rates
 from payments.services import credit_note_apply
@@ -42,7 +43,6 @@ from .checks import (
 )
 from .models import LedgerImport
 from .openings import Openings, debtors_save, invoices_open
-from core.tables import Deadline, ignored_columns, read_table
 from .rows import LedgerRow, column_positions, parse_row
 from .updates import credit_note_reference, invoice_changes, invoice_update
 

@@ -24,10 +24,9 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from cases.events import EventRow, SYSTEM, event_row
+from cases.events import SYSTEM, EventRow, event_row
 from cases.models import Case, CaseEvent, EntryKind, LedgerEntry, Payment, PaymentFile
 from cases.reductions import ROW_FIELDS, Book, Row, reduce, settled
-from cases.services import stage_change_text
 from cases.stages import OPEN_STAGES, ClosedReason, Stage, can_transition
 from core.bulk import BulkWriter, bulk_set
 from core.tenancy import creditor_scope, scopes_disabled
@@ -36,8 +35,8 @@ from dunning.facts import History, histories, ladders
 from dunning.models import Outcome, QueueItem
 from dunning.planning import cases_replan
 from law.allocation import Allocation
-from law.interest import ReferenceRates
 from law.fees import FeeCaps
+from law.interest import ReferenceRates
 from law.selectors import fee_caps, reference_rates
 
 from .files.records import ParsedPayment
@@ -353,7 +352,6 @@ def _close(closing: list[tuple[LockedCase, datetime.date]], *, now: datetime.dat
         case.stage, case.closed_reason, case.closed_on, case.next_step_on = Stage.CLOSED, ClosedReason.PAID, on, None
         case.hold_reason = case.resume_stage = ""
         events.append(event_row(case=case, at=now, on=on, actor=SYSTEM, code="cases.stage.changed",
-                                text=stage_change_text(source, Stage.CLOSED, closed_reason=ClosedReason.PAID),
                                 data={"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
     return events
 

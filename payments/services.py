@@ -16,7 +16,6 @@ from cases.models import Case, Component, EntryKind, Payment, PaymentSource
 from cases.reductions import Book, reallocate_overpaid_interest, reduce, settled, true_up_interest
 from cases.services import case_transition
 from cases.stages import OPEN_STAGES, ClosedReason, Stage
-from cases.timeline import render
 from core.errors import ValidationError
 from core.money import format_sek, round_ore
 from dunning.balances import book_of
@@ -61,13 +60,12 @@ def payment_allocate(case: Case, payment: Payment, *, actor=None) -> Payment:
 
 
 def payment_event(payment: Payment, allocation) -> dict:
-    """The `cases.payment.allocated` event's fields: what the payment paid, part by part.
-    (`text`, the Swedish sentence, is for the payment file's bulk rows, which still store one.)"""
+    """The `cases.payment.allocated` event's fields: what the payment paid, part by part."""
     amount, paid_on = payment.amount, payment.paid_on
     data = {"payment": payment.pk, "amount": str(amount), "paid_on": paid_on.isoformat(), "source": payment.source,
             "fees": [[k, str(a)] for k, a in allocation.fees], "interest": str(allocation.interest),
             "principal": str(allocation.principal), "overpayment": str(allocation.overpayment)}
-    return dict(code=PAYMENT_ALLOCATED, on=paid_on, text=render(PAYMENT_ALLOCATED, data), data=data)
+    return dict(code=PAYMENT_ALLOCATED, on=paid_on, data=data)
 
 
 def _close_if_settled(book: Book, *, on: datetime.date, reason: str, actor=None) -> None:

@@ -25,8 +25,17 @@ import re
 
 from . import bgmax, camt054
 from .records import (  # noqa: F401 - the package's public names
-    EARLIEST_DATE, FORMATS, PARSED_FORMATS, ExtraReference, ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError,
-    checked_amount, checked_date, is_currency_code,
+    EARLIEST_DATE,
+    FORMATS,
+    PARSED_FORMATS,
+    ExtraReference,
+    ParsedDeposit,
+    ParsedFile,
+    ParsedPayment,
+    PaymentFileError,
+    checked_amount,
+    checked_date,
+    is_currency_code,
 )
 
 NOT_A_PAYMENT_FILE = "not a BgMax, camt.054 or CSV payment file"

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from core.money import format_sek
+
 from .records import (
     ExtraReference,
     ParsedDeposit,

@@ -24,6 +24,7 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from core.money import MAX_AMOUNT, format_sek
+
 from .records import ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError, checked_date, is_currency_code
 
 NAMESPACE = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:camt\.054\.001\.(\d\d)\}Document$")
