@@ -62,7 +62,7 @@ def letter_payment_plan_create(*, case, instalments: list[tuple[datetime.date, D
 @transaction.atomic
 def case_payment_plan(*, case: Case, instalments: list[tuple[datetime.date, Decimal]], on: datetime.date,
                       actor=None):
-    """Agree a plan: the letter confirming it (`letters.services`) and the case on hold until the last instalment."""
+    """Agree a plan: the letter confirming it (`letter_payment_plan_create`) and the case on hold until the last instalment."""
     case = _locked(case)
     if case.stage not in OPEN_STAGES:
         raise Conflict("only an open case that is not on hold can get a payment plan")
