@@ -35,7 +35,8 @@ def build(*, slug: str, org_number: str, bankgiro: str, cases: int, cycle: bool)
     creditor = creditor_create(slug=slug, name=f"{slug.title()} AB", org_number=org_number, bankgiro=bankgiro)
     started = time.perf_counter()
     with creditor_scope(creditor):
-        report = ledger_import(creditor=creditor, data=ledger_bench.ledger_csv(cases), name=f"{slug}.csv", today=DAY)
+        report = ledger_import(creditor=creditor, data=ledger_bench.ledger_csv(cases, addressed=True),
+                               name=f"{slug}.csv", today=DAY)
     steps = run_cycle(creditor=creditor, day=DAY).steps if cycle else 0
     print(f"built {slug}: {report.created:,} cases, {steps:,} steps in {time.perf_counter() - started:.0f} s")
 
@@ -90,6 +91,12 @@ def main() -> None:
     print(host_speed())
     with scratch_database():
         from django.conf import settings
+
+        # The cycle queues its letters for rendering after commit; with no broker here Celery would
+        # render them inline, for hours (bench/letters.py measures rendering). Exported, they are queued.
+        import dunning.steps
+
+        dunning.steps.letters_render_after_commit = lambda **kwargs: None
 
         build(slug="bench", org_number="556703-7485", bankgiro="5050-1055", cases=args.cases,
               cycle=not args.no_cycle)

@@ -22,12 +22,14 @@ from tests.payments.bgmax_files import bgmax_file
 DAY = datetime.date(2026, 11, 23)
 
 
-def ledger_csv(rows: int) -> bytes:
-    lines = ["kundnummer;namn;kundtyp;personnummer;fakturanummer;fakturadatum;förfallodatum;belopp;ort"]
+def ledger_csv(rows: int, *, addressed: bool = False) -> bytes:
+    """`addressed`: with street and postal code, so the cycle can send letters (no address, no step)."""
+    head, street = (";adress;postnummer", ";Storgatan {n};702 10") if addressed else ("", "")
+    lines = ["kundnummer;namn;kundtyp;personnummer;fakturanummer;fakturadatum;förfallodatum;belopp;ort" + head]
     for i in range(rows):
         due = DAY - datetime.timedelta(days=i % 60)
         lines.append(f"{i // 2:07d};Kund {i // 2};privatperson;;F{i:08d};{due - datetime.timedelta(days=30)};{due};"
-                     f"{1 + i % 9} {i % 1000:03d},{i % 100:02d};Örebro")
+                     f"{1 + i % 9} {i % 1000:03d},{i % 100:02d};Örebro" + street.format(n=i // 2))
     return ("\n".join(lines) + "\n").encode("cp1252")
 
 
