@@ -100,7 +100,7 @@ def test_the_daily_pass_leaves_every_debtor_as_a_full_pass_would(db, no_sweep, h
         for which, ago, risk_class in reports:  # some about to go stale
             CreditReport.objects.create(creditor=creditor, identity_number=debtors[which].identity_number, score=50,
                                         risk_class=risk_class, payment_remarks=0, reported_on=START - D(days=ago),
-                                        source="UC")
+                                        source=f"UC{next(SERIAL)}")
         day = START
         reclassify_daily(creditor=creditor, on=day)  # the first pass is a full one
         for gap, today in days:
