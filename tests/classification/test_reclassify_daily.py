@@ -110,3 +110,28 @@ def test_the_daily_pass_leaves_every_debtor_as_a_full_pass_would(db, no_sweep, h
             reclassify_daily(creditor=creditor, on=day)
             expected = computed(creditor, day)
             assert stored(creditor, expected) == expected, f"on {day}"
+
+
+def test_a_late_invoice_leaving_the_window_frees_its_debtor_on_that_day(db, no_sweep):
+    """No fact is written: only the day moves, and an old late payment falls out of the
+    12-month window. The daily pass must find the debtor on that very day."""
+    creditor = make_creditor(f"d{next(SERIAL)}", "Window AB", "556703-7485", "5050-1055")
+    with creditor_scope(creditor):
+        ClassificationRules.objects.update_or_create(creditor=creditor, defaults={"late_count": 2, "late_of_last": 3})
+        debtor = DebtorFactory(creditor=creditor, identity_number="19811218-9876")
+        make_case(creditor, debtor=debtor, due_date=START - D(days=5))
+        for ago in (358, 200):  # two of the last three paid a month late: a risk, until the older one ages out
+            due = START - D(days=ago)
+            InvoiceFactory(creditor=creditor, debtor=debtor, due_date=due, paid_on=due + D(days=30))
+        InvoiceFactory(creditor=creditor, debtor=debtor, due_date=START - D(days=100),
+                       paid_on=START - D(days=100))
+        reclassify_daily(creditor=creditor, on=START)
+        assert Debtor.objects.get(pk=debtor.pk).category == Category.RISK
+        seen = set()
+        for offset in range(1, 21):
+            day = START + D(days=offset)
+            reclassify_daily(creditor=creditor, on=day)
+            expected = computed(creditor, day)
+            assert stored(creditor, expected) == expected, f"on {day}"
+            seen.add(expected[debtor.pk][0])
+        assert Category.NORMAL in seen  # the window did move past the late payment in these 20 days
