@@ -16,6 +16,7 @@ from cases.models import BROKEN_EVENT_CODES, PAYMENT_PLAN_BROKEN, CaseEvent, Com
 from cases.stages import ClosedReason, HoldReason, Stage
 from debtors.models import Debtor
 from dunning.models import AppliedStep, QueueItem, QueueKind
+from law.actions import Action
 
 from .models import CreditReport
 from .rules import WINDOW_DAYS, CreditFacts, Features, InvoiceOutcome
@@ -33,12 +34,12 @@ def features_for(creditor, debtors: list[int], today: datetime.date, *, identiti
     values: dict[int, dict] = defaultdict(dict)
     for debtor_id, invoices, outcomes in _invoice_history(creditor, debtors, since, today):
         values[debtor_id].update(invoices=invoices, outcomes=outcomes)
-    actions = ["collection_demand", "payment_order"] if shown else ["payment_order"]
+    actions = [Action.COLLECTION_DEMAND, Action.PAYMENT_ORDER] if shown else [Action.PAYMENT_ORDER]
     steps = (AppliedStep.objects.filter(creditor=creditor, case__debtor_id__any=debtors, applied_on__gt=since,
                                         applied_on__lte=today, action__in=actions)
              .values_list("case__debtor_id", "action").annotate(n=Count("case_id", distinct=True)))
     for debtor_id, action, n in steps:
-        values[debtor_id]["collection_cases" if action == "collection_demand" else "payment_order_cases"] = n
+        values[debtor_id]["collection_cases" if action == Action.COLLECTION_DEMAND else "payment_order_cases"] = n
     broken = (CaseEvent.objects.filter(creditor=creditor, code__in=BROKEN_EVENT_CODES, on__gt=since, on__lte=today,
                                        case__debtor_id__any=debtors)
               .values_list("case__debtor_id", "code").annotate(n=Count("id")))
