@@ -106,8 +106,8 @@ def test_a_writer_inserts_the_rows_referred_to_first_with_the_ids_it_gave(scoped
 
     from cases.events import event_row
     from cases.models import Case, CaseEvent, Invoice, LedgerEntry
-    from cases.services import entry_build
-    from intake.openings import InvoiceRow, NewCase, Planned, case_row
+    from cases.services import case_row, entry_build
+    from intake.openings import InvoiceRow, NewCase
 
     stored = Debtor.objects.create(creditor=scoped, customer_number="OLD", name="Kund")
 
@@ -120,7 +120,7 @@ def test_a_writer_inserts_the_rows_referred_to_first_with_the_ids_it_gave(scoped
         debtor_id = writer.add(Debtor, _debtor_row(scoped, "NEW"), keyed=True)
         invoice_id = writer.add(Invoice, invoice(debtor_id, "F1"), keyed=True)
         case = NewCase(pk=writer.add(Case, case_row(creditor_id=scoped.pk, invoice_id=invoice_id, debtor_id=debtor_id,
-                                                    currency="SEK", opened_on=D(2026, 10, 2), plan=Planned(), now=NOW),
+                                                    currency="SEK", opened_on=D(2026, 10, 2), at=NOW),
                                      keyed=True), creditor_id=scoped.pk, currency="SEK")
         writer.add(LedgerEntry, entry_build(case=case, kind="principal", amount="100.00", booked_on=D(2026, 9, 1),
                                             text="Faktura F1", at=NOW))
