@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # From the ground up; each imports only those above it in this list (.importlinter).
+    # From the ground up: each imports only those above it here (pyproject.toml, [tool.importlinter]).
     "core",
     "law",
     "creditors",
