@@ -34,16 +34,8 @@ from decimal import Decimal
 
 from core.money import format_sek
 
-from .records import (
-    ExtraReference,
-    ParsedDeposit,
-    ParsedFile,
-    ParsedPayment,
-    PaymentFileError,
-    checked_amount,
-    checked_date,
-    is_currency_code,
-)
+from .records import (ExtraReference, ParsedDeposit, ParsedFile, ParsedPayment, PaymentFileError, checked_amount,
+                      checked_date, is_currency_code)
 
 RECORD_LENGTH = 80
 ENCODING = "iso-8859-1"
