@@ -25,7 +25,7 @@ import datetime
 
 from django.db.models import F, Q
 
-from cases.models import BROKEN_EVENT_CODES, CaseEvent, Invoice
+from cases.models import BROKEN_EVENT_CODES, Case, CaseEvent, Invoice
 from cases.stages import ClosedReason, Stage
 from debtors.models import Debtor
 from dunning.models import AppliedStep
@@ -63,8 +63,11 @@ def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime
         Q(created_at__gte=last_at)  # written since
         | _in("invoice_date", year) | _in("invoice_date", ahead) | _in("due_date", year) | _in("due_date", due)
         | _in("due_date", late)  # unpaid today, or paid since: either way a superset
-        | _in("paid_on", ahead)
-        | Q(_in("case__closed_on", ahead), case__stage=Stage.CLOSED, case__closed_reason=ClosedReason.PAID))
+        | _in("paid_on", ahead))
+    # A case paid off as of a day ahead, apart: joined into the invoices' part, the planner
+    # hashes every creditor's cases to find them (70 ms at 100 creditors' 200 000 cases).
+    paid = Case.objects.filter(creditor=creditor, stage=Stage.CLOSED, closed_reason=ClosedReason.PAID).filter(
+        _in("closed_on", ahead))
     events = CaseEvent.objects.filter(creditor=creditor).filter(
         Q(~Q(code__in=QUIET_CODES), Q(at__gte=last_at) | _in("on", ahead))
         | Q(_in("on", year), code__in=BROKEN_EVENT_CODES))
@@ -78,7 +81,7 @@ def debtors_to_reclassify(creditor, *, last_on: datetime.date, last_at: datetime
         Q(identity_number__in=reports.values("identity_number")) | _in("override_until", due)
         | Q(category_since__isnull=True)
         | Q(residue__in=residues))  # the rolling sweep
-    parts = [invoices.values_list("debtor_id"), events.values_list("case__debtor_id"),
+    parts = [invoices.values_list("debtor_id"), paid.values_list("debtor_id"), events.values_list("case__debtor_id"),
              steps.values_list("case__debtor_id"), debtors.values_list("pk")]
     return {pk for (pk,) in parts[0].order_by().union(*(part.order_by() for part in parts[1:]))}
 

@@ -93,12 +93,13 @@ def steps_apply_due(*, creditor, day: datetime.date, report: CycleReport, pack=N
     """Apply every step due for the creditor on `day`, in batches (the creditor's scope is
     active). `pack`: the rule pack, if already loaded. The daily cycle (`cycle.run`) calls
     this after the day's promises, plans and categories are settled."""
-    context = step_context(creditor=creditor, day=day, pack=pack)
+    context = None  # loaded with the first batch: on most days most creditors have none
     last_id = 0
     while True:
         with transaction.atomic():
             batch = list(due_cases(creditor, day, last_id))
             if batch:
+                context = context or step_context(creditor=creditor, day=day, pack=pack)
                 _load_invoices_and_debtors(batch)
                 _apply_batch(batch, context=context, report=report)
         if len(batch) < BATCH_SIZE:
