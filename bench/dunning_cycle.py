@@ -18,8 +18,8 @@ and drops.
 """
 import argparse
 import cProfile
-import functools
 import datetime
+import functools
 import multiprocessing
 import pstats
 import time
