@@ -52,8 +52,10 @@ class Membership(models.Model):
 
 
 class AgencyRole(models.TextChoices):
-    AGENT = "agent", "Collection agent"
-    SUPERVISOR = "supervisor", "Supervisor"
+    # Labelled as the agents' pages, in Swedish, name them.
+    AGENT = "agent", "Handläggare"
+    SUPERVISOR = "supervisor", "Arbetsledare"  # also waives calls and approves payment orders
+    AUDITOR = "auditor", "Granskare"  # reads the queue and the cases, changes nothing
 
 
 class AgencyStaff(models.Model):

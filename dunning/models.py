@@ -1,4 +1,5 @@
 """Policies: per creditor and category, an ordered ladder of steps."""
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -133,6 +134,10 @@ class QueueItem(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     decided_by = models.CharField(max_length=120, blank=True)
     note = models.TextField(blank=True)
+    # The agent working the item, until when (`dunning.workqueue`): a lease that ends by itself.
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
@@ -142,7 +147,10 @@ class QueueItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], condition=Q(outcome=""), name="queue_one_open_item"),
             models.CheckConstraint(condition=Q(outcome="") | Q(decided_on__isnull=False), name="queue_decided_has_date"),
+            models.CheckConstraint(condition=Q(claimed_by__isnull=True) | Q(claimed_until__isnull=False),
+                                   name="queue_claim_has_end"),
         ]
+        indexes = [models.Index(fields=["due_on", "id"], condition=Q(outcome=""), name="queue_open_by_due")]
 
     @property
     def is_open(self) -> bool:

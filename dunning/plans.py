@@ -18,7 +18,7 @@ from cases.models import PAYMENT_PLAN_BROKEN, Case, Payment
 from cases.stages import OPEN_STAGES, HoldReason, Stage
 from core.errors import Conflict, ValidationError
 from core.money import ZERO, format_sek, round_ore
-from law.bankdays import add_bank_days
+from law.bankdays import add_bank_days, next_bank_day
 from law.fees import PROMISE_GRACE_BANK_DAYS
 from letters.models import Letter, LetterKind
 from letters.tasks import letters_render_after_commit
@@ -28,6 +28,37 @@ from .event_texts import PAYMENT_PLAN_CREATED, WHY_PAYMENT_PLAN, WHY_PLAN_KEPT, 
 from .holds import _locked, case_hold, case_resume
 
 MAX_INSTALMENTS = 36
+
+
+def plan_split(total: Decimal, *, first_on: datetime.date, count: int) -> list[tuple[datetime.date, Decimal]]:
+    """A plan an agent can propose: `count` monthly instalments from `first_on`, each on a
+    bank day (a day the banks are closed moves to the next), in whole kronor but the last,
+    which takes what is left, so they add up to `total` exactly."""
+    if not 1 <= count <= MAX_INSTALMENTS:
+        raise ValidationError(f"a payment plan has 1 to {MAX_INSTALMENTS} instalments", detail={"count": count})
+    if total <= 0:
+        raise ValidationError("nothing is owed: no plan is needed", detail={"total": str(total)})
+    part = (total / count).quantize(Decimal("1"), rounding="ROUND_DOWN")
+    amounts = [part] * (count - 1) + [total - part * (count - 1)]
+    if part <= 0:  # less than a krona each: one instalment
+        amounts = [total]
+    dates = []
+    for n in range(len(amounts)):
+        month = first_on.month - 1 + n
+        year, month = first_on.year + month // 12, month % 12 + 1
+        day = _same_day_in(year, month, first_on.day)
+        dates.append(next_bank_day(day))
+    return list(zip(dates, amounts))
+
+
+def _same_day_in(year: int, month: int, day: int) -> datetime.date:
+    """The day of the month, or the month's last where it is shorter (31 January → 28 February)."""
+    for candidate in (day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
 
 
 @transaction.atomic

@@ -6,12 +6,15 @@ which, with its date and amount or its instalments), no answer (the call is trie
 the next bank day, as often as the policy step's `call_retries`; the last unanswered try
 is recorded as `unreachable` and the ladder goes on), or waived. Waiving a call and
 approving a payment order are a supervisor's (`AgencyStaff.role`): anyone else is refused.
+An auditor decides nothing, and an item another agent holds (`dunning.workqueue`) is theirs
+to decide until their lease ends.
 """
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from cases.events import actor_label, log_event
 from cases.models import Case
@@ -61,6 +64,12 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
         allowed = ", ".join(sorted(OUTCOMES_OF_KIND[item.kind]))
         raise ValidationError(f"a {item.kind} item takes one of: {allowed}", detail={"item": item.pk,
                                                                                      "outcome": outcome})
+    if isinstance(actor, get_user_model()):
+        if AgencyStaff.objects.filter(user=actor, role=AgencyRole.AUDITOR).exists():
+            raise Forbidden("an auditor reads the queue and changes nothing", detail={"item": item.pk})
+        if item.claimed_by_id not in (None, actor.pk) and item.claimed_until and item.claimed_until > timezone.now():
+            raise Conflict(f"{item.claimed_by} is working this item until {item.claimed_until:%H:%M}; "
+                           "nothing was recorded", detail={"item": item.pk})
     outcome = _what_was_agreed(item, outcome, promise, instalments)
     if outcome in SUPERVISOR_OUTCOMES and not is_supervisor(actor):
         raise Forbidden(f"only a supervisor may {SUPERVISOR_OUTCOMES[outcome]}; {actor_name(actor)} is not one",
@@ -84,7 +93,8 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     # The agent's note, or the unanswered try as the queue shows it (in Swedish, the agents' language).
     note = note or unanswered_note(data)
     item.outcome, item.decided_on, item.decided_by, item.note = outcome, on, actor_name(actor), note or item.note
-    item.save(update_fields=["outcome", "decided_on", "decided_by", "note"])
+    item.claimed_by, item.claimed_until = None, None  # decided: the lease ends with it
+    item.save(update_fields=["outcome", "decided_on", "decided_by", "note", "claimed_by", "claimed_until"])
     log_event(case=case, code=decided_code(item.kind), actor=actor, on=on, data=data)
     if item.kind == QueueKind.DISPUTE_REVIEW:
         if outcome == Outcome.UPHELD:

@@ -4,16 +4,17 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from cases import selectors
-from dunning import balances
-
-from .selectors import portfolio_overview
 from cases.limitation import nearing_limitation
 from cases.stages import Stage
 from core.errors import NotFound
+from dunning import balances
 from dunning.selectors import next_step_of
+from dunning.workqueue import agency_staff_of
+
+from .selectors import portfolio_overview
 
 CASES_PER_PAGE = 50
 
@@ -25,6 +26,8 @@ def _require_creditor(request):
 
 @login_required
 def dashboard(request):
+    if request.creditor is None and agency_staff_of(request.user) is not None:
+        return redirect("portal:agent_queue")  # the agency's staff land on their queue
     _require_creditor(request)
     overview = portfolio_overview()
     recent = balances.with_balances(selectors.case_list()[:10])

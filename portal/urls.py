@@ -1,7 +1,7 @@
 from django.urls import path
 
+from . import agent_views, debtor_views, payment_views
 from . import case_views as views
-from . import debtor_views
 
 app_name = "portal"
 
@@ -13,4 +13,15 @@ urlpatterns = [
     path("debtors/<int:debtor_id>/", debtor_views.debtor_detail, name="debtor_detail"),
     path("debtors/<int:debtor_id>/vip", debtor_views.debtor_vip, name="debtor_vip"),
     path("debtors/<int:debtor_id>/override", debtor_views.debtor_override_view, name="debtor_override"),
+    # The agency's staff, across creditors (portal.agent_views).
+    path("agent/", agent_views.queue, name="agent_queue"),
+    path("agent/next", agent_views.claim_next, name="agent_next"),
+    path("agent/items/<int:item_id>/", agent_views.item_detail, name="agent_item"),
+    path("agent/items/<int:item_id>/claim", agent_views.item_claim, name="agent_item_claim"),
+    path("agent/items/<int:item_id>/release", agent_views.item_release, name="agent_item_release"),
+    path("agent/items/<int:item_id>/decide", agent_views.item_decide, name="agent_item_decide"),
+    path("agent/items/<int:item_id>/address", agent_views.item_address, name="agent_item_address"),
+    path("agent/payments/", payment_views.payment_list, name="agent_payments"),
+    path("agent/payments/<int:payment_id>/", payment_views.payment_detail, name="agent_payment"),
+    path("agent/payments/<int:payment_id>/assign", payment_views.assign, name="agent_payment_assign"),
 ]

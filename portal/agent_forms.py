@@ -1,0 +1,105 @@
+"""The agents' forms: what a call, a review or a dispute ended in, an address, a payment's case.
+
+Each form checks what an agent types (dates, Swedish amounts, instalment lines) and says
+in Swedish what is wrong with which field; the service then checks the claim itself
+(`dunning.queue.queue_decide`) and refuses without storing anything.
+"""
+import datetime
+from decimal import Decimal
+
+from django import forms
+
+from core.money import parse_amount
+from dunning.models import Outcome, QueueKind
+from dunning.queue import OUTCOMES_OF_KIND
+
+# What each kind of item offers an agent, in the order shown ("agreement" is a promise or a plan).
+OFFERED = {
+    QueueKind.PHONE_CALL: [Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.NO_AGREEMENT, Outcome.NO_ANSWER,
+                           Outcome.WAIVED],
+    QueueKind.PAYMENT_ORDER_REVIEW: [Outcome.APPROVED, Outcome.REJECTED],
+    QueueKind.DISPUTE_REVIEW: [Outcome.UPHELD, Outcome.DISMISSED],
+}
+assert all(set(offered) <= OUTCOMES_OF_KIND[kind] for kind, offered in OFFERED.items())
+DECIDED_KINDS = frozenset(OFFERED)  # an "address missing" item closes when the address is set
+
+
+class AmountField(forms.CharField):
+    """An amount as Swedes write it: `1 234,50`."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_amount(value)
+        except ValueError:
+            raise forms.ValidationError("Ange ett belopp i kronor, till exempel 1 234,50.") from None
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label="Utfall")
+    note = forms.CharField(label="Anteckning", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    promise_on = forms.DateField(label="Betalas senast", required=False,
+                                 error_messages={"invalid": "Ange datumet som ÅÅÅÅ-MM-DD."})
+    promise_amount = AmountField(label="Lovat belopp", required=False)
+    instalments = forms.CharField(label="Delbetalningar (en per rad: datum belopp)", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["outcome"].choices = [(o.value, o.label) for o in OFFERED[kind]]
+        self.fields["outcome"].error_messages["invalid_choice"] = "Välj ett av utfallen i listan."
+        self.fields["outcome"].error_messages["required"] = "Välj ett utfall."
+        if kind != QueueKind.PHONE_CALL:
+            for name in ("promise_on", "promise_amount", "instalments"):
+                del self.fields[name]
+
+    def clean_instalments(self) -> list[tuple[datetime.date, Decimal]] | None:
+        text = self.cleaned_data.get("instalments", "")
+        rows = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            day, _, amount = line.strip().partition(" ")
+            try:
+                rows.append((datetime.date.fromisoformat(day), parse_amount(amount)))
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Rad {number}: skriv datum och belopp, till exempel 2027-01-31 1 000,00 (stod: {line.strip()!r})."
+                ) from None
+        return rows or None
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == Outcome.PROMISED:
+            if not data.get("promise_on"):
+                self.add_error("promise_on", "Ett betalningslöfte behöver ett datum.")
+            if not data.get("promise_amount"):
+                self.add_error("promise_amount", "Ett betalningslöfte behöver ett belopp.")
+        if outcome == Outcome.PAYMENT_PLAN and not data.get("instalments"):
+            self.add_error("instalments", "En avbetalningsplan behöver minst en delbetalning.")
+        return data
+
+    def decision(self) -> dict:
+        """queue_decide's keyword arguments for what the form holds."""
+        data = self.cleaned_data
+        outcome = data["outcome"]
+        return {"outcome": outcome, "note": data.get("note", ""),
+                "promise": (data["promise_on"], data["promise_amount"]) if outcome == Outcome.PROMISED else None,
+                "instalments": data["instalments"] if outcome == Outcome.PAYMENT_PLAN else None}
+
+
+class AddressForm(forms.Form):
+    address = forms.CharField(label="Gatuadress", max_length=200, required=False)
+    postal_code = forms.CharField(label="Postnummer", max_length=6, required=False)
+    city = forms.CharField(label="Ort", max_length=100, required=False)
+    email = forms.EmailField(label="E-post", required=False, error_messages={"invalid": "Ange en giltig e-postadress."})
+
+
+class AssignForm(forms.Form):
+    case = forms.CharField(label="Ärende (nummer eller OCR-referens)", max_length=25,
+                           error_messages={"required": "Ange ärendets nummer eller OCR-referens."})

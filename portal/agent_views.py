@@ -1,0 +1,192 @@
+"""The agents' workspace: the queue across creditors, and one item at a time.
+
+Agency staff are members of no creditor: the tenant middleware gives them an empty scope.
+The queue is the one read across creditors (`dunning.workqueue`); an item's page and every
+action on it run inside the item's creditor scope, entered here by name, so a case of
+another creditor is as absent to them as to that creditor's neighbours. Anyone who is not
+agency staff gets a 404 here; an auditor may look, and a POST answers 403.
+"""
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases.limitation import nearing_limitation
+from cases.selectors import case_limitation
+from classification.texts import reasons_text
+from core.errors import ApplicationError, NotFound
+from core.tenancy import creditor_scope
+from creditors.models import AgencyRole, Creditor
+from dunning import balances
+from dunning.addresses import debtor_address_set
+from dunning.models import QueueItem, QueueKind
+from dunning.plans import plan_split
+from dunning.queue import queue_decide
+from dunning.selectors import next_step_of
+from dunning.workqueue import (
+    LEASE,
+    QueueFilter,
+    held_by_other,
+    queue_claim,
+    queue_claim_next,
+    queue_counts,
+    queue_item_get,
+    queue_open,
+    queue_release,
+)
+
+from .agency import agency_view
+from .agent_forms import DECIDED_KINDS, AddressForm, DecideForm
+from .payment_views import unmatched_payments
+
+ITEMS_PER_PAGE = 50
+
+
+def _filters(params, user) -> QueueFilter:
+    creditor = params.get("creditor", "")
+    kind = params.get("kind") or None
+    who = params.get("who", "")
+    return QueueFilter(creditor_id=int(creditor) if creditor.isdigit() else None,
+                       kind=kind if kind in QueueKind.values else None,
+                       claimed_by_id=user.pk if who == "mine" else None, free=who == "free")
+
+
+@agency_view()
+def queue(request):
+    now = timezone.now()
+    filters = _filters(request.GET, request.user)
+    page = Paginator(queue_open(filters, now=now), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    counts = queue_counts(QueueFilter(creditor_id=filters.creditor_id, claimed_by_id=filters.claimed_by_id,
+                                      free=filters.free), now=now)
+    return render(request, "agent/queue.html", {
+        "page": page, "filters": filters, "who": request.GET.get("who", ""), "counts": counts,
+        "kinds": QueueKind.choices, "creditors": Creditor.objects.order_by("name"), "now": now,
+        "unmatched": unmatched_payments().count(), "query": params.urlencode(),
+        "may_work": request.agency_staff.role != AgencyRole.AUDITOR,
+    })
+
+
+@agency_view(write=True)
+@require_POST
+def claim_next(request):
+    item = queue_claim_next(user=request.user, now=timezone.now(), filters=_filters(request.POST, request.user))
+    if item is None:
+        messages.info(request, "Ingen ledig uppgift i kön just nu.")
+        return redirect("portal:agent_queue")
+    return redirect("portal:agent_item", item_id=item.pk)
+
+
+def _item(item_id: int) -> QueueItem:
+    try:
+        return queue_item_get(item_id)
+    except QueueItem.DoesNotExist:
+        raise Http404("No such item.") from None
+
+
+@agency_view()
+def item_detail(request, item_id: int):
+    item = _item(item_id)
+    now = timezone.now()
+    with creditor_scope(item.creditor):
+        try:
+            view = balances.case_with_balance(item.case_id)
+        except NotFound:
+            raise Http404("No such case.") from None
+        case = view.case
+        today = timezone.localdate()
+        limitation = case_limitation(case)
+        decide = (DecideForm(kind=item.kind, initial=_initial(item, view.balance.total, today))
+                  if item.kind in DECIDED_KINDS else None)
+        debtor = case.debtor
+        return render(request, "agent/item.html", {
+            "item": item, "case": case, "debtor": debtor, "balance": view.balance,
+            "reasons": reasons_text(debtor.category_reasons),
+            "events": case.events.all(), "letters": case.letters.all(), "entries": case.entries.all(),
+            "history": case.queue_items.select_related("claimed_by").order_by("-created_on", "-id"),
+            "other_cases": debtor.cases.exclude(pk=case.pk).select_related("invoice").order_by("-opened_on")[:10],
+            "next_step": next_step_of(case), "limitation": limitation,
+            "limitation_near": nearing_limitation(limitation, today),
+            "decide": decide, "address": AddressForm(initial={
+                "address": debtor.address, "postal_code": debtor.postal_code, "city": debtor.city,
+                "email": debtor.email}),
+            "held_by_other": held_by_other(item, request.user, now),
+            "mine": item.claimed_by_id == request.user.pk and item.claimed_until and item.claimed_until > now,
+            "may_work": request.agency_staff.role != AgencyRole.AUDITOR,
+            "is_supervisor": request.agency_staff.role == AgencyRole.SUPERVISOR,
+            "script": f"agent/scripts/{debtor.category}.html", "lease_minutes": int(LEASE.total_seconds() // 60),
+        })
+
+
+def _initial(item: QueueItem, owed, today: datetime.date) -> dict:
+    """A call's form starts with a promise of the whole debt in ten days and a three-month plan."""
+    if item.kind != QueueKind.PHONE_CALL or owed <= 0:
+        return {}
+    plan = plan_split(owed, first_on=today + datetime.timedelta(days=30), count=3)
+    return {"promise_on": today + datetime.timedelta(days=10), "promise_amount": f"{owed:.2f}".replace(".", ","),
+            "instalments": "\n".join(f"{day.isoformat()} {amount:.2f}".replace(".", ",") for day, amount in plan)}
+
+
+@agency_view(write=True)
+@require_POST
+def item_claim(request, item_id: int):
+    item = _item(item_id)
+    try:
+        queue_claim(item=item, user=request.user, now=timezone.now())
+    except ApplicationError as error:
+        messages.error(request, f"Uppgiften kunde inte tas: {error.message}")
+    return redirect("portal:agent_item", item_id=item.pk)
+
+
+@agency_view(write=True)
+@require_POST
+def item_release(request, item_id: int):
+    item = _item(item_id)
+    queue_release(item=item, user=request.user)
+    messages.info(request, "Uppgiften är tillbaka i kön.")
+    return redirect("portal:agent_queue")
+
+
+@agency_view(write=True)
+@require_POST
+def item_decide(request, item_id: int):
+    item = _item(item_id)
+    form = DecideForm(request.POST, kind=item.kind) if item.kind in DECIDED_KINDS else None
+    if form is None or not form.is_valid():
+        errors = "; ".join(message for field in (form.errors.values() if form else []) for message in field)
+        messages.error(request, f"Inget sparades. {errors or 'Den här uppgiften avgörs inte med ett utfall.'}")
+        return redirect("portal:agent_item", item_id=item.pk)
+    with creditor_scope(item.creditor):
+        try:
+            decided = queue_decide(item=item, on=timezone.localdate(), actor=request.user, **form.decision())
+        except ApplicationError as error:
+            messages.error(request, f"Inget sparades: {error.message}")
+            return redirect("portal:agent_item", item_id=item.pk)
+    messages.success(request, f"Ärende {item.case_id}: {decided.get_kind_display().lower()} avgjord, "
+                              f"{decided.get_outcome_display().lower()}.")
+    return redirect("portal:agent_queue")
+
+
+@agency_view(write=True)
+@require_POST
+def item_address(request, item_id: int):
+    item = _item(item_id)
+    form = AddressForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(message for field in form.errors.values() for message in field)
+        messages.error(request, f"Inget sparades. {errors}")
+        return redirect("portal:agent_item", item_id=item.pk)
+    with creditor_scope(item.creditor):
+        try:
+            debtor_address_set(debtor=item.case.debtor, on=timezone.localdate(), actor=request.user,
+                               **{name: value for name, value in form.cleaned_data.items()})
+        except ApplicationError as error:
+            messages.error(request, f"Inget sparades: {error.message}")
+            return redirect("portal:agent_item", item_id=item.pk)
+    messages.success(request, f"Adressen är sparad; ärende {item.case_id} går vidare vid nästa körning.")
+    return redirect("portal:agent_queue")

@@ -1,0 +1,118 @@
+"""Payments no case took: an agent finds the case and assigns them (agency staff only).
+
+An unmatched payment may belong to no creditor yet (a bank payment whose reference named
+no case): it can go to any creditor's case. One received for a creditor goes only to that
+creditor's cases; another creditor's case is "not found", like one that does not exist.
+The allocation is that of any payment (`payments.importing.payment_assign`).
+"""
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.models import Case, Payment
+from cases.stages import Stage
+from core.errors import ApplicationError
+from core.money import parse_amount
+from payments.importing import payment_assign
+
+from .agency import agency_view
+from .agent_forms import AssignForm
+
+PAYMENTS_PER_PAGE = 50
+CANDIDATES = 20
+
+
+def unmatched_payments() -> QuerySet[Payment]:
+    """Every creditor's payments that wait for an agent: unmatched, or held as a possible duplicate."""
+    return (Payment.objects.with_scopes_disabled().filter(case__isnull=True)
+            .select_related("creditor", "file", "duplicate_of").order_by("paid_on", "id"))
+
+
+def _searched(items: QuerySet, query: str, *, text_fields: tuple[str, ...], amount_field: str,
+              date_field: str) -> QuerySet:
+    """Narrow `items` by what an agent typed: an amount (`1 234,50`), a date (ÅÅÅÅ-MM-DD) or words."""
+    query = query.strip()
+    if not query:
+        return items
+    try:
+        return items.filter(**{date_field: datetime.date.fromisoformat(query)})
+    except ValueError:
+        pass
+    try:
+        return items.filter(**{amount_field: parse_amount(query)})
+    except ValueError:
+        pass
+    words = Q()
+    for field in text_fields:
+        words |= Q(**{f"{field}__icontains": query})
+    return items.filter(words)
+
+
+def _payment(payment_id: int) -> Payment:
+    try:
+        return unmatched_payments().get(pk=payment_id)
+    except Payment.DoesNotExist:
+        raise Http404("No such unmatched payment.") from None
+
+
+def candidate_cases(payment: Payment, query: str) -> QuerySet[Case]:
+    """Open cases an agent may give the payment to, narrowed by OCR reference, name,
+    invoice number, amount or due date; the payment's creditor's only, where it has one."""
+    cases = Case.objects.with_scopes_disabled().exclude(stage=Stage.CLOSED).select_related(
+        "creditor", "debtor", "invoice")
+    if payment.creditor_id is not None:
+        cases = cases.filter(creditor_id=payment.creditor_id)
+    return _searched(cases, query or payment.ocr_reference,
+                     text_fields=("ocr_reference", "debtor__name", "invoice__invoice_number",
+                                  "debtor__customer_number"),
+                     amount_field="invoice__amount", date_field="invoice__due_date").order_by("pk")[:CANDIDATES]
+
+
+@agency_view(write=True)
+@require_POST
+def assign(request, payment_id: int):
+    payment = _payment(payment_id)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Inget sparades. " + " ".join(form.errors.get("case", [])))
+        return redirect("portal:agent_payment", payment_id=payment.pk)
+    value = form.cleaned_data["case"].strip()
+    cases = Case.objects.with_scopes_disabled().filter(
+        Q(ocr_reference=value) | Q(pk=int(value) if value.isdigit() else None)).select_related("creditor")
+    if payment.creditor_id is not None:
+        cases = cases.filter(creditor_id=payment.creditor_id)
+    found = list(cases[:2])
+    if len(found) != 1:
+        messages.error(request, "Inget sparades: inget ärende har det numret eller den OCR-referensen."
+                       if not found else "Inget sparades: flera ärenden passar; ange ärendets nummer.")
+        return redirect("portal:agent_payment", payment_id=payment.pk)
+    try:
+        payment_assign(payment=payment, case=found[0], actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, f"Inget sparades: {error.message}")
+        return redirect("portal:agent_payment", payment_id=payment.pk)
+    messages.success(request, f"Betalningen är fördelad på ärende {found[0].pk} ({found[0].creditor.name}).")
+    return redirect("portal:agent_payments")
+
+
+@agency_view()
+def payment_list(request):
+    query = request.GET.get("q", "")
+    items = _searched(unmatched_payments(), query, text_fields=("ocr_reference", "payer", "free_text", "reference"),
+                      amount_field="amount", date_field="paid_on")
+    page = Paginator(items, PAYMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "agent/payments.html", {"page": page, "q": query})
+
+
+@agency_view()
+def payment_detail(request, payment_id: int):
+    payment = _payment(payment_id)
+    query = request.GET.get("q", "")
+    return render(request, "agent/payment.html", {"payment": payment, "q": query or payment.ocr_reference,
+                                                  "cases": candidate_cases(payment, query), "form": AssignForm()})
+

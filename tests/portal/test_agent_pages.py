@@ -1,0 +1,199 @@
+"""The agents' workspace as its users meet it: agency staff across creditors, nobody else."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases.models import Payment
+from cases.stages import HoldReason, Stage
+from core.tenancy import creditor_scope
+from creditors.models import AgencyRole, AgencyStaff, Role
+from creditors.services import membership_add
+from debtors.models import Category
+from dunning.models import Outcome, QueueItem, QueueKind
+from tests.cycling import reload, run_days
+from tests.factories import DebtorFactory, make_case
+
+PASSWORD = "a-long-demo-password"
+D = datetime.date
+DUE, CALL = D(2026, 3, 2), D(2026, 4, 17)  # the VIP ladder's call (tests/dunning/test_call_outcomes.py)
+ADDRESS = {"address": "Storgatan 12", "postal_code": "123 45", "city": "Västerås", "phone": "070-123 45 67"}
+
+
+def person(email, role=None):
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    if role:
+        AgencyStaff.objects.create(user=user, role=role)
+    return user
+
+
+def signed_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def agent(db):
+    return person("agent@fordra.demo", AgencyRole.AGENT)
+
+
+@pytest.fixture
+def vip_call(creditor, agent):
+    """A VIP's phone call, queued by the ladder before any collection demand."""
+    with creditor_scope(creditor):
+        debtor = DebtorFactory(creditor=creditor, name="Vera Viktig", vip=True, category=Category.VIP, **ADDRESS)
+        case = make_case(creditor, amount="1000.00", due_date=DUE, debtor=debtor, reminder_fee_agreed=True)
+        run_days(creditor, DUE, CALL)
+        return QueueItem.objects.get(case=case, kind=QueueKind.PHONE_CALL, outcome="")
+
+
+def other_item(other_creditor, kind=QueueKind.DISPUTE_REVIEW):
+    with creditor_scope(other_creditor):
+        case = make_case(other_creditor, amount="700.00",
+                         debtor=DebtorFactory(creditor=other_creditor, name="Olle Annan"))
+        return QueueItem.objects.create(creditor=other_creditor, case=case, kind=kind, created_on=D(2026, 11, 2),
+                                        due_on=D(2026, 11, 2))
+
+
+def test_agents_land_on_one_queue_across_creditors(client, agent, vip_call, other_creditor):
+    other = other_item(other_creditor)
+    browser = signed_in(client, agent)
+    landing = browser.get("/")
+    assert landing.status_code == 302 and landing["Location"] == "/agent/"
+    page = browser.get("/agent/").content.decode()
+    assert "Vera Viktig" in page and "Olle Annan" in page
+    assert f"/agent/items/{vip_call.pk}/" in page and f"/agent/items/{other.pk}/" in page
+    assert page.index("Vera Viktig") < page.index("Olle Annan")  # April's call before November's dispute
+    narrowed = browser.get(f"/agent/?creditor={other_creditor.pk}").content.decode()
+    assert "Olle Annan" in narrowed and "Vera Viktig" not in narrowed
+    counts = browser.get("/agent/?kind=phone_call").content.decode()
+    assert "Telefonsamtal <strong>1</strong>" in counts and "Bestridande <strong>1</strong>" in counts
+
+
+def test_nobody_but_agency_staff_opens_the_agents_pages(client, creditor, vip_call):
+    with creditor_scope(creditor):
+        staff = membership_add(creditor=creditor, email="staff@acme.se", role=Role.ADMIN, password=PASSWORD).user
+    browser = signed_in(client, staff)
+    for url in ("/agent/", f"/agent/items/{vip_call.pk}/", "/agent/payments/"):
+        assert browser.get(url).status_code == 404, url
+    for url in ("/agent/next", f"/agent/items/{vip_call.pk}/decide", f"/agent/items/{vip_call.pk}/claim"):
+        assert browser.post(url, {"outcome": "no_agreement"}).status_code == 404, url
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
+    client.logout()
+    assert client.get("/agent/").status_code == 302  # to the sign-in page
+
+
+def test_an_auditor_looks_and_changes_nothing(client, vip_call):
+    browser = signed_in(client, person("audit@fordra.demo", AgencyRole.AUDITOR))
+    assert browser.get("/agent/").status_code == 200
+    page = browser.get(f"/agent/items/{vip_call.pk}/").content.decode()
+    assert "Vera Viktig" in page and "Spara utfallet" not in page and "Ta uppgiften" not in page
+    assert browser.post("/agent/next").status_code == 403
+    assert browser.post(f"/agent/items/{vip_call.pk}/decide", {"outcome": "no_agreement"}).status_code == 403
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
+
+
+def test_an_agent_takes_the_vip_call_records_a_promise_and_the_creditor_sees_it(client, creditor, agent, vip_call):
+    browser = signed_in(client, agent)
+    taken = browser.post("/agent/next")
+    assert taken.status_code == 302 and taken["Location"] == f"/agent/items/{vip_call.pk}/"
+    page = browser.get(taken["Location"]).content.decode()
+    assert "070-123 45 67" in page and "Vera Viktig" in page
+    assert "relationen består" in page  # the VIP's courteous script
+    assert "Din till" in page
+    until = timezone.localdate() + datetime.timedelta(days=10)
+    decided = browser.post(f"/agent/items/{vip_call.pk}/decide", {
+        "outcome": "promised", "promise_on": until.isoformat(), "promise_amount": "1 000,00",
+        "note": "Betalar efter lön"}, follow=True)
+    assert "avgjord, betalningslöfte" in decided.content.decode()
+    with creditor_scope(creditor):
+        case = reload(vip_call.case)
+        assert (case.stage, case.hold_reason, case.hold_until) == (Stage.ON_HOLD, HoldReason.PROMISE, until)
+        staff = membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD).user
+    client.logout()
+    case_page = signed_in(client, staff).get(f"/cases/{case.pk}/").content.decode()
+    assert "Betalningslöfte" in case_page and "agent@fordra.demo" in case_page
+
+
+def test_a_promise_without_a_date_is_refused_in_swedish_and_nothing_is_stored(client, agent, vip_call):
+    browser = signed_in(client, agent)
+    answer = browser.post(f"/agent/items/{vip_call.pk}/decide", {"outcome": "promised", "promise_amount": "100"},
+                          follow=True).content.decode()
+    assert "Inget sparades. Ett betalningslöfte behöver ett datum." in answer
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
+
+
+def test_an_item_another_agent_holds_is_theirs(client, agent, vip_call):
+    browser = signed_in(client, agent)
+    browser.post(f"/agent/items/{vip_call.pk}/claim")
+    client.logout()
+    other = signed_in(client, person("agent2@fordra.demo", AgencyRole.AGENT))
+    page = other.get(f"/agent/items/{vip_call.pk}/").content.decode()
+    assert "agent@fordra.demo arbetar med uppgiften" in page and "Spara utfallet" not in page
+    answer = other.post(f"/agent/items/{vip_call.pk}/decide", {"outcome": "no_agreement"}, follow=True)
+    assert "Inget sparades" in answer.content.decode()
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
+
+
+def test_a_supervisor_approves_a_payment_order_an_agent_cannot(client, creditor, agent):
+    with creditor_scope(creditor):
+        case = make_case(creditor, amount="1000.00", due_date=DUE, reminder_fee_agreed=True,
+                         debtor=DebtorFactory(creditor=creditor, **ADDRESS))
+        run_days(creditor, DUE, D(2026, 4, 27))
+        review = QueueItem.objects.get(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
+    browser = signed_in(client, agent)
+    assert "Bara en arbetsledare" in browser.get(f"/agent/items/{review.pk}/").content.decode()
+    refused = browser.post(f"/agent/items/{review.pk}/decide", {"outcome": "approved"}, follow=True)
+    assert "only a supervisor may approve a payment order" in refused.content.decode()
+    assert QueueItem.objects.with_scopes_disabled().get(pk=review.pk).outcome == ""
+    client.logout()
+    boss = signed_in(client, person("boss@fordra.demo", AgencyRole.SUPERVISOR))
+    assert boss.post("/agent/next")["Location"] == f"/agent/items/{review.pk}/"
+    boss.post(f"/agent/items/{review.pk}/decide", {"outcome": "approved", "note": "Underlaget är komplett"})
+    assert QueueItem.objects.with_scopes_disabled().get(pk=review.pk).outcome == Outcome.APPROVED
+    with creditor_scope(creditor):
+        run_days(creditor, timezone.localdate(), timezone.localdate() + datetime.timedelta(days=4))
+        assert reload(case).stage == Stage.LEGAL
+
+
+def test_an_address_ends_the_address_missing_item(client, agent, other_creditor):
+    item = other_item(other_creditor, kind=QueueKind.ADDRESS_MISSING)
+    browser = signed_in(client, agent)
+    browser.post(f"/agent/items/{item.pk}/address",
+                 {"address": "Hamngatan 3", "postal_code": "211 20", "city": "Malmö", "email": ""})
+    with creditor_scope(other_creditor):
+        closed = QueueItem.objects.get(pk=item.pk)
+        assert closed.outcome == Outcome.ADDRESS_SET
+        assert closed.case.debtor.city == "Malmö"
+
+
+def test_an_unknown_item_is_not_found(client, agent):
+    browser = signed_in(client, agent)
+    assert browser.get("/agent/items/999999/").status_code == 404
+    assert browser.post("/agent/items/999999/decide", {"outcome": "no_agreement"}).status_code == 404
+
+
+def test_an_unmatched_payment_goes_only_to_its_own_creditors_case(client, creditor, other_creditor, agent):
+    with creditor_scope(creditor):
+        mine = make_case(creditor, amount="300.00")
+    with creditor_scope(other_creditor):
+        theirs = make_case(other_creditor, amount="300.00")
+    payment = Payment.objects.create(creditor=creditor, amount=Decimal("300.00"), paid_on=D(2026, 11, 20),
+                                     source="bgmax", ocr_reference="999", payer="Kund AB",
+                                     unmatched_reason="OCR-referensen finns inte")
+    browser = signed_in(client, agent)
+    listing = browser.get("/agent/payments/?q=300,00").content.decode()
+    assert "Kund AB" in listing
+    found = browser.get(f"/agent/payments/{payment.pk}/?q={mine.ocr_reference}").content.decode()
+    assert mine.ocr_reference in found
+    elsewhere = browser.get(f"/agent/payments/{payment.pk}/?q={theirs.ocr_reference}").content.decode()
+    assert "Inget öppet ärende matchar" in elsewhere and "Other Handel AB" not in elsewhere
+    refused = browser.post(f"/agent/payments/{payment.pk}/assign", {"case": str(theirs.pk)}, follow=True)
+    assert "inget ärende har det numret" in refused.content.decode()
+    assert Payment.objects.with_scopes_disabled().get(pk=payment.pk).case_id is None
+    browser.post(f"/agent/payments/{payment.pk}/assign", {"case": mine.ocr_reference})
+    assert Payment.objects.with_scopes_disabled().get(pk=payment.pk).case_id == mine.pk
+    with creditor_scope(creditor):  # allocated as any payment: its entries on the case's book add up to it
+        assert sum(e.amount for e in mine.entries.filter(payment=payment)) == Decimal("-300.00")
