@@ -24,13 +24,21 @@ from cycle.run import run_cycle
 from debtors.models import Category, CustomerType, Debtor
 from dunning.balances import case_balance
 from dunning.holds import case_dispute, case_promise
-from dunning.plans import case_payment_plan
+from dunning.models import Outcome, QueueItem, QueueKind
+from dunning.plans import case_payment_plan, plan_split
+from dunning.queue import queue_decide
 from dunning.services import case_open_and_plan
 from letters.models import Letter
 from payments.services import payment_register
 
 DEMO_PASSWORD = "fordra-demo"
 AGENT_EMAIL = "agent@fordra.demo"
+# The agency's people: an agent, a supervisor (waivers, payment-order approval), an auditor who only reads.
+AGENCY_STAFF = {AGENT_EMAIL: AgencyRole.AGENT, "supervisor@fordra.demo": AgencyRole.SUPERVISOR,
+                "auditor@fordra.demo": AgencyRole.AUDITOR}
+AGENT, SUPERVISOR = f"user:{AGENT_EMAIL}", "user:supervisor@fordra.demo"
+# The agents work the queue during the demo's year, but the last weeks' items still wait for them.
+QUEUE_LEFT_DAYS = 21
 
 FIRST_NAMES = ["Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Emma",
                "Nils", "Lena", "Olof", "Ingrid", "Mikael", "Sofia", "Gustav", "Elin", "Björn", "Åsa", "Jörgen"]
@@ -156,10 +164,13 @@ def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.
     """Run the daily cycle over the past year, with debtors answering letters as debtors do:
     most pay within a couple of weeks of a letter, some in part, a few promise or dispute."""
     plans: dict[int, list] = {}  # case id → instalments the debtor will pay
+    agents = random.Random(f"fordra-demo-queue-{creditor.slug}")  # its own stream: the debtors' stays as it was
     day = today - datetime.timedelta(days=365)
     while day <= today:
         run_cycle(creditor=creditor, day=day)
         _pay_instalments(plans, day)
+        if day <= today - datetime.timedelta(days=QUEUE_LEFT_DAYS):
+            _work_queue(agents, day)
         answering = Letter.objects.filter(sent_on=day - datetime.timedelta(days=rng.choice([3, 6, 9])))
         for letter in answering.select_related("case"):
             case = Case.objects.select_related("invoice", "debtor").get(pk=letter.case_id)
@@ -188,7 +199,7 @@ def _agree_plan(case: Case, rng: random.Random, day: datetime.date) -> list:
     part = (total / 3).quantize(Decimal("0.01"))
     instalments = [(day + datetime.timedelta(days=30 * n), amount)
                    for n, amount in ((1, part), (2, part), (3, total - 2 * part))]
-    case_payment_plan(case=case, instalments=instalments, on=day, actor=AGENT_EMAIL)
+    case_payment_plan(case=case, instalments=instalments, on=day, actor=AGENT)
     return instalments[:1] if rng.random() < 0.33 else instalments
 
 
@@ -201,16 +212,46 @@ def _pay_instalments(plans: dict[int, list], day: datetime.date) -> None:
                     payment_register(case=case, amount=amount, paid_on=day, reference=f"demo-plan-{case_id}-{day}")
 
 
-def seed_agent() -> None:
+def _work_queue(rng: random.Random, day: datetime.date) -> None:
+    """The agents answer what waited two bank days: calls reach most debtors (a promise,
+    a plan, no agreement) or none; the supervisor approves most payment orders, the agent
+    rejects the rest; disputes are upheld or dismissed. Address items wait for an address."""
+    waiting = (QueueItem.objects.filter(outcome="", created_on__lte=day - datetime.timedelta(days=2))
+               .exclude(kind=QueueKind.ADDRESS_MISSING).select_related("case").order_by("pk"))
+    for item in waiting:
+        roll = rng.random()
+        if item.kind == QueueKind.PHONE_CALL:
+            owed = case_balance(item.case, as_of=day).total
+            if roll < 0.4 and owed > 0:
+                queue_decide(item=item, outcome=Outcome.PROMISED, on=day, actor=AGENT, note="Betalar efter lön",
+                             promise=(day + datetime.timedelta(days=10), owed))
+            elif roll < 0.5 and owed > 0:
+                queue_decide(item=item, outcome=Outcome.PAYMENT_PLAN, on=day, actor=AGENT,
+                             instalments=plan_split(owed, first_on=day + datetime.timedelta(days=30), count=3))
+            else:
+                queue_decide(item=item, outcome=Outcome.NO_AGREEMENT if roll < 0.8 else Outcome.NO_ANSWER, on=day,
+                             actor=AGENT)
+        elif item.kind == QueueKind.PAYMENT_ORDER_REVIEW:
+            approved = roll < 0.85
+            queue_decide(item=item, outcome=Outcome.APPROVED if approved else Outcome.REJECTED, on=day,
+                         actor=SUPERVISOR if approved else AGENT,
+                         note="Underlaget är komplett" if approved else "Gäldenären har hört av sig; avvakta")
+        elif item.kind == QueueKind.DISPUTE_REVIEW:
+            queue_decide(item=item, outcome=Outcome.UPHELD if roll < 0.4 else Outcome.DISMISSED, on=day,
+                         actor=AGENT, note="Följesedeln bekräftar leveransen" if roll >= 0.4 else "Kreditnota utlovad")
+
+
+def seed_agency_staff() -> None:
     User = get_user_model()
-    user, created = User.objects.get_or_create(username=AGENT_EMAIL, defaults={"email": AGENT_EMAIL})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    AgencyStaff.objects.get_or_create(user=user, defaults={"role": AgencyRole.AGENT})
+    for email, role in AGENCY_STAFF.items():
+        user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        AgencyStaff.objects.get_or_create(user=user, defaults={"role": role})
 
 
 def seed_demo(*, today: datetime.date) -> list[tuple[DemoCreditor, bool]]:
     """Seed every demo creditor; returns each with whether it was created now."""
-    seed_agent()
+    seed_agency_staff()
     return [(spec, seed_creditor(spec, today=today) is not None) for spec in DEMO_CREDITORS]

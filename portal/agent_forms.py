@@ -38,7 +38,7 @@ class AmountField(forms.CharField):
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(label="Utfall")
+    outcome = forms.ChoiceField(label="Välj utfall", widget=forms.RadioSelect)
     note = forms.CharField(label="Anteckning", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
     promise_on = forms.DateField(label="Betalas senast", required=False,

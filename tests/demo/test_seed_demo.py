@@ -7,8 +7,9 @@ from django_scopes import scopes_disabled
 from cases.models import PAYMENT_PLAN_BROKEN, Case, CaseEvent, Invoice, LedgerEntry, Payment
 from cases.stages import Stage
 from classification.models import CreditReport
-from creditors.models import Creditor
+from creditors.models import AgencyRole, AgencyStaff, Creditor
 from debtors.models import CustomerType, Debtor
+from dunning.models import QueueItem
 from dunning.balances import case_balance
 from letters.models import Letter
 
@@ -58,6 +59,14 @@ def test_seed_demo_builds_a_believable_portfolio_and_is_rerunnable(db):
         assert CaseEvent.objects.filter(code="classification.category.changed").exists()
         assert CaseEvent.objects.filter(code=PAYMENT_PLAN_BROKEN).exists()
         assert Letter.objects.filter(kind="payment_plan").count() >= 3
+        # The agents worked the queue during the year: every stage holds cases, "Rättsligt" too,
+        # and the last weeks' items still wait for them.
+        assert set(Case.objects.values_list("stage", flat=True)) == set(Stage.values)
+        decided = QueueItem.objects.exclude(outcome="")
+        assert {"promised", "no_agreement", "approved"} <= set(decided.values_list("outcome", flat=True))
+        assert decided.filter(decided_by="user:supervisor@fordra.demo", outcome="approved").exists()
+        assert QueueItem.objects.filter(outcome="").exists()
+        assert AgencyStaff.objects.filter(role=AgencyRole.AUDITOR, user__username="auditor@fordra.demo").exists()
     before = counts()
     assert "already there" in seed()
     assert counts() == before

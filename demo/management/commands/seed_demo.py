@@ -1,7 +1,7 @@
 import datetime
 
 from core.commands import FordraCommand
-from demo.seeding import AGENT_EMAIL, DEMO_PASSWORD, seed_demo
+from demo.seeding import AGENCY_STAFF, DEMO_PASSWORD, seed_demo
 
 
 class Command(FordraCommand):
@@ -14,4 +14,5 @@ class Command(FordraCommand):
         for spec, created in seed_demo(today=today or datetime.date.today()):
             state = "created" if created else "already there, left as it is"
             self.stdout.write(f"{spec.name} ({spec.slug}): {state}. Log in as {spec.admin_email} / {DEMO_PASSWORD}")
-        self.stdout.write(f"Collection agent: {AGENT_EMAIL} / {DEMO_PASSWORD}")
+        for email, role in AGENCY_STAFF.items():
+            self.stdout.write(f"Agency staff ({role.label}): {email} / {DEMO_PASSWORD}")
