@@ -32,8 +32,9 @@ LATE_PAYMENT_COMPENSATION = FeeKind.LATE_PAYMENT_COMPENSATION
 
 # Outcomes of the agent's work that the engine reads.
 # A promise or a plan holds the case while it runs; once it lapses the ladder goes on. The
-# last unanswered try (`unreachable`) lets it go on too; `no_answer` waits for the next try.
-CALL_RESOLVED = {"no_agreement", "promised", "payment_plan", "agreement", "unreachable", "waived"}
+# last unanswered try (`unreachable`) and a wrong number let it go on too (by letter);
+# `no_answer` waits for the next try.
+CALL_RESOLVED = {"no_agreement", "promised", "payment_plan", "agreement", "unreachable", "waived", "wrong_number"}
 APPROVED, REJECTED = "approved", "rejected"
 
 

@@ -18,6 +18,7 @@ WHY_PAYMENT_PLAN = "dunning.hold.payment_plan"
 WHY_PROMISE_LAPSED = "dunning.promise.lapsed"
 WHY_DISPUTE_UPHELD = "dunning.dispute.upheld"
 WHY_DISPUTE_DISMISSED = "dunning.dispute.dismissed"
+WHY_DISPUTE_WRITTEN_DOWN = "dunning.dispute.written_down"
 WHY_PLAN_KEPT = "dunning.payment_plan.kept"
 WHY_PLAN_LAPSED = "dunning.payment_plan.lapsed"
 
@@ -53,7 +54,9 @@ OUTCOME_EN = {
     Outcome.UNREACHABLE: "no answer, no tries left", Outcome.AGREEMENT: "agreement",
     Outcome.WAIVED: "call waived by a supervisor", Outcome.APPROVED: "approved", Outcome.REJECTED: "rejected",
     Outcome.UPHELD: "the dispute is upheld", Outcome.DISMISSED: "the dispute is dismissed",
-    Outcome.CANCELLED: "cancelled: the case is closed", Outcome.ADDRESS_SET: "address or e-mail added",
+    Outcome.CANCELLED: "cancelled: the case is closed", Outcome.WRONG_NUMBER: "wrong number",
+    Outcome.CREDITED: "the claim is credited", Outcome.WRITTEN_DOWN: "the claim is written down in part",
+    Outcome.ADDRESS_SET: "address or e-mail added",
 }
 STEP_SV = {Action.REMINDER: "Påminnelse skickad", Action.PHONE_CALL: "Telefonsamtal lagt i handläggarkön",
            Action.COLLECTION_DEMAND: "Inkassokrav skickat",
@@ -190,6 +193,9 @@ register(WHY_PROMISE_LAPSED, sv="Betalningslöftet till {promised:date} hölls i
 register(WHY_DISPUTE_UPHELD, sv="Bestridandet godtogs; kravet återkallas",
          en="The dispute was upheld; the claim is withdrawn")
 register(WHY_DISPUTE_DISMISSED, sv="Bestridandet lämnas utan avseende", en="The dispute is dismissed")
+register(WHY_DISPUTE_WRITTEN_DOWN,
+         sv="Bestridandet avgjort: kravet skrevs ned med {amount:sek} kr; resten drivs vidare",
+         en="The dispute was decided: the claim was written down by SEK {amount:sek}; the rest is pursued")
 register(WHY_PLAN_KEPT, sv="Avbetalningsplanen fullgjord ({paid:sek} kr); resten drivs vidare",
          en="The payment plan was kept (SEK {paid:sek}); the rest is pursued")
 register(WHY_PLAN_LAPSED, sv="Avbetalningsplanen bröts: delbetalningen {missed:date} uteblev",

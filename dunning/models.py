@@ -111,6 +111,7 @@ class Outcome(models.TextChoices):
     PROMISED = "promised", "Betalningslöfte"
     PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
     NO_ANSWER = "no_answer", "Inget svar, nytt försök"
+    WRONG_NUMBER = "wrong_number", "Fel nummer"  # the ladder goes on; the creditor sees it on the case
     UNREACHABLE = "unreachable", "Inget svar, försöken slut"
     AGREEMENT = "agreement", "Överenskommelse"  # input only: a promise or a plan (older rows keep it)
     WAIVED = "waived", "Samtal efterges av arbetsledare"
@@ -118,6 +119,10 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", "Avslagen"
     UPHELD = "upheld", "Bestridandet godtas"
     DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
+    # A dispute the creditor accepts in money (a supervisor's decision): the claim credited in
+    # full (the case closes), or written down in part (the ladder goes on for the rest).
+    CREDITED = "credited", "Kravet krediteras"
+    WRITTEN_DOWN = "written_down", "Kravet skrivs ned delvis"
     CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
     ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # dunning.addresses.debtor_address_set
 

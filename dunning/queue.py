@@ -26,23 +26,31 @@ from creditors.models import AgencyRole, AgencyStaff
 from law.actions import Action
 from law.bankdays import add_bank_days
 
-from .balances import case_balance
-from .event_texts import WHY_DISPUTE_DISMISSED, WHY_DISPUTE_UPHELD, decided_code, unanswered_note
+from .balances import book_of, case_balance
+from .event_texts import (
+    WHY_DISPUTE_DISMISSED,
+    WHY_DISPUTE_UPHELD,
+    WHY_DISPUTE_WRITTEN_DOWN,
+    decided_code,
+    unanswered_note,
+)
 from .holds import _locked, _replan, case_promise, case_resume, queue_cancel
 from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
 from .plans import case_payment_plan
 from .rows import queue_row
+from .signals import dispute_credited
 
 # What an agent may record on a call. `agreement` is taken with a promise or a plan and
 # recorded as the one it is; `unreachable` is what the last unanswered try becomes.
 CALL_OUTCOMES = {Outcome.NO_AGREEMENT, Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.AGREEMENT, Outcome.NO_ANSWER,
-                 Outcome.WAIVED}
+                 Outcome.WRONG_NUMBER, Outcome.WAIVED}
 AGREED_OUTCOMES = {Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.AGREEMENT}
 # Letting the ladder go on without a call, and taking a claim to the Enforcement
 # Authority, are decisions the agency leaves to a supervisor.
-SUPERVISOR_OUTCOMES = {Outcome.WAIVED: "waive a phone call", Outcome.APPROVED: "approve a payment order"}
+SUPERVISOR_OUTCOMES = {Outcome.WAIVED: "waive a phone call", Outcome.APPROVED: "approve a payment order",
+                       Outcome.CREDITED: "credit a disputed claim", Outcome.WRITTEN_DOWN: "write a disputed claim down"}
 REVIEW_OUTCOMES = {Outcome.APPROVED, Outcome.REJECTED}
-DISPUTE_OUTCOMES = {Outcome.UPHELD, Outcome.DISMISSED}
+DISPUTE_OUTCOMES = {Outcome.UPHELD, Outcome.DISMISSED, Outcome.CREDITED, Outcome.WRITTEN_DOWN}
 OUTCOMES_OF_KIND = {QueueKind.PHONE_CALL: CALL_OUTCOMES, QueueKind.PAYMENT_ORDER_REVIEW: REVIEW_OUTCOMES,
                     QueueKind.DISPUTE_REVIEW: DISPUTE_OUTCOMES}
 
@@ -51,12 +59,18 @@ OUTCOMES_OF_KIND = {QueueKind.PHONE_CALL: CALL_OUTCOMES, QueueKind.PAYMENT_ORDER
 @transaction.atomic
 def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, note: str = "",
                  promise: tuple[datetime.date, Decimal] | None = None,
-                 instalments: list[tuple[datetime.date, Decimal]] | None = None) -> QueueItem:
+                 instalments: list[tuple[datetime.date, Decimal]] | None = None,
+                 write_down: Decimal | None = None) -> QueueItem:
     """An agent records the outcome of a call, a review or a dispute.
 
     A call that ends in agreement names it: `promise` (the date and amount promised) or
     `instalments` (a payment plan's dates and amounts); the case then goes on hold as a
-    promise or a plan does. Nothing is stored when the decision is refused."""
+    promise or a plan does. A wrong number lets the ladder go on and tells the creditor (the
+    number tried is in the event). A dispute ends in one of: upheld (the claim is
+    withdrawn), dismissed (the ladder goes on), credited (a credit note for the unpaid
+    principal: the case closes as credited) or written down by `write_down` (a credit note
+    for that part; the ladder goes on for the rest). Nothing is stored when the decision is
+    refused."""
     item = QueueItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_open:
         raise Conflict("this item is already decided")
@@ -74,8 +88,16 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     if outcome in SUPERVISOR_OUTCOMES and not is_supervisor(actor):
         raise Forbidden(f"only a supervisor may {SUPERVISOR_OUTCOMES[outcome]}; {actor_name(actor)} is not one",
                         detail={"item": item.pk, "outcome": outcome, "actor": actor_name(actor)})
+    if (write_down is not None) != (outcome == Outcome.WRITTEN_DOWN):
+        raise ValidationError("a write-down names its amount, and only a write-down does",
+                              detail={"item": item.pk, "outcome": outcome})
     case = _locked(item.case)
     data = {"item": item.pk, "outcome": outcome}
+    if outcome == Outcome.WRITTEN_DOWN:
+        write_down = _checked_write_down(case, write_down)
+        data["amount"] = str(write_down)
+    if outcome == Outcome.WRONG_NUMBER:
+        data["phone"] = case.debtor.phone
     if outcome == Outcome.PROMISED:
         promise = _checked_promise(case, promise, on)
         data["promise"] = {"until": promise[0].isoformat(), "amount": str(promise[1])}
@@ -96,7 +118,13 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     item.claimed_by, item.claimed_until = None, None  # decided: the lease ends with it
     item.save(update_fields=["outcome", "decided_on", "decided_by", "note", "claimed_by", "claimed_until"])
     log_event(case=case, code=decided_code(item.kind), actor=actor, on=on, data=data)
-    if item.kind == QueueKind.DISPUTE_REVIEW:
+    if outcome in (Outcome.CREDITED, Outcome.WRITTEN_DOWN):
+        _credit(case, amount=write_down, on=on, actor=actor, item=item)
+        case.refresh_from_db()
+        if case.stage == Stage.ON_HOLD:  # written down, and something is still owed
+            case_resume(case=case, on=on, actor=actor, why=WHY_DISPUTE_WRITTEN_DOWN,
+                        details={"amount": str(write_down)})
+    elif item.kind == QueueKind.DISPUTE_REVIEW:
         if outcome == Outcome.UPHELD:
             case_transition(case=case, to=Stage.CLOSED, on=on, actor=actor, closed_reason=ClosedReason.WITHDRAWN,
                             why=WHY_DISPUTE_UPHELD)
@@ -134,6 +162,31 @@ def _what_was_agreed(item: QueueItem, outcome: str, promise, instalments) -> str
              Outcome.PAYMENT_PLAN: "the payment plan's instalments (date and amount each)"}[outcome]
     raise ValidationError(f"a call that ends in {outcome} must say {needs}; nothing was recorded",
                           detail={"item": item.pk, "case": item.case_id, "outcome": outcome})
+
+
+def _checked_write_down(case: Case, amount) -> Decimal:
+    """A write-down's amount: more than 0, less than the unpaid principal (all of it is a credit)."""
+    if isinstance(amount, float):
+        raise ValidationError("a write-down's amount must be a Decimal or a string, not a float",
+                              detail={"case": case.pk})
+    try:
+        amount = parse_amount(str(amount))
+    except ValueError as exc:
+        raise ValidationError(f"a write-down's amount: {exc}", detail={"case": case.pk}) from None
+    principal = book_of(case).principal
+    if not Decimal("0") < amount < principal:
+        raise ValidationError(f"a write-down is more than 0 and less than the unpaid principal "
+                              f"({format_sek(principal)} kr; all of it is a credit), not {format_sek(amount)} kr",
+                              detail={"case": case.pk, "amount": str(amount), "principal": str(principal)})
+    return amount
+
+
+def _credit(case: Case, *, amount: Decimal | None, on: datetime.date, actor, item: QueueItem) -> None:
+    """Book the credit note the decision calls for, through the app that books money."""
+    booked = dispute_credited.send(sender=QueueItem, case=case, amount=amount, on=on, actor=actor,
+                                   reference=f"Bestridande {item.pk}")
+    if not booked:
+        raise Conflict("no service books credit notes here (payments is not installed); nothing was recorded")
 
 
 def _checked_promise(case: Case, promise, on: datetime.date) -> tuple[datetime.date, Decimal]:

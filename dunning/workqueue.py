@@ -38,7 +38,7 @@ from .models import QueueItem, QueueKind
 LEASE = datetime.timedelta(minutes=20)
 # Where nothing of a category has closed yet, its cases are expected to pay this share.
 DEFAULT_RECOVERY_RATE = Decimal("0.50")
-RATES_CACHE_KEY, RATES_CACHE_SECONDS = "dunning.workqueue.recovery_rates", 3600
+RATES_CACHE_KEY, RATES_CACHE_SECONDS = "fordra:queue-recovery-rates", 3600
 # The kinds "next" hands an agent; a payment order is approved by a supervisor, who gets every kind.
 AGENT_KINDS = tuple(kind for kind in QueueKind.values if kind != QueueKind.PAYMENT_ORDER_REVIEW)
 BOOKED = (Component.PRINCIPAL, Component.FEES, Component.INTEREST)

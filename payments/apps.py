@@ -7,3 +7,4 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from . import event_texts  # noqa: F401  registers the timeline's sentences for payments' codes
+        from . import receivers  # noqa: F401  connects them

@@ -16,9 +16,9 @@ from dunning.queue import OUTCOMES_OF_KIND
 # What each kind of item offers an agent, in the order shown ("agreement" is a promise or a plan).
 OFFERED = {
     QueueKind.PHONE_CALL: [Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.NO_AGREEMENT, Outcome.NO_ANSWER,
-                           Outcome.WAIVED],
+                           Outcome.WRONG_NUMBER, Outcome.WAIVED],
     QueueKind.PAYMENT_ORDER_REVIEW: [Outcome.APPROVED, Outcome.REJECTED],
-    QueueKind.DISPUTE_REVIEW: [Outcome.UPHELD, Outcome.DISMISSED],
+    QueueKind.DISPUTE_REVIEW: [Outcome.DISMISSED, Outcome.WRITTEN_DOWN, Outcome.CREDITED, Outcome.UPHELD],
 }
 assert all(set(offered) <= OUTCOMES_OF_KIND[kind] for kind, offered in OFFERED.items())
 DECIDED_KINDS = frozenset(OFFERED)  # an "address missing" item closes when the address is set
@@ -46,6 +46,7 @@ class DecideForm(forms.Form):
     promise_amount = AmountField(label="Lovat belopp", required=False)
     instalments = forms.CharField(label="Delbetalningar (en per rad: datum belopp)", required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
+    write_down = AmountField(label="Skrivs ned med (kr)", required=False)
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +57,8 @@ class DecideForm(forms.Form):
         if kind != QueueKind.PHONE_CALL:
             for name in ("promise_on", "promise_amount", "instalments"):
                 del self.fields[name]
+        if kind != QueueKind.DISPUTE_REVIEW:
+            del self.fields["write_down"]
 
     def clean_instalments(self) -> list[tuple[datetime.date, Decimal]] | None:
         text = self.cleaned_data.get("instalments", "")
@@ -82,6 +85,8 @@ class DecideForm(forms.Form):
                 self.add_error("promise_amount", "Ett betalningslöfte behöver ett belopp.")
         if outcome == Outcome.PAYMENT_PLAN and not data.get("instalments"):
             self.add_error("instalments", "En avbetalningsplan behöver minst en delbetalning.")
+        if outcome == Outcome.WRITTEN_DOWN and not data.get("write_down"):
+            self.add_error("write_down", "Ange hur mycket kravet skrivs ned.")
         return data
 
     def decision(self) -> dict:
@@ -90,7 +95,8 @@ class DecideForm(forms.Form):
         outcome = data["outcome"]
         return {"outcome": outcome, "note": data.get("note", ""),
                 "promise": (data["promise_on"], data["promise_amount"]) if outcome == Outcome.PROMISED else None,
-                "instalments": data["instalments"] if outcome == Outcome.PAYMENT_PLAN else None}
+                "instalments": data["instalments"] if outcome == Outcome.PAYMENT_PLAN else None,
+                "write_down": data["write_down"] if outcome == Outcome.WRITTEN_DOWN else None}
 
 
 class AddressForm(forms.Form):

@@ -76,17 +76,21 @@ def two_months(scoped, supervisor):
                          debtor=DebtorFactory(creditor=scoped, **debtor))
 
     ladder, vip, disputed, dismissed = case(), case(vip=True, category=Category.VIP), case(), case()
+    written_down = case()
     unaddressed = case(address="", postal_code="", city="")
     paid, credited, settled, by_file, assigned, broken, kept, returned, overridden = (case() for _ in range(9))
     emailed = case(email="erik@example.se", email_letters_agreed=True)
     run(scoped, DUE, D(2026, 3, 4))
     case_dispute(case=disputed, on=D(2026, 3, 5), actor=AGENT, text="Varan var trasig")
     case_dispute(case=dismissed, on=D(2026, 3, 5), actor=AGENT)
+    case_dispute(case=written_down, on=D(2026, 3, 5), actor=AGENT, text="Halva leveransen saknades")
     run(scoped, D(2026, 3, 5), D(2026, 3, 9))
     day = D(2026, 3, 10)
     queue_decide(item=open_item(disputed, QueueKind.DISPUTE_REVIEW), outcome=Outcome.UPHELD, on=day, actor=AGENT)
     queue_decide(item=open_item(dismissed, QueueKind.DISPUTE_REVIEW), outcome=Outcome.DISMISSED, on=day,
                  actor=AGENT, note="Leveransen är kvitterad")
+    queue_decide(item=open_item(written_down, QueueKind.DISPUTE_REVIEW), outcome=Outcome.WRITTEN_DOWN, on=day,
+                 actor=supervisor, write_down=Decimal("500.00"))
     payment_register(case=paid, amount=case_balance(paid, as_of=day).total + Decimal("5.00"), paid_on=day)
     credit_note_apply(case=credited, amount=Decimal("200.00"), on=day, reference="K-1")
     case_settle_by_creditor(case=settled, on=day)

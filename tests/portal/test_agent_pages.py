@@ -12,6 +12,7 @@ from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
 from debtors.models import Category
+from dunning.holds import case_dispute
 from dunning.models import Outcome, QueueItem, QueueKind
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
@@ -197,3 +198,19 @@ def test_an_unmatched_payment_goes_only_to_its_own_creditors_case(client, credit
     assert Payment.objects.with_scopes_disabled().get(pk=payment.pk).case_id == mine.pk
     with creditor_scope(creditor):  # allocated as any payment: its entries on the case's book add up to it
         assert sum(e.amount for e in mine.entries.filter(payment=payment)) == Decimal("-300.00")
+
+
+def test_a_supervisor_writes_a_disputed_claim_down_from_the_page(client, creditor):
+    with creditor_scope(creditor):
+        case = make_case(creditor, amount="1000.00", due_date=DUE, debtor=DebtorFactory(creditor=creditor, **ADDRESS))
+        case_dispute(case=case, on=D(2026, 3, 20), text="Halva leveransen kom aldrig")
+        item = QueueItem.objects.get(case=case, kind=QueueKind.DISPUTE_REVIEW)
+    boss = signed_in(client, person("boss@fordra.demo", AgencyRole.SUPERVISOR))
+    page = boss.get(f"/agent/items/{item.pk}/").content.decode()
+    assert "Skrivs ned med (kr)" in page and "Kravet krediteras" in page
+    missing = boss.post(f"/agent/items/{item.pk}/decide", {"outcome": "written_down"}, follow=True).content.decode()
+    assert "Ange hur mycket kravet skrivs ned." in missing
+    boss.post(f"/agent/items/{item.pk}/decide", {"outcome": "written_down", "write_down": "400,00"})
+    with creditor_scope(creditor):
+        assert [e.amount for e in case.entries.filter(kind="credit")] == [Decimal("-400.00")]
+        assert reload(case).stage == Stage.REMINDER
