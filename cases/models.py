@@ -302,6 +302,9 @@ class Payment(models.Model):
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                      help_text="A CSV row equal to this earlier payment: kept, not booked, until "
                                      "an agent assigns it (payments.duplicates)")
+    # A possible duplicate an agent found to be the earlier payment again: kept, never booked.
+    duplicate_confirmed_on = models.DateField(null=True, blank=True)
+    duplicate_confirmed_by = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -310,6 +313,9 @@ class Payment(models.Model):
         ordering = ["paid_on", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
+            models.CheckConstraint(condition=Q(duplicate_confirmed_on__isnull=True)
+                                   | Q(duplicate_of__isnull=False, case__isnull=True),
+                                   name="payment_confirmed_duplicate_unbooked"),
             models.CheckConstraint(condition=Q(case__isnull=True) | Q(creditor__isnull=False) & Q(amount__gt=0),
                                    name="payment_matched_is_positive"),
             bounded("amount"),

@@ -7,6 +7,7 @@ from cases.timeline import format_amount, format_date, register
 PAYMENT_ALLOCATED = "cases.payment.allocated"
 CREDIT_APPLIED = "cases.credit.applied"
 PAYMENT_ASSIGNED = "cases.payment.assigned"
+DUPLICATE_CONFIRMED = "cases.payment.duplicate_confirmed"
 WHY_SETTLED_BY_CREDITOR = "payments.settled_by_creditor"  # a stage change's why (`cases.timeline`)
 
 
@@ -30,5 +31,8 @@ register(CREDIT_APPLIED, sv="Kreditering {amount:sek} kr den {credited_on:date}"
          en="Credit note of SEK {amount:sek} dated {credited_on:date}")
 register(PAYMENT_ASSIGNED, sv="Omatchad betalning {amount:sek} kr kopplad till ärendet",
          en="Unmatched payment of SEK {amount:sek} assigned to the case")
+register(DUPLICATE_CONFIRMED,
+         sv="Betalningen {amount:sek} kr den {paid_on:date} i en senare fil var samma betalning igen; den bokas inte",
+         en="The payment of SEK {amount:sek} on {paid_on:date} in a later file was this one again; it is not booked")
 register(WHY_SETTLED_BY_CREDITOR, sv="Betald direkt till borgenären enligt dennes reskontra",
          en="Paid directly to the creditor, as its ledger shows")

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.events import log_event
+from cases.events import actor_label, log_event
 from cases.models import Case, Payment, PaymentFile, PaymentSource
 from cases.ocr import is_valid_ocr_reference
 from core.bulk import insert_rows
@@ -38,7 +38,7 @@ from payments.files.csv_file import parse_payment_csv
 
 from .batch import PAYMENT_FIELDS, Matched, allocate_matched, payment_account, payment_row
 from .duplicates import CsvRepeats
-from .event_texts import PAYMENT_ASSIGNED
+from .event_texts import DUPLICATE_CONFIRMED, PAYMENT_ASSIGNED
 from .files import PaymentFileError, detect_format, parse
 from .services import payment_allocate
 from .spread import deducted_references, named_references, several_reason
@@ -253,6 +253,8 @@ def payment_assign(*, payment: Payment, case: Case, actor=None) -> Payment:
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.case_id is not None:
             raise Conflict(f"payment {payment.pk} is already allocated to case {payment.case_id}")
+        if payment.duplicate_confirmed_on is not None:
+            raise Conflict(f"payment {payment.pk} was confirmed a duplicate of payment {payment.duplicate_of_id}")
         if payment.amount <= 0:
             raise ValidationError("a deduction cannot be allocated to a case; settle it with the bank")
         if payment.creditor_id not in (None, case.creditor_id):
@@ -265,3 +267,25 @@ def payment_assign(*, payment: Payment, case: Case, actor=None) -> Payment:
                   data={"payment": payment.pk, "amount": str(payment.amount), "record": payment.record,
                         "file": payment.file_id})
         return payment_allocate(case, payment, actor=actor)
+
+
+@transaction.atomic
+def payment_duplicate_confirm(*, payment: Payment, on: datetime.date, actor=None) -> Payment:
+    """An agent finds a possible duplicate (`payments.duplicates`) to be the earlier payment
+    again: it stays stored, never booked, and leaves the agents' list. The earlier payment's
+    case (if it has one) records it. To book it instead, assign it (`payment_assign`)."""
+    with scopes_disabled():
+        payment = Payment.objects.select_for_update().select_related("duplicate_of").get(pk=payment.pk)
+    if payment.duplicate_of_id is None or payment.case_id is not None:
+        raise Conflict(f"payment {payment.pk} is not a possible duplicate waiting for an agent")
+    if payment.duplicate_confirmed_on is not None:
+        raise Conflict(f"payment {payment.pk} was already confirmed a duplicate")
+    payment.duplicate_confirmed_on, payment.duplicate_confirmed_by = on, actor_label(actor)
+    payment.save(update_fields=["duplicate_confirmed_on", "duplicate_confirmed_by"])
+    earlier = payment.duplicate_of
+    if earlier.case_id is not None:
+        with creditor_scope(earlier.creditor_id):
+            log_event(case=Case.objects.get(pk=earlier.case_id), code=DUPLICATE_CONFIRMED, actor=actor, on=on,
+                      data={"payment": payment.pk, "duplicate_of": earlier.pk, "amount": str(payment.amount),
+                            "paid_on": payment.paid_on.isoformat()})
+    return payment

@@ -12,13 +12,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, Payment
 from cases.stages import Stage
 from core.errors import ApplicationError
 from core.money import parse_amount
-from payments.importing import payment_assign
+from payments.importing import payment_assign, payment_duplicate_confirm
 
 from .agency import agency_view
 from .agent_forms import AssignForm
@@ -29,7 +30,7 @@ CANDIDATES = 20
 
 def unmatched_payments() -> QuerySet[Payment]:
     """Every creditor's payments that wait for an agent: unmatched, or held as a possible duplicate."""
-    return (Payment.objects.with_scopes_disabled().filter(case__isnull=True)
+    return (Payment.objects.with_scopes_disabled().filter(case__isnull=True, duplicate_confirmed_on__isnull=True)
             .select_related("creditor", "file", "duplicate_of").order_by("paid_on", "id"))
 
 
@@ -97,6 +98,20 @@ def assign(request, payment_id: int):
         messages.error(request, f"Inget sparades: {error.message}")
         return redirect("portal:agent_payment", payment_id=payment.pk)
     messages.success(request, f"Betalningen är fördelad på ärende {found[0].pk} ({found[0].creditor.name}).")
+    return redirect("portal:agent_payments")
+
+
+@agency_view(write=True)
+@require_POST
+def duplicate_confirm(request, payment_id: int):
+    payment = _payment(payment_id)
+    try:
+        payment_duplicate_confirm(payment=payment, on=timezone.localdate(), actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, f"Inget sparades: {error.message}")
+        return redirect("portal:agent_payment", payment_id=payment.pk)
+    messages.success(request, f"Betalningen {payment.pk} är en dubblett av betalning {payment.duplicate_of_id} "
+                              "och bokas inte.")
     return redirect("portal:agent_payments")
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("agent/payments/", payment_views.payment_list, name="agent_payments"),
     path("agent/payments/<int:payment_id>/", payment_views.payment_detail, name="agent_payment"),
     path("agent/payments/<int:payment_id>/assign", payment_views.assign, name="agent_payment_assign"),
+    path("agent/payments/<int:payment_id>/duplicate", payment_views.duplicate_confirm, name="agent_payment_duplicate"),
 ]

@@ -14,6 +14,7 @@ from creditors.services import membership_add
 from debtors.models import Category
 from dunning.holds import case_dispute
 from dunning.models import Outcome, QueueItem, QueueKind
+from payments.services import payment_register
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
 
@@ -214,3 +215,18 @@ def test_a_supervisor_writes_a_disputed_claim_down_from_the_page(client, credito
     with creditor_scope(creditor):
         assert [e.amount for e in case.entries.filter(kind="credit")] == [Decimal("-400.00")]
         assert reload(case).stage == Stage.REMINDER
+
+
+def test_an_agent_confirms_a_possible_duplicate_and_it_leaves_the_list(client, creditor, agent):
+    with creditor_scope(creditor):
+        case = make_case(creditor, amount="1000.00")
+        earlier = payment_register(case=case, amount=Decimal("300.00"), paid_on=D(2026, 11, 2), payer="Kund AB")
+    repeat = Payment.objects.create(creditor=creditor, amount=Decimal("300.00"), paid_on=D(2026, 11, 2),
+                                    source="csv", payer="Kund AB", duplicate_of=earlier)
+    browser = signed_in(client, agent)
+    page = browser.get(f"/agent/payments/{repeat.pk}/").content.decode()
+    assert "Samma betalning igen" in page and f"fördela på ärende {case.pk}" in page
+    browser.post(f"/agent/payments/{repeat.pk}/duplicate")
+    assert Payment.objects.with_scopes_disabled().get(pk=repeat.pk).duplicate_confirmed_on is not None
+    assert "Kund AB" not in browser.get("/agent/payments/").content.decode()
+    assert browser.get(f"/agent/payments/{repeat.pk}/").status_code == 404
