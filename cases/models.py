@@ -304,7 +304,7 @@ class Payment(models.Model):
                                      "an agent assigns it (payments.duplicates)")
     # A possible duplicate an agent found to be the earlier payment again: kept, never booked.
     duplicate_confirmed_on = models.DateField(null=True, blank=True)
-    duplicate_confirmed_by = models.CharField(max_length=120, blank=True)
+    duplicate_confirmed_by = models.CharField(max_length=120, blank=True, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()

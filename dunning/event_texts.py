@@ -19,6 +19,7 @@ WHY_PROMISE_LAPSED = "dunning.promise.lapsed"
 WHY_DISPUTE_UPHELD = "dunning.dispute.upheld"
 WHY_DISPUTE_DISMISSED = "dunning.dispute.dismissed"
 WHY_DISPUTE_WRITTEN_DOWN = "dunning.dispute.written_down"
+DISPUTE_DOCUMENT_ADDED = "dunning.dispute.document_added"
 WHY_PLAN_KEPT = "dunning.payment_plan.kept"
 WHY_PLAN_LAPSED = "dunning.payment_plan.lapsed"
 
@@ -193,6 +194,7 @@ register(WHY_PROMISE_LAPSED, sv="Betalningslöftet till {promised:date} hölls i
 register(WHY_DISPUTE_UPHELD, sv="Bestridandet godtogs; kravet återkallas",
          en="The dispute was upheld; the claim is withdrawn")
 register(WHY_DISPUTE_DISMISSED, sv="Bestridandet lämnas utan avseende", en="The dispute is dismissed")
+register(DISPUTE_DOCUMENT_ADDED, sv="Handling till bestridandet: {name}", en="Document for the dispute: {name}")
 register(WHY_DISPUTE_WRITTEN_DOWN,
          sv="Bestridandet avgjort: kravet skrevs ned med {amount:sek} kr; resten drivs vidare",
          en="The dispute was decided: the claim was written down by SEK {amount:sek}; the rest is pursued")

@@ -160,3 +160,32 @@ class QueueItem(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+
+def dispute_document_upload_to(document, filename: str) -> str:
+    """Under the creditor's own folder of the media storage, by case."""
+    return f"disputes/{document.creditor_id}/{document.case_id}/{filename}"
+
+
+class DisputeDocument(models.Model):
+    """What a debtor sent with a dispute (a delivery note, a photo of the goods): checked and
+    stored by `dunning.documents`, served only to those who may see the case."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="dispute_documents")
+    name = models.CharField(max_length=200, help_text="The file's name as uploaded, cleaned")
+    file = models.FileField(upload_to=dispute_document_upload_to, max_length=300)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    note = models.CharField(max_length=500, blank=True, help_text="What it is, or the debtor's statement")
+    uploaded_by = models.CharField(max_length=120)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (case {self.case_id})"

@@ -108,6 +108,7 @@ def item_detail(request, item_id: int):
             "item": item, "case": case, "debtor": debtor, "balance": view.balance,
             "reasons": reasons_text(debtor.category_reasons),
             "events": case.events.all(), "letters": case.letters.all(), "entries": case.entries.all(),
+            "documents": case.dispute_documents.all(),
             "history": case.queue_items.select_related("claimed_by").order_by("-created_on", "-id"),
             "other_cases": debtor.cases.exclude(pk=case.pk).select_related("invoice").order_by("-opened_on")[:10],
             "next_step": next_step_of(case), "limitation": limitation,

@@ -59,5 +59,6 @@ def case_detail(request, case_id: int):
     return render(request, "cases/case_detail.html", {
         "case": case, "balance": view.balance, "entries": case.entries.all(), "events": case.events.all(),
         "letters": case.letters.all(), "queue": case.queue_items.all(), "next_step": next_step_of(case),
+        "documents": case.dispute_documents.all(),
         "limitation": limitation, "limitation_near": nearing_limitation(limitation, today),
     })

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agent_views, debtor_views, payment_views
+from . import agent_views, debtor_views, documents, payment_views
 from . import case_views as views
 
 app_name = "portal"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/documents/<int:document_id>", documents.case_document, name="case_document"),
     path("debtors/", debtor_views.debtor_list, name="debtor_list"),
     path("debtors/<int:debtor_id>/", debtor_views.debtor_detail, name="debtor_detail"),
     path("debtors/<int:debtor_id>/vip", debtor_views.debtor_vip, name="debtor_vip"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("agent/items/<int:item_id>/release", agent_views.item_release, name="agent_item_release"),
     path("agent/items/<int:item_id>/decide", agent_views.item_decide, name="agent_item_decide"),
     path("agent/items/<int:item_id>/address", agent_views.item_address, name="agent_item_address"),
+    path("agent/items/<int:item_id>/documents", documents.item_document, name="agent_item_document"),
+    path("agent/documents/<int:document_id>", documents.agent_document, name="agent_document"),
     path("agent/payments/", payment_views.payment_list, name="agent_payments"),
     path("agent/payments/<int:payment_id>/", payment_views.payment_detail, name="agent_payment"),
     path("agent/payments/<int:payment_id>/assign", payment_views.assign, name="agent_payment_assign"),

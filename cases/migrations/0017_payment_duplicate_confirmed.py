@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='duplicate_confirmed_by',
-            field=models.CharField(blank=True, max_length=120),
+            field=models.CharField(blank=True, db_default='', default='', max_length=120),
         ),
         migrations.AddField(
             model_name='payment',

@@ -17,6 +17,7 @@ from cycle.run import run_cycle
 from debtors.models import Category
 from dunning.addresses import debtor_address_set
 from dunning.balances import case_balance, case_letter_record
+from dunning.documents import dispute_document_add
 from dunning.holds import case_dispute
 from dunning.models import Outcome, QueueItem, QueueKind
 from dunning.plans import case_payment_plan
@@ -26,7 +27,7 @@ from intake.service import ledger_import
 from letters.delivery import letters_email_pending, print_batch_build
 from letters.models import Letter, LetterKind
 from letters.rendering import letter_render
-from payments.importing import payment_assign, payments_import
+from payments.importing import payment_assign, payment_duplicate_confirm, payments_import
 from payments.services import case_settle_by_creditor, credit_note_apply, payment_register
 from tests.factories import DebtorFactory, make_case
 
@@ -84,6 +85,7 @@ def two_months(scoped, supervisor):
     case_dispute(case=disputed, on=D(2026, 3, 5), actor=AGENT, text="Varan var trasig")
     case_dispute(case=dismissed, on=D(2026, 3, 5), actor=AGENT)
     case_dispute(case=written_down, on=D(2026, 3, 5), actor=AGENT, text="Halva leveransen saknades")
+    dispute_document_add(case=written_down, name="följesedel.pdf", data=b"%PDF-1.4\n1 0 obj\n%%EOF\n", actor=AGENT)
     run(scoped, D(2026, 3, 5), D(2026, 3, 9))
     day = D(2026, 3, 10)
     queue_decide(item=open_item(disputed, QueueKind.DISPUTE_REVIEW), outcome=Outcome.UPHELD, on=day, actor=AGENT)
@@ -95,13 +97,17 @@ def two_months(scoped, supervisor):
     credit_note_apply(case=credited, amount=Decimal("200.00"), on=day, reference="K-1")
     case_settle_by_creditor(case=settled, on=day)
     total = case_balance(by_file, as_of=day).total
-    payments_import(name="in.csv", today=day, data=(
-        "ocr_reference;amount;paid_on;payer\n"
-        f"{by_file.ocr_reference};{total};{day};Betalare\n"
-        f"faktura {assigned.invoice.invoice_number};400,00;{day};Betalare\n").encode())
+    csv = ("ocr_reference;amount;paid_on;payer\n"
+           f"{by_file.ocr_reference};{total};{day};Betalare\n"
+           f"faktura {assigned.invoice.invoice_number};400,00;{day};Betalare\n").encode()
+    payments_import(name="in.csv", today=day, data=csv)
     with scopes_disabled():
         unmatched = assigned.payments.model.objects.get(case=None)
     payment_assign(payment=unmatched, case=assigned, actor=AGENT)
+    payments_import(name="in-again.csv", today=day, data=csv + b"\n")  # the export sent again
+    with scopes_disabled():
+        repeat = assigned.payments.model.objects.get(case=None, duplicate_of__case=by_file)
+    payment_duplicate_confirm(payment=repeat, on=day, actor=AGENT)
     run(scoped, day, D(2026, 3, 13))
     for letter in Letter.objects.filter(case__in=[emailed, returned]):  # rendering them all costs seconds
         letter_render(letter_id=letter.pk)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import Payment
@@ -13,7 +14,7 @@ from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
 from debtors.models import Category
 from dunning.holds import case_dispute
-from dunning.models import Outcome, QueueItem, QueueKind
+from dunning.models import DisputeDocument, Outcome, QueueItem, QueueKind
 from payments.services import payment_register
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
@@ -230,3 +231,40 @@ def test_an_agent_confirms_a_possible_duplicate_and_it_leaves_the_list(client, c
     assert Payment.objects.with_scopes_disabled().get(pk=repeat.pk).duplicate_confirmed_on is not None
     assert "Kund AB" not in browser.get("/agent/payments/").content.decode()
     assert browser.get(f"/agent/payments/{repeat.pk}/").status_code == 404
+
+
+def test_a_disputes_document_is_seen_only_by_those_who_may_see_the_case(client, creditor, other_creditor, agent,
+                                                                        settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with creditor_scope(creditor):
+        case = make_case(creditor, debtor=DebtorFactory(creditor=creditor, **ADDRESS))
+        case_dispute(case=case, on=D(2026, 3, 20), text="Fel vara")
+        item = QueueItem.objects.get(case=case, kind=QueueKind.DISPUTE_REVIEW)
+        staff = membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD).user
+    with creditor_scope(other_creditor):
+        stranger = membership_add(creditor=other_creditor, email="staff@other.se", role=Role.STAFF,
+                                  password=PASSWORD).user
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    browser = signed_in(client, agent)
+    refused = browser.post(f"/agent/items/{item.pk}/documents",
+                           {"file": SimpleUploadedFile("virus.pdf", b"MZ" + b"\0" * 50)}, follow=True)
+    assert "Inget sparades: a document is a PDF, PNG or JPEG" in refused.content.decode()
+    browser.post(f"/agent/items/{item.pk}/documents", {"file": SimpleUploadedFile("följesedel.pdf", pdf),
+                                                       "note": "Kvitterad av kunden"})
+    document = DisputeDocument.objects.with_scopes_disabled().get()
+    assert "följesedel.pdf" in browser.get(f"/agent/items/{item.pk}/").content.decode()
+    served = browser.get(f"/agent/documents/{document.pk}")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == pdf
+    assert served["Content-Type"] == "application/pdf" and served["Content-Security-Policy"].startswith("sandbox")
+    client.logout()
+    own = signed_in(client, staff)
+    assert "Kvitterad av kunden" in own.get(f"/cases/{case.pk}/").content.decode()
+    assert own.get(f"/cases/{case.pk}/documents/{document.pk}").status_code == 200
+    assert own.get(f"/agent/documents/{document.pk}").status_code == 404
+    client.logout()
+    other = signed_in(client, stranger)
+    assert other.get(f"/cases/{case.pk}/documents/{document.pk}").status_code == 404
+    client.logout()
+    auditor = signed_in(client, person("audit@fordra.demo", AgencyRole.AUDITOR))
+    assert auditor.post(f"/agent/items/{item.pk}/documents", {"file": SimpleUploadedFile("a.pdf", pdf)}).status_code \
+        == 403
