@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, Creditor
 from dunning import balances
 from dunning.addresses import debtor_address_set
+from dunning.legal import application_file, application_for, application_pdf
 from dunning.models import QueueItem, QueueKind
 from dunning.plans import plan_split
 from dunning.queue import queue_decide
@@ -104,7 +105,10 @@ def item_detail(request, item_id: int):
         decide = (DecideForm(kind=item.kind, initial=_initial(item, view.balance.total, today))
                   if item.kind in DECIDED_KINDS else None)
         debtor = case.debtor
+        application = (application_for(case, on=today)
+                       if item.kind == QueueKind.PAYMENT_ORDER_REVIEW and not item.outcome else None)
         return render(request, "agent/item.html", {
+            "application": application,
             "item": item, "case": case, "debtor": debtor, "balance": view.balance,
             "reasons": reasons_text(debtor.category_reasons),
             "events": case.events.all(), "letters": case.letters.all(), "entries": case.entries.all(),
@@ -131,6 +135,24 @@ def _initial(item: QueueItem, owed, today: datetime.date) -> dict:
     plan = plan_split(owed, first_on=today + datetime.timedelta(days=30), count=3)
     return {"promise_on": today + datetime.timedelta(days=10), "promise_amount": f"{owed:.2f}".replace(".", ","),
             "instalments": "\n".join(f"{day.isoformat()} {amount:.2f}".replace(".", ",") for day, amount in plan)}
+
+
+@agency_view()
+def item_application(request, item_id: int, fmt: str):
+    """The payment-order application of a review item, as a PDF for the file or as its structured file."""
+    item = _item(item_id)
+    if item.kind != QueueKind.PAYMENT_ORDER_REVIEW:
+        raise Http404("Only a payment-order review has an application.")
+    with creditor_scope(item.creditor):
+        application = application_for(item.case, on=timezone.localdate())
+        name = f"betalningsforelaggande-{item.case_id}-{application.prepared_on:%Y%m%d}"
+        if fmt == "pdf":
+            response = HttpResponse(application_pdf(application), content_type="application/pdf")
+        else:
+            response = JsonResponse(application_file(application), json_dumps_params={"ensure_ascii": False,
+                                                                                         "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
 
 
 @agency_view(write=True)

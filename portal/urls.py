@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import agent_views, debtor_views, documents, payment_views
 from . import case_views as views
@@ -22,6 +22,8 @@ urlpatterns = [
     path("agent/items/<int:item_id>/release", agent_views.item_release, name="agent_item_release"),
     path("agent/items/<int:item_id>/decide", agent_views.item_decide, name="agent_item_decide"),
     path("agent/items/<int:item_id>/address", agent_views.item_address, name="agent_item_address"),
+    re_path(r"^agent/items/(?P<item_id>[0-9]+)/application\.(?P<fmt>pdf|json)$", agent_views.item_application,
+         name="agent_item_application"),
     path("agent/items/<int:item_id>/documents", documents.item_document, name="agent_item_document"),
     path("agent/documents/<int:document_id>", documents.agent_document, name="agent_document"),
     path("agent/payments/", payment_views.payment_list, name="agent_payments"),

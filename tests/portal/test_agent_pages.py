@@ -268,3 +268,23 @@ def test_a_disputes_document_is_seen_only_by_those_who_may_see_the_case(client, 
     auditor = signed_in(client, person("audit@fordra.demo", AgencyRole.AUDITOR))
     assert auditor.post(f"/agent/items/{item.pk}/documents", {"file": SimpleUploadedFile("a.pdf", pdf)}).status_code \
         == 403
+
+
+def test_a_payment_order_review_shows_the_application_as_a_page_a_pdf_and_a_file(client, creditor, agent,
+                                                                                 vip_call):
+    with creditor_scope(creditor):
+        case = make_case(creditor, amount="2500.00", due_date=DUE, reminder_fee_agreed=True,
+                         debtor=DebtorFactory(creditor=creditor, identity_number="19811218-9876", **ADDRESS))
+        run_days(creditor, DUE, D(2026, 4, 27))
+        review = QueueItem.objects.get(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
+        staff = membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD).user
+    browser = signed_in(client, agent)
+    page = browser.get(f"/agent/items/{review.pk}/").content.decode()
+    assert "Ansökan om betalningsföreläggande" in page and "Ansökningsavgift" in page
+    pdf = browser.get(f"/agent/items/{review.pk}/application.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    data = browser.get(f"/agent/items/{review.pk}/application.json").json()
+    assert data["delkrav"][0]["kapitalbelopp"] == "2500.00"
+    assert browser.get(f"/agent/items/{vip_call.pk}/application.json").status_code == 404  # a call has none
+    client.logout()
+    assert signed_in(client, staff).get(f"/agent/items/{review.pk}/application.pdf").status_code == 404
