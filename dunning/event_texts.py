@@ -10,7 +10,7 @@ from law.actions import Action, FeeKind
 from letters.models import LetterKind
 from letters.texts import TITLES
 
-from .models import Outcome, QueueKind
+from .models import FilingStatus, Outcome, QueueKind
 
 WHY_DISPUTED = "dunning.hold.disputed"
 WHY_PROMISED = "dunning.hold.promised"
@@ -20,6 +20,7 @@ WHY_DISPUTE_UPHELD = "dunning.dispute.upheld"
 WHY_DISPUTE_DISMISSED = "dunning.dispute.dismissed"
 WHY_DISPUTE_WRITTEN_DOWN = "dunning.dispute.written_down"
 DISPUTE_DOCUMENT_ADDED = "dunning.dispute.document_added"
+FILING_STATUS = "dunning.payment_order.status"
 WHY_PLAN_KEPT = "dunning.payment_plan.kept"
 WHY_PLAN_LAPSED = "dunning.payment_plan.lapsed"
 
@@ -49,6 +50,9 @@ FEE_EN = {FeeKind.REMINDER_FEE: "reminder fee", FeeKind.COLLECTION_FEE: "collect
           FeeKind.PAYMENT_ORDER_WORK: "drawing up the payment order application"}
 QUEUE_KIND_EN = {QueueKind.PHONE_CALL: "Phone call", QueueKind.PAYMENT_ORDER_REVIEW: "Payment order review",
                  QueueKind.DISPUTE_REVIEW: "Dispute", QueueKind.ADDRESS_MISSING: "Address missing"}
+FILING_STATUS_EN = {FilingStatus.TO_FILE: "to be filed", FilingStatus.FILED: "filed with the Enforcement Authority",
+                    FilingStatus.DECIDED: "decided", FilingStatus.ENFORCEMENT: "enforcement",
+                    FilingStatus.WITHDRAWN: "withdrawn"}
 OUTCOME_EN = {
     Outcome.NO_AGREEMENT: "reached, no agreement", Outcome.PROMISED: "promise to pay",
     Outcome.PAYMENT_PLAN: "payment plan", Outcome.NO_ANSWER: "no answer, to be tried again",
@@ -194,6 +198,10 @@ register(WHY_PROMISE_LAPSED, sv="Betalningslöftet till {promised:date} hölls i
 register(WHY_DISPUTE_UPHELD, sv="Bestridandet godtogs; kravet återkallas",
          en="The dispute was upheld; the claim is withdrawn")
 register(WHY_DISPUTE_DISMISSED, sv="Bestridandet lämnas utan avseende", en="The dispute is dismissed")
+register(FILING_STATUS, sv=lambda data: "Betalningsföreläggande: " + FilingStatus(data["status"]).label
+         + (f" (mål {data['reference']})" if data.get("reference") else ""),
+         en=lambda data: "Payment order: " + FILING_STATUS_EN[data["status"]]
+         + (f" (case {data['reference']})" if data.get("reference") else ""))
 register(DISPUTE_DOCUMENT_ADDED, sv="Handling till bestridandet: {name}", en="Document for the dispute: {name}")
 register(WHY_DISPUTE_WRITTEN_DOWN,
          sv="Bestridandet avgjort: kravet skrevs ned med {amount:sek} kr; resten drivs vidare",

@@ -20,10 +20,14 @@ with Kronofogden and its schema, which the agency does not have yet.
 """
 import datetime
 import html
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
+
+from cases.events import actor_label, log_event
 from cases.models import Case, EntryKind
+from core.errors import Conflict, ValidationError
 from core.money import format_sek
 from law.actions import Action
 from law.selectors import rule_pack
@@ -34,7 +38,9 @@ from letters.sandbox import SandboxFetcher
 
 from .balances import case_letter_record
 from .engine import fees_for
+from .event_texts import FILING_STATUS
 from .facts import facts_for, ladders
+from .models import FilingStatus, PaymentOrderFiling, QueueItem
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,39 @@ def _html(a: Application) -> str:
 </body></html>"""
 
 
-def application_as_dict(application: Application) -> dict:
-    """Every field, for a template."""
-    return {**asdict(application), "total": application.total}
+# What may follow what: a filing goes forward, or is withdrawn; a withdrawn one stays so.
+NEXT_STATUS = {
+    FilingStatus.TO_FILE: {FilingStatus.FILED, FilingStatus.WITHDRAWN},
+    FilingStatus.FILED: {FilingStatus.DECIDED, FilingStatus.WITHDRAWN},
+    FilingStatus.DECIDED: {FilingStatus.ENFORCEMENT, FilingStatus.WITHDRAWN},
+    FilingStatus.ENFORCEMENT: {FilingStatus.WITHDRAWN},
+    FilingStatus.WITHDRAWN: set(),
+}
+
+
+def filing_open(*, review: QueueItem, on: datetime.date, actor=None) -> PaymentOrderFiling:
+    """The approved application, kept as approved, to be filed (called by `queue_decide`)."""
+    return PaymentOrderFiling.objects.create(
+        creditor_id=review.creditor_id, case_id=review.case_id, review=review, status_on=on,
+        application=application_file(application_for(review.case, on=on)), updated_by=actor_label(actor))
+
+
+@transaction.atomic
+def filing_status_set(*, filing: PaymentOrderFiling, status: str, on: datetime.date, actor=None,
+                      reference: str = "", note: str = "") -> PaymentOrderFiling:
+    """Record what became of a filing at Kronofogden (filed, decided, enforcement, withdrawn)."""
+    filing = PaymentOrderFiling.objects.select_for_update().get(pk=filing.pk)
+    if status not in NEXT_STATUS[filing.status]:
+        allowed = ", ".join(sorted(NEXT_STATUS[filing.status])) or "nothing: it is withdrawn"
+        raise Conflict(f"a filing that is {filing.status} can become {allowed}, not {status}",
+                       detail={"filing": filing.pk, "status": status})
+    if on < filing.status_on:
+        raise ValidationError(f"the status date {on} is before the last one ({filing.status_on})",
+                              detail={"filing": filing.pk})
+    filing.status, filing.status_on, filing.updated_by = status, on, actor_label(actor)
+    filing.reference = reference.strip()[:40] or filing.reference
+    filing.note = note.strip()[:500]
+    filing.save(update_fields=["status", "status_on", "updated_by", "reference", "note"])
+    log_event(case=filing.case, code=FILING_STATUS, actor=actor, on=on,
+              data={"filing": filing.pk, "status": status, "reference": filing.reference})
+    return filing

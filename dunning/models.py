@@ -189,3 +189,37 @@ class DisputeDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (case {self.case_id})"
+
+
+class FilingStatus(models.TextChoices):
+    TO_FILE = "to_file", "Att ge in"
+    FILED = "filed", "Ingiven till Kronofogden"
+    DECIDED = "decided", "Utslag meddelat"
+    ENFORCEMENT = "enforcement", "Verkställighet"
+    WITHDRAWN = "withdrawn", "Återkallad"
+
+
+class PaymentOrderFiling(models.Model):
+    """An approved payment-order application and what became of it at Kronofogden
+    (`dunning.legal`): opened by the approval with the application as approved, then its
+    status as the agency records it."""
+
+    creditor = models.ForeignKey("creditors.Creditor", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payment_order_filings")
+    review = models.OneToOneField(QueueItem, on_delete=models.PROTECT, related_name="filing")
+    application = models.JSONField(help_text="The application as approved (dunning.legal.application_file)")
+    status = models.CharField(max_length=12, choices=FilingStatus.choices, default=FilingStatus.TO_FILE)
+    status_on = models.DateField()
+    reference = models.CharField(max_length=40, blank=True, help_text="Kronofogden's case number (målnummer)")
+    note = models.CharField(max_length=500, blank=True)
+    updated_by = models.CharField(max_length=120)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["status_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(status__in=FilingStatus.values),
+                                              name="filing_status_valid")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {self.status}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import agent_views, debtor_views, documents, payment_views
+from . import agent_views, debtor_views, documents, legal_views, payment_views
 from . import case_views as views
 
 app_name = "portal"
@@ -26,6 +26,9 @@ urlpatterns = [
          name="agent_item_application"),
     path("agent/items/<int:item_id>/documents", documents.item_document, name="agent_item_document"),
     path("agent/documents/<int:document_id>", documents.agent_document, name="agent_document"),
+    path("agent/legal/", legal_views.filing_list, name="agent_filings"),
+    path("agent/legal/<int:filing_id>/application.json", legal_views.filing_file, name="agent_filing_file"),
+    path("agent/legal/<int:filing_id>/status", legal_views.filing_status, name="agent_filing_status"),
     path("agent/payments/", payment_views.payment_list, name="agent_payments"),
     path("agent/payments/<int:payment_id>/", payment_views.payment_detail, name="agent_payment"),
     path("agent/payments/<int:payment_id>/assign", payment_views.assign, name="agent_payment_assign"),

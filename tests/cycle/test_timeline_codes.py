@@ -19,6 +19,7 @@ from dunning.addresses import debtor_address_set
 from dunning.balances import case_balance, case_letter_record
 from dunning.documents import dispute_document_add
 from dunning.holds import case_dispute
+from dunning.legal import filing_status_set
 from dunning.models import Outcome, QueueItem, QueueKind
 from dunning.plans import case_payment_plan
 from dunning.queue import queue_decide
@@ -131,6 +132,7 @@ def two_months(scoped, supervisor):
     run(scoped, D(2026, 4, 21), D(2026, 4, 27))
     review = open_item(ladder, QueueKind.PAYMENT_ORDER_REVIEW)
     queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=supervisor)
+    filing_status_set(filing=review.filing, status="filed", on=D(2026, 4, 29), actor=AGENT, reference="1234-26")
     run(scoped, D(2026, 4, 28), D(2026, 4, 28))
     # A letter that can go neither by post nor by e-mail (made by hand: the cycle would not send it).
     nowhere = make_case(scoped, due_date=D(2026, 5, 1), debtor=DebtorFactory(creditor=scoped, address="",

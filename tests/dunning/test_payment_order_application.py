@@ -6,9 +6,12 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from cases.timeline import event_text
+from core.errors import Conflict, ValidationError
 from debtors.models import CustomerType
-from dunning.legal import application_file, application_for, application_pdf
-from dunning.models import QueueItem, QueueKind
+from dunning.legal import application_file, application_for, application_pdf, filing_status_set
+from dunning.models import FilingStatus, Outcome, PaymentOrderFiling, QueueItem, QueueKind
+from dunning.queue import queue_decide
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
 
@@ -59,3 +62,31 @@ def test_the_structured_file_and_the_pdf_say_the_same(scoped, awaiting):
     text = " ".join(page.extract_text() for page in PdfReader(__import__("io").BytesIO(pdf)).pages)
     assert "Ansökan om betalningsföreläggande" in text and "19811218-9876" in text
     assert "2 500,00" in text.replace("\u00a0", " ")
+
+
+def test_an_approval_keeps_the_application_to_file_and_its_status_goes_forward(scoped, awaiting, supervisor):
+    review = QueueItem.objects.get(case=awaiting, kind=QueueKind.PAYMENT_ORDER_REVIEW)
+    queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=supervisor)
+    filing = PaymentOrderFiling.objects.get(review=review)
+    assert (filing.status, filing.status_on) == (FilingStatus.TO_FILE, D(2026, 4, 28))
+    assert filing.application["delkrav"][0]["kapitalbelopp"] == "2500.00"
+    with pytest.raises(Conflict, match="can become filed, withdrawn, not decided"):
+        filing_status_set(filing=filing, status=FilingStatus.DECIDED, on=D(2026, 4, 29))
+    filing_status_set(filing=filing, status=FilingStatus.FILED, on=D(2026, 4, 29), reference="1234-26",
+                      actor="user:agent@fordra.demo")
+    with pytest.raises(ValidationError, match="before the last one"):
+        filing_status_set(filing=filing, status=FilingStatus.DECIDED, on=D(2026, 4, 1))
+    filing_status_set(filing=filing, status=FilingStatus.DECIDED, on=D(2026, 6, 1))
+    filing_status_set(filing=filing, status=FilingStatus.WITHDRAWN, on=D(2026, 6, 2), note="Betalt")
+    filing.refresh_from_db()
+    assert (filing.status, filing.reference) == (FilingStatus.WITHDRAWN, "1234-26")
+    with pytest.raises(Conflict, match="nothing: it is withdrawn"):
+        filing_status_set(filing=filing, status=FilingStatus.FILED, on=D(2026, 6, 3))
+    texts = [event_text(e) for e in awaiting.events.filter(code="dunning.payment_order.status").order_by("pk")]
+    assert texts[0] == "Betalningsföreläggande: Ingiven till Kronofogden (mål 1234-26)"
+
+
+def test_a_rejection_files_nothing(scoped, awaiting):
+    review = QueueItem.objects.get(case=awaiting, kind=QueueKind.PAYMENT_ORDER_REVIEW)
+    queue_decide(item=review, outcome=Outcome.REJECTED, on=D(2026, 4, 28), actor="user:agent@fordra.demo")
+    assert not PaymentOrderFiling.objects.exists()

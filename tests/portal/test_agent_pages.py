@@ -14,7 +14,7 @@ from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
 from debtors.models import Category
 from dunning.holds import case_dispute
-from dunning.models import DisputeDocument, Outcome, QueueItem, QueueKind
+from dunning.models import DisputeDocument, Outcome, PaymentOrderFiling, QueueItem, QueueKind
 from payments.services import payment_register
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
@@ -288,3 +288,29 @@ def test_a_payment_order_review_shows_the_application_as_a_page_a_pdf_and_a_file
     assert browser.get(f"/agent/items/{vip_call.pk}/application.json").status_code == 404  # a call has none
     client.logout()
     assert signed_in(client, staff).get(f"/agent/items/{review.pk}/application.pdf").status_code == 404
+
+
+def test_approved_applications_are_listed_for_filing_and_their_status_recorded(client, creditor, agent):
+    with creditor_scope(creditor):
+        case = make_case(creditor, amount="2500.00", due_date=DUE, reminder_fee_agreed=True,
+                         debtor=DebtorFactory(creditor=creditor, name="Lars Lagsson", **ADDRESS))
+        run_days(creditor, DUE, D(2026, 4, 27))
+        review = QueueItem.objects.get(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
+    boss = signed_in(client, person("boss@fordra.demo", AgencyRole.SUPERVISOR))
+    boss.post(f"/agent/items/{review.pk}/decide", {"outcome": "approved"})
+    client.logout()
+    browser = signed_in(client, agent)
+    listing = browser.get("/agent/legal/").content.decode()
+    assert "Lars Lagsson" in listing and "Att ge in" in listing
+    filing = PaymentOrderFiling.objects.with_scopes_disabled().get()
+    assert browser.get(f"/agent/legal/{filing.pk}/application.json").json()["svarande"][0]["name"] == "Lars Lagsson"
+    browser.post(f"/agent/legal/{filing.pk}/status", {"status": "filed", "reference": "4711-26"})
+    filing.refresh_from_db()
+    assert (filing.status, filing.reference) == ("filed", "4711-26")
+    assert "Lars Lagsson" not in browser.get("/agent/legal/").content.decode()
+    assert "4711-26" in browser.get("/agent/legal/?status=filed").content.decode()
+    skipped = browser.post(f"/agent/legal/{filing.pk}/status", {"status": "enforcement"}, follow=True)
+    assert "Inget sparades" in skipped.content.decode()
+    client.logout()
+    auditor = signed_in(client, person("audit@fordra.demo", AgencyRole.AUDITOR))
+    assert auditor.post(f"/agent/legal/{filing.pk}/status", {"status": "decided"}).status_code == 403
