@@ -24,7 +24,8 @@ from cycle.run import run_cycle
 from debtors.models import Category, CustomerType, Debtor
 from dunning.balances import case_balance
 from dunning.holds import case_dispute, case_promise
-from dunning.models import Outcome, QueueItem, QueueKind
+from dunning.legal import filing_status_set
+from dunning.models import FilingStatus, Outcome, PaymentOrderFiling, QueueItem, QueueKind
 from dunning.plans import case_payment_plan, plan_split
 from dunning.queue import queue_decide
 from dunning.services import case_open_and_plan
@@ -164,13 +165,16 @@ def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.
     """Run the daily cycle over the past year, with debtors answering letters as debtors do:
     most pay within a couple of weeks of a letter, some in part, a few promise or dispute."""
     plans: dict[int, list] = {}  # case id → instalments the debtor will pay
-    agents = random.Random(f"fordra-demo-queue-{creditor.slug}")  # its own stream: the debtors' stays as it was
+    # Streams of their own: the debtors' stays as it was before the agents and Kronofogden came.
+    agents = random.Random(f"fordra-demo-queue-{creditor.slug}")
+    kronofogden = random.Random(f"fordra-demo-filings-{creditor.slug}")
     day = today - datetime.timedelta(days=365)
     while day <= today:
         run_cycle(creditor=creditor, day=day)
         _pay_instalments(plans, day)
         if day <= today - datetime.timedelta(days=QUEUE_LEFT_DAYS):
             _work_queue(agents, day)
+            _follow_filings(kronofogden, day)
         answering = Letter.objects.filter(sent_on=day - datetime.timedelta(days=rng.choice([3, 6, 9])))
         for letter in answering.select_related("case"):
             case = Case.objects.select_related("invoice", "debtor").get(pk=letter.case_id)
@@ -239,6 +243,20 @@ def _work_queue(rng: random.Random, day: datetime.date) -> None:
         elif item.kind == QueueKind.DISPUTE_REVIEW:
             queue_decide(item=item, outcome=Outcome.UPHELD if roll < 0.4 else Outcome.DISMISSED, on=day,
                          actor=AGENT, note="Följesedeln bekräftar leveransen" if roll >= 0.4 else "Kreditnota utlovad")
+
+
+def _follow_filings(rng: random.Random, day: datetime.date) -> None:
+    """Kronofogden's answers, as the agents record them: filed within days of the approval,
+    decided some six weeks on, and about a third of the decided go on to enforcement."""
+    steps = ((FilingStatus.TO_FILE, 3, FilingStatus.FILED), (FilingStatus.FILED, 42, FilingStatus.DECIDED),
+             (FilingStatus.DECIDED, 30, FilingStatus.ENFORCEMENT))
+    for status, days, next_status in steps:
+        waiting = PaymentOrderFiling.objects.filter(status=status, status_on__lte=day - datetime.timedelta(days=days))
+        for filing in waiting.order_by("pk"):
+            if next_status == FilingStatus.ENFORCEMENT and rng.random() >= 0.35:
+                continue
+            filing_status_set(filing=filing, status=next_status, on=day, actor=AGENT,
+                              reference=f"{filing.case_id:04d}-{day:%y}" if next_status == FilingStatus.FILED else "")
 
 
 def seed_agency_staff() -> None:

@@ -16,6 +16,7 @@ from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
 from debtors.models import Category
+from dunning.holds import case_dispute
 from dunning.models import Outcome, QueueItem, QueueKind
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
@@ -63,7 +64,11 @@ def test_an_agent_records_a_vip_promise_and_a_supervisor_approves_a_payment_orde
         call_case = make_case(creditor, amount="1000.00", due_date=DUE, debtor=vip, reminder_fee_agreed=True)
         legal_case = make_case(creditor, amount="2500.00", due_date=DUE, reminder_fee_agreed=True,
                                debtor=DebtorFactory(creditor=creditor, name="Lars Lagsson", **ADDRESS))
+        disputed = make_case(creditor, amount="800.00", due_date=DUE,
+                             debtor=DebtorFactory(creditor=creditor, name="Dora Dispyt", **ADDRESS))
         run_days(creditor, DUE, D(2026, 4, 27))
+        case_dispute(case=reload(disputed), on=D(2026, 4, 27), text="Varan kom aldrig fram")
+        dispute = QueueItem.objects.get(case=disputed, kind=QueueKind.DISPUTE_REVIEW)
         call = QueueItem.objects.get(case=call_case, kind=QueueKind.PHONE_CALL, outcome="")
         review = QueueItem.objects.get(case=legal_case, kind=QueueKind.PAYMENT_ORDER_REVIEW)
         membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD)
@@ -106,5 +111,11 @@ def test_an_agent_records_a_vip_promise_and_a_supervisor_approves_a_payment_orde
     page.get_by_role("button", name="Spara utfallet").click()
     page.wait_for_url("**/agent/")
     assert QueueItem.objects.with_scopes_disabled().get(pk=review.pk).outcome == Outcome.APPROVED
+    page.goto("/agent/legal/")
+    assert page.get_by_text("Lars Lagsson").is_visible()
+    looked_at(page, "agent-filings")
+    page.goto(f"/agent/items/{dispute.pk}/")
+    assert page.get_by_text("Varan kom aldrig fram", exact=False).first.is_visible()
+    looked_at(page, "agent-dispute")
     page.goto("/agent/payments/")
     looked_at(page, "agent-payments")

@@ -9,7 +9,7 @@ from cases.stages import Stage
 from classification.models import CreditReport
 from creditors.models import AgencyRole, AgencyStaff, Creditor
 from debtors.models import CustomerType, Debtor
-from dunning.models import QueueItem
+from dunning.models import PaymentOrderFiling, QueueItem
 from dunning.balances import case_balance
 from letters.models import Letter
 
@@ -66,6 +66,7 @@ def test_seed_demo_builds_a_believable_portfolio_and_is_rerunnable(db):
         assert {"promised", "no_agreement", "approved"} <= set(decided.values_list("outcome", flat=True))
         assert decided.filter(decided_by="user:supervisor@fordra.demo", outcome="approved").exists()
         assert QueueItem.objects.filter(outcome="").exists()
+        assert {"filed", "decided"} <= set(PaymentOrderFiling.objects.values_list("status", flat=True))
         assert AgencyStaff.objects.filter(role=AgencyRole.AUDITOR, user__username="auditor@fordra.demo").exists()
     before = counts()
     assert "already there" in seed()
