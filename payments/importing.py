@@ -275,7 +275,7 @@ def payment_duplicate_confirm(*, payment: Payment, on: datetime.date, actor=None
     again: it stays stored, never booked, and leaves the agents' list. The earlier payment's
     case (if it has one) records it. To book it instead, assign it (`payment_assign`)."""
     with scopes_disabled():
-        payment = Payment.objects.select_for_update().select_related("duplicate_of").get(pk=payment.pk)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("duplicate_of").get(pk=payment.pk)
     if payment.duplicate_of_id is None or payment.case_id is not None:
         raise Conflict(f"payment {payment.pk} is not a possible duplicate waiting for an agent")
     if payment.duplicate_confirmed_on is not None:
