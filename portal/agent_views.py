@@ -20,7 +20,7 @@ from cases.selectors import case_limitation
 from classification.texts import reasons_text
 from core.errors import ApplicationError, NotFound
 from core.tenancy import creditor_scope
-from creditors.models import AgencyRole, Creditor
+from creditors.models import AgencyRole, AgencyStaff, Creditor
 from dunning import balances
 from dunning.addresses import debtor_address_set
 from dunning.legal import application_file, application_for, application_pdf
@@ -51,9 +51,9 @@ def _filters(params, user) -> QueueFilter:
     creditor = params.get("creditor", "")
     kind = params.get("kind") or None
     who = params.get("who", "")
+    holder = user.pk if who == "mine" else int(who) if who.isdigit() else None  # "mine", an agent's id
     return QueueFilter(creditor_id=int(creditor) if creditor.isdigit() else None,
-                       kind=kind if kind in QueueKind.values else None,
-                       claimed_by_id=user.pk if who == "mine" else None, free=who == "free")
+                       kind=kind if kind in QueueKind.values else None, claimed_by_id=holder, free=who == "free")
 
 
 @agency_view()
@@ -68,6 +68,8 @@ def queue(request):
     return render(request, "agent/queue.html", {
         "page": page, "filters": filters, "who": request.GET.get("who", ""), "counts": counts,
         "kinds": QueueKind.choices, "creditors": Creditor.objects.order_by("name"), "now": now,
+        "agents": AgencyStaff.objects.exclude(role=AgencyRole.AUDITOR).select_related("user")
+                  .order_by("user__username"),
         "unmatched": unmatched_payments().count(), "query": params.urlencode(),
         "may_work": request.agency_staff.role != AgencyRole.AUDITOR,
     })

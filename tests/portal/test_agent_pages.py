@@ -314,3 +314,16 @@ def test_approved_applications_are_listed_for_filing_and_their_status_recorded(c
     client.logout()
     auditor = signed_in(client, person("audit@fordra.demo", AgencyRole.AUDITOR))
     assert auditor.post(f"/agent/legal/{filing.pk}/status", {"status": "decided"}).status_code == 403
+
+
+def test_the_queue_shows_what_a_named_agent_holds(client, agent, vip_call, other_creditor):
+    other_item(other_creditor)
+    colleague = person("agent2@fordra.demo", AgencyRole.AGENT)
+    signed_in(client, colleague).post(f"/agent/items/{vip_call.pk}/claim")
+    client.logout()
+    browser = signed_in(client, agent)
+    page = browser.get(f"/agent/?who={colleague.pk}").content.decode()
+    assert "agent2@fordra.demo</option>" in page
+    assert "Vera Viktig" in page and "Olle Annan" not in page
+    free = browser.get("/agent/?who=free").content.decode()
+    assert "Olle Annan" in free and "Vera Viktig" not in free
