@@ -83,8 +83,9 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
         if AgencyStaff.objects.filter(user=actor, role=AgencyRole.AUDITOR).exists():
             raise Forbidden("an auditor reads the queue and changes nothing", detail={"item": item.pk})
         if item.claimed_by_id not in (None, actor.pk) and item.claimed_until and item.claimed_until > timezone.now():
-            raise Conflict(f"{item.claimed_by} is working this item until {item.claimed_until:%H:%M}; "
-                           "nothing was recorded", detail={"item": item.pk})
+            until = timezone.localtime(item.claimed_until)
+            raise Conflict(f"{item.claimed_by} is working this item until {until:%H:%M}; nothing was recorded",
+                           detail={"item": item.pk})
     outcome = _what_was_agreed(item, outcome, promise, instalments)
     if outcome in SUPERVISOR_OUTCOMES and not is_supervisor(actor):
         raise Forbidden(f"only a supervisor may {SUPERVISOR_OUTCOMES[outcome]}; {actor_name(actor)} is not one",

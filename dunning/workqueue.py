@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cases.models import Case, Component, LedgerEntry
 from cases.stages import ClosedReason, Stage
@@ -147,8 +148,8 @@ def queue_claim(*, item: QueueItem, user, now: datetime.datetime) -> QueueItem:
     with transaction.atomic():
         if not _lease(item, user, now):
             holder = queue_item_get(item.pk)
-            raise Conflict(f"{holder.claimed_by} is working this item until {holder.claimed_until:%H:%M}",
-                           detail={"item": item.pk})
+            until = timezone.localtime(holder.claimed_until)
+            raise Conflict(f"{holder.claimed_by} is working this item until {until:%H:%M}", detail={"item": item.pk})
     return queue_item_get(item.pk)
 
 

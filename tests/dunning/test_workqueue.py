@@ -115,7 +115,7 @@ def test_a_held_item_is_refused_to_another_and_renewed_for_its_holder(creditor, 
     waiting = item(creditor)
     a1, a2 = agents
     queue_claim(item=waiting, user=a1, now=NOW)
-    with pytest.raises(Conflict, match="a1@fordra.demo is working this item"):
+    with pytest.raises(Conflict, match="a1@fordra.demo is working this item until 09:20"):  # Stockholm time
         queue_claim(item=waiting, user=a2, now=NOW + datetime.timedelta(minutes=5))
     later = NOW + datetime.timedelta(minutes=10)
     assert queue_claim(item=waiting, user=a1, now=later).claimed_until == later + LEASE
