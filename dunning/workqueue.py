@@ -19,7 +19,7 @@ is a conditional UPDATE (free or expired), so two claimers never hold the same i
 any database. Deciding an item ends its lease (`dunning.queue.queue_decide`).
 """
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -92,6 +92,17 @@ def queue_open(filters: QueueFilter = QueueFilter(), *, now: datetime.datetime) 
                        vip=F("case__debtor__vip"),
                        held=ExpressionWrapper(Q(claimed_until__gt=now), output_field=models.BooleanField()))
              .annotate(expected=ExpressionWrapper(F("booked") * rate, output_field=money)))
+    return _narrowed(items, filters, now).order_by("due_on", F("vip").desc(), F("expected").desc(nulls_last=True), "id")
+
+
+def queue_counts(filters: QueueFilter = QueueFilter(), *, now: datetime.datetime) -> dict[str, int]:
+    """Open items per kind (every kind named, 0 where none), under the same filters but the kind."""
+    items = _narrowed(QueueItem.objects.with_scopes_disabled().filter(outcome=""), replace(filters, kind=None), now)
+    counts = dict(items.values_list("kind").annotate(n=Count("id")).order_by())
+    return {kind: counts.get(kind, 0) for kind in QueueKind.values}
+
+
+def _narrowed(items: QuerySet[QueueItem], filters: QueueFilter, now: datetime.datetime) -> QuerySet[QueueItem]:
     if filters.creditor_id is not None:
         items = items.filter(creditor_id=filters.creditor_id)
     if filters.kind is not None:
@@ -100,20 +111,7 @@ def queue_open(filters: QueueFilter = QueueFilter(), *, now: datetime.datetime) 
         items = items.filter(claimed_by_id=filters.claimed_by_id, claimed_until__gt=now)
     if filters.free:
         items = items.filter(_free(now))
-    return items.order_by("due_on", F("vip").desc(), F("expected").desc(nulls_last=True), "id")
-
-
-def queue_counts(filters: QueueFilter = QueueFilter(), *, now: datetime.datetime) -> dict[str, int]:
-    """Open items per kind (every kind named, 0 where none), under the same filters but the kind."""
-    items = QueueItem.objects.with_scopes_disabled().filter(outcome="")
-    if filters.creditor_id is not None:
-        items = items.filter(creditor_id=filters.creditor_id)
-    if filters.claimed_by_id is not None:
-        items = items.filter(claimed_by_id=filters.claimed_by_id, claimed_until__gt=now)
-    if filters.free:
-        items = items.filter(_free(now))
-    counts = dict(items.values_list("kind").annotate(n=Count("id")).order_by())
-    return {kind: counts.get(kind, 0) for kind in QueueKind.values}
+    return items
 
 
 def queue_item_get(item_id: int) -> QueueItem:
