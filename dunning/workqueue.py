@@ -11,7 +11,8 @@ VIP's first (the creditor's most valued relationship), then the larger expected 
 the case's booked balance times the share of closed cases of the debtor's category that
 were paid (observed across the agency, `recovery_rates`).
 
-**Claims.** An agent takes the next item ("next") or a chosen one, leased for `LEASE`: no
+**Claims.** An agent takes the next item ("next") or a chosen one, leased for `LEASE` (a
+supervisor may hand one to an agent for a working day, `queue_assign`): no
 other agent can take it until the lease ends, and a lease that ends returns the item to
 the queue by itself (no sweeper). On PostgreSQL the next item is picked with `SELECT …
 FOR UPDATE SKIP LOCKED`, so concurrent claimers never wait on each other; the claim itself
@@ -37,6 +38,8 @@ from debtors.models import Category
 from .models import QueueItem, QueueKind
 
 LEASE = datetime.timedelta(minutes=20)
+# An item a supervisor hands to an agent is theirs for a working day, unless handed on again.
+ASSIGNED = datetime.timedelta(hours=8)
 # Where nothing of a category has closed yet, its cases are expected to pay this share.
 DEFAULT_RECOVERY_RATE = Decimal("0.50")
 RATES_CACHE_KEY, RATES_CACHE_SECONDS = "fordra:queue-recovery-rates", 3600
@@ -148,6 +151,18 @@ def queue_claim(*, item: QueueItem, user, now: datetime.datetime) -> QueueItem:
             holder = queue_item_get(item.pk)
             until = timezone.localtime(holder.claimed_until)
             raise Conflict(f"{holder.claimed_by} is working this item until {until:%H:%M}", detail={"item": item.pk})
+    return queue_item_get(item.pk)
+
+
+def queue_assign(*, item: QueueItem, to, by, now: datetime.datetime) -> QueueItem:
+    """A supervisor hands an open item to an agent (or a supervisor) for `ASSIGNED`, whoever held it."""
+    if _worker(by).role != AgencyRole.SUPERVISOR:
+        raise Forbidden("only a supervisor hands work to an agent")
+    _worker(to)
+    taken = (QueueItem.objects.with_scopes_disabled().filter(pk=item.pk, outcome="")
+             .update(claimed_by=to, claimed_until=now + ASSIGNED))
+    if not taken:
+        raise Conflict("this item is already decided", detail={"item": item.pk})
     return queue_item_get(item.pk)
 
 

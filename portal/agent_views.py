@@ -32,6 +32,7 @@ from dunning.workqueue import (
     LEASE,
     QueueFilter,
     held_by_other,
+    queue_assign,
     queue_claim,
     queue_claim_next,
     queue_counts,
@@ -126,6 +127,8 @@ def item_detail(request, item_id: int):
             "mine": item.claimed_by_id == request.user.pk and item.claimed_until and item.claimed_until > now,
             "may_work": request.agency_staff.role != AgencyRole.AUDITOR,
             "is_supervisor": request.agency_staff.role == AgencyRole.SUPERVISOR,
+            "agents": AgencyStaff.objects.exclude(role=AgencyRole.AUDITOR).select_related("user")
+                      .order_by("user__username"),
             "script": f"agent/scripts/{debtor.category}.html", "lease_minutes": int(LEASE.total_seconds() // 60),
         })
 
@@ -165,6 +168,22 @@ def item_claim(request, item_id: int):
         queue_claim(item=item, user=request.user, now=timezone.now())
     except ApplicationError as error:
         messages.error(request, f"Uppgiften kunde inte tas: {error.message}")
+    return redirect("portal:agent_item", item_id=item.pk)
+
+
+@agency_view(write=True)
+@require_POST
+def item_assign(request, item_id: int):
+    item = _item(item_id)
+    to = AgencyStaff.objects.select_related("user").filter(user_id=request.POST.get("agent") or 0).first()
+    try:
+        if to is None:
+            raise NotFound("choose one of the agency's agents")
+        queue_assign(item=item, to=to.user, by=request.user, now=timezone.now())
+    except ApplicationError as error:
+        messages.error(request, f"Inget sparades: {error.message}")
+    else:
+        messages.success(request, f"Uppgiften är tilldelad {to.user.email or to.user.username}.")
     return redirect("portal:agent_item", item_id=item.pk)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("agent/items/<int:item_id>/", agent_views.item_detail, name="agent_item"),
     path("agent/items/<int:item_id>/claim", agent_views.item_claim, name="agent_item_claim"),
     path("agent/items/<int:item_id>/release", agent_views.item_release, name="agent_item_release"),
+    path("agent/items/<int:item_id>/assign", agent_views.item_assign, name="agent_item_assign"),
     path("agent/items/<int:item_id>/decide", agent_views.item_decide, name="agent_item_decide"),
     path("agent/items/<int:item_id>/address", agent_views.item_address, name="agent_item_address"),
     re_path(r"^agent/items/(?P<item_id>[0-9]+)/application\.(?P<fmt>pdf|json)$", agent_views.item_application,

@@ -17,8 +17,10 @@ from dunning.models import Outcome, QueueItem, QueueKind
 from dunning.plans import plan_split
 from dunning.queue import queue_decide
 from dunning.workqueue import (
+    ASSIGNED,
     LEASE,
     QueueFilter,
+    queue_assign,
     queue_claim,
     queue_claim_next,
     queue_counts,
@@ -157,3 +159,18 @@ def test_a_proposed_plan_adds_up_to_the_debt_on_bank_days(total, first, count):
     dates = [day for day, _ in plan]
     assert dates == sorted(set(dates)) and dates[0] >= first
     assert len(plan) == (count if total >= count else 1)
+
+
+def test_a_supervisor_hands_an_item_to_an_agent_for_a_working_day(creditor, agents):
+    waiting = item(creditor)
+    a1, a2 = agents
+    boss = person("boss@fordra.demo", AgencyRole.SUPERVISOR)
+    queue_claim(item=waiting, user=a1, now=NOW)
+    handed = queue_assign(item=waiting, to=a2, by=boss, now=NOW)  # whoever held it
+    assert (handed.claimed_by, handed.claimed_until) == (a2, NOW + ASSIGNED)
+    assert queue_claim_next(user=a1, now=NOW + datetime.timedelta(hours=7)) is None
+    with pytest.raises(Forbidden, match="only a supervisor"):
+        queue_assign(item=waiting, to=a1, by=a2, now=NOW)
+    with pytest.raises(Forbidden, match="auditor"):
+        queue_assign(item=waiting, to=person("audit@fordra.demo", AgencyRole.AUDITOR), by=boss, now=NOW)
+    assert QueueItem.objects.with_scopes_disabled().get(pk=waiting.pk).claimed_by == a2

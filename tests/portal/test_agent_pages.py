@@ -327,3 +327,15 @@ def test_the_queue_shows_what_a_named_agent_holds(client, agent, vip_call, other
     assert "Vera Viktig" in page and "Olle Annan" not in page
     free = browser.get("/agent/?who=free").content.decode()
     assert "Olle Annan" in free and "Vera Viktig" not in free
+
+
+def test_a_supervisor_assigns_an_item_from_its_page(client, agent, vip_call):
+    boss = signed_in(client, person("boss@fordra.demo", AgencyRole.SUPERVISOR))
+    assert "Tilldela" in boss.get(f"/agent/items/{vip_call.pk}/").content.decode()
+    boss.post(f"/agent/items/{vip_call.pk}/assign", {"agent": agent.pk})
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).claimed_by == agent
+    client.logout()
+    page = signed_in(client, agent).get(f"/agent/items/{vip_call.pk}/").content.decode()
+    assert "Din till" in page and "Tilldela" not in page  # an agent hands nothing out
+    assert client.post(f"/agent/items/{vip_call.pk}/assign", {"agent": agent.pk}, follow=True).content.decode() \
+        .count("Inget sparades: only a supervisor") == 1
