@@ -40,6 +40,7 @@ from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
 from .plans import case_payment_plan
 from .rows import queue_row
 from .signals import dispute_credited
+from .workqueue import held_by_other
 
 # What an agent may record on a call. `agreement` is taken with a promise or a plan and
 # recorded as the one it is; `unreachable` is what the last unanswered try becomes.
@@ -82,7 +83,7 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     if isinstance(actor, get_user_model()):
         if AgencyStaff.objects.filter(user=actor, role=AgencyRole.AUDITOR).exists():
             raise Forbidden("an auditor reads the queue and changes nothing", detail={"item": item.pk})
-        if item.claimed_by_id not in (None, actor.pk) and item.claimed_until and item.claimed_until > timezone.now():
+        if held_by_other(item, actor, timezone.now()):
             until = timezone.localtime(item.claimed_until)
             raise Conflict(f"{item.claimed_by} is working this item until {until:%H:%M}; nothing was recorded",
                            detail={"item": item.pk})

@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 
-from cases.models import Case, Payment, PaymentFile
+from cases.models import Payment, PaymentFile
 from core.errors import ApplicationError
 
-from .importing import payment_assign
+from .importing import cases_named, payment_assign
 
 
 class PaymentAssignForm(forms.ModelForm):
@@ -24,10 +23,7 @@ class PaymentAssignForm(forms.ModelForm):
             return None
         if self.instance.case_id:
             raise forms.ValidationError("this payment is already allocated")
-        cases = Case.objects.filter(Q(ocr_reference=value) | Q(pk=int(value) if value.isdigit() else None))
-        if self.instance.creditor_id:
-            cases = cases.filter(creditor_id=self.instance.creditor_id)
-        found = list(cases[:2])
+        found = cases_named(self.instance, value)
         if len(found) != 1:
             raise forms.ValidationError("no case has that id or OCR reference" if not found else
                                         "several cases fit: give the case's id")

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.events import actor_label, log_event
@@ -244,6 +245,18 @@ def _unmatched_insert(unmatched: list, file: PaymentFile, format: str) -> None:
     insert_rows(Payment, PAYMENT_FIELDS, [
         payment_row(p, creditor_id=creditor_id, case_id=None, file=file, source=format, now=now, reason=reason)
         for creditor_id, p, reason in unmatched])
+
+
+def cases_named(payment: Payment, value: str) -> list[Case]:
+    """The cases an agent may mean by `value` (a case's id or its OCR reference) for an
+    unmatched payment: the payment's creditor's only, where it has one; at most two, which
+    is enough to tell none, one and several apart."""
+    value = value.strip()
+    cases = Case.objects.with_scopes_disabled().select_related("creditor").filter(
+        Q(ocr_reference=value) | Q(pk=int(value) if value.isdigit() else None))
+    if payment.creditor_id is not None:
+        cases = cases.filter(creditor_id=payment.creditor_id)
+    return list(cases.order_by("pk")[:2])
 
 
 @transaction.atomic

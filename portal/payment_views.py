@@ -19,7 +19,7 @@ from cases.models import Case, Payment
 from cases.stages import Stage
 from core.errors import ApplicationError
 from core.money import parse_amount
-from payments.importing import payment_assign, payment_duplicate_confirm
+from payments.importing import cases_named, payment_assign, payment_duplicate_confirm
 
 from .agency import agency_view
 from .agent_forms import AssignForm
@@ -82,12 +82,7 @@ def assign(request, payment_id: int):
     if not form.is_valid():
         messages.error(request, "Inget sparades. " + " ".join(form.errors.get("case", [])))
         return redirect("portal:agent_payment", payment_id=payment.pk)
-    value = form.cleaned_data["case"].strip()
-    cases = Case.objects.with_scopes_disabled().filter(
-        Q(ocr_reference=value) | Q(pk=int(value) if value.isdigit() else None)).select_related("creditor")
-    if payment.creditor_id is not None:
-        cases = cases.filter(creditor_id=payment.creditor_id)
-    found = list(cases[:2])
+    found = cases_named(payment, form.cleaned_data["case"])
     if len(found) != 1:
         messages.error(request, "Inget sparades: inget ärende har det numret eller den OCR-referensen."
                        if not found else "Inget sparades: flera ärenden passar; ange ärendets nummer.")
