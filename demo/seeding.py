@@ -27,7 +27,7 @@ from dunning.holds import case_dispute, case_promise
 from dunning.legal import filing_status_set
 from dunning.models import FilingStatus, Outcome, PaymentOrderFiling, QueueItem, QueueKind
 from dunning.plans import case_payment_plan, plan_split
-from dunning.queue import queue_decide
+from dunning.queue import CALL_KINDS, queue_decide
 from dunning.services import case_open_and_plan
 from letters.models import Letter
 from payments.services import payment_register
@@ -173,7 +173,7 @@ def _collect_for_a_year(creditor: Creditor, rng: random.Random, today: datetime.
         run_cycle(creditor=creditor, day=day)
         _pay_instalments(plans, day)
         if day <= today - datetime.timedelta(days=QUEUE_LEFT_DAYS):
-            _work_queue(agents, day)
+            _work_queue(agents, day, plans)
             _follow_filings(kronofogden, day)
         answering = Letter.objects.filter(sent_on=day - datetime.timedelta(days=rng.choice([3, 6, 9])))
         for letter in answering.select_related("case"):
@@ -208,30 +208,40 @@ def _agree_plan(case: Case, rng: random.Random, day: datetime.date) -> list:
 
 
 def _pay_instalments(plans: dict[int, list], day: datetime.date) -> None:
+    """Pay what debtors agreed to pay on `day`: an instalment, or (None) all that is owed as promised."""
     for case_id, instalments in plans.items():
         for due_on, amount in instalments:
             if due_on == day:
                 case = Case.objects.select_related("invoice", "debtor").get(pk=case_id)
                 if case.stage != Stage.CLOSED:
+                    amount = amount if amount is not None else case_balance(case, as_of=day).total
                     payment_register(case=case, amount=amount, paid_on=day, reference=f"demo-plan-{case_id}-{day}")
 
 
-def _work_queue(rng: random.Random, day: datetime.date) -> None:
-    """The agents answer what waited two bank days: calls reach most debtors (a promise,
-    a plan, no agreement) or none; the supervisor approves most payment orders, the agent
-    rejects the rest; disputes are upheld or dismissed. Address items wait for an address."""
+def _work_queue(rng: random.Random, day: datetime.date, agreed: dict[int, list]) -> None:
+    """The agents answer what waited two bank days: calls (and follow-ups of broken promises
+    and plans) reach most debtors (a promise, which two in three keep, a plan, no agreement)
+    or none; the supervisor approves most payment orders, the agent rejects the rest;
+    disputes are upheld or dismissed. Address items wait for an address. `agreed`: case id →
+    the payments its debtor will make (None: all that is owed)."""
     waiting = (QueueItem.objects.filter(outcome="", created_on__lte=day - datetime.timedelta(days=2))
                .exclude(kind=QueueKind.ADDRESS_MISSING).select_related("case").order_by("pk"))
     for item in waiting:
         roll = rng.random()
-        if item.kind == QueueKind.PHONE_CALL:
+        if item.kind in CALL_KINDS:
             owed = case_balance(item.case, as_of=day).total
+            if Case.objects.filter(pk=item.case_id, stage=Stage.ON_HOLD).exists():
+                owed = 0  # the debtor promised or disputed by letter meanwhile: nothing more to agree
             if roll < 0.4 and owed > 0:
+                until = day + datetime.timedelta(days=10)
                 queue_decide(item=item, outcome=Outcome.PROMISED, on=day, actor=AGENT, note="Betalar efter lön",
-                             promise=(day + datetime.timedelta(days=10), owed))
+                             promise=(until, owed))
+                if rng.random() < 0.67:
+                    agreed[item.case_id] = [(until, None)]
             elif roll < 0.5 and owed > 0:
-                queue_decide(item=item, outcome=Outcome.PAYMENT_PLAN, on=day, actor=AGENT,
-                             instalments=plan_split(owed, first_on=day + datetime.timedelta(days=30), count=3))
+                instalments = plan_split(owed, first_on=day + datetime.timedelta(days=30), count=3)
+                queue_decide(item=item, outcome=Outcome.PAYMENT_PLAN, on=day, actor=AGENT, instalments=instalments)
+                agreed[item.case_id] = instalments if rng.random() < 0.67 else instalments[:1]
             else:
                 queue_decide(item=item, outcome=Outcome.NO_AGREEMENT if roll < 0.8 else Outcome.NO_ANSWER, on=day,
                              actor=AGENT)

@@ -16,6 +16,7 @@ WHY_DISPUTED = "dunning.hold.disputed"
 WHY_PROMISED = "dunning.hold.promised"
 WHY_PAYMENT_PLAN = "dunning.hold.payment_plan"
 WHY_PROMISE_LAPSED = "dunning.promise.lapsed"
+WHY_PROMISE_KEPT = "dunning.promise.kept"
 WHY_DISPUTE_UPHELD = "dunning.dispute.upheld"
 WHY_DISPUTE_DISMISSED = "dunning.dispute.dismissed"
 WHY_DISPUTE_WRITTEN_DOWN = "dunning.dispute.written_down"
@@ -33,7 +34,8 @@ REVIEW_REQUESTED = "dunning.payment_order.review_requested"
 STEP_EVENTS = {Action.REMINDER: "dunning.reminder.sent", Action.PHONE_CALL: "dunning.phone_call.queued",
                Action.COLLECTION_DEMAND: "dunning.collection_demand.sent",
                Action.PAYMENT_ORDER: "dunning.payment_order.filed"}
-DECIDABLE_KINDS = (QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW, QueueKind.DISPUTE_REVIEW)
+DECIDABLE_KINDS = (QueueKind.PHONE_CALL, QueueKind.PAYMENT_ORDER_REVIEW, QueueKind.DISPUTE_REVIEW,
+                   QueueKind.PROMISE_BROKEN, QueueKind.PLAN_BROKEN)
 
 
 def decided_code(kind: str) -> str:
@@ -49,7 +51,8 @@ FEE_EN = {FeeKind.REMINDER_FEE: "reminder fee", FeeKind.COLLECTION_FEE: "collect
           FeeKind.PAYMENT_ORDER_FEE: "application fee for a payment order",
           FeeKind.PAYMENT_ORDER_WORK: "drawing up the payment order application"}
 QUEUE_KIND_EN = {QueueKind.PHONE_CALL: "Phone call", QueueKind.PAYMENT_ORDER_REVIEW: "Payment order review",
-                 QueueKind.DISPUTE_REVIEW: "Dispute", QueueKind.ADDRESS_MISSING: "Address missing"}
+                 QueueKind.DISPUTE_REVIEW: "Dispute", QueueKind.ADDRESS_MISSING: "Address missing",
+                 QueueKind.PROMISE_BROKEN: "Broken promise to pay", QueueKind.PLAN_BROKEN: "Broken payment plan"}
 FILING_STATUS_EN = {FilingStatus.TO_FILE: "to be filed", FilingStatus.FILED: "filed with the Enforcement Authority",
                     FilingStatus.DECIDED: "decided", FilingStatus.ENFORCEMENT: "enforcement",
                     FilingStatus.WITHDRAWN: "withdrawn"}
@@ -193,6 +196,8 @@ register(WHY_DISPUTED, sv=_disputed("sv"), en=_disputed("en"))
 register(WHY_PROMISED, sv=_promised("sv"), en=_promised("en"))
 register(WHY_PAYMENT_PLAN, sv="Avbetalningsplan: {instalments} delbetalningar, den sista {last:date}",
          en="Payment plan: {instalments} instalments, the last on {last:date}")
+register(WHY_PROMISE_KEPT, sv="Betalningslöftet hölls ({paid:sek} kr betalt); resten drivs vidare",
+         en="The promise to pay was kept (SEK {paid:sek} paid); the rest is pursued")
 register(WHY_PROMISE_LAPSED, sv="Betalningslöftet till {promised:date} hölls inte",
          en="The promise to pay by {promised:date} was not kept")
 register(WHY_DISPUTE_UPHELD, sv="Bestridandet godtogs; kravet återkallas",

@@ -3,21 +3,28 @@
 A disputed case never escalates without an agent's decision; a promise pauses the ladder
 until the promised date plus a grace of two bank days; a paused case does nothing; a
 withdrawn case closes. Each lifts or ends with the ladder replanned from the case's facts.
+
+A promise resolves itself: paid in full, the case closes with the payment; the amount
+promised paid (of a part of the debt), it is kept and the ladder goes on for the rest;
+otherwise it is broken, which the debtor's category counts (`cases.promise.broken`), and
+an agent gets a follow-up call in the queue (`QueueKind.PROMISE_BROKEN`).
 """
 import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
+from cases.event_texts import STAGE_CHANGED
 from cases.events import log_event
-from cases.models import PROMISE_BROKEN, Case
+from cases.models import PROMISE_BROKEN, Case, CaseEvent, Payment
 from cases.services import case_transition
 from cases.stages import ClosedReason, HoldReason, Stage
 from core.errors import Conflict, ValidationError
+from core.money import ZERO, format_sek
 from law.bankdays import add_bank_days
 from law.fees import PROMISE_GRACE_BANK_DAYS
 
-from .event_texts import WHY_DISPUTED, WHY_PROMISE_LAPSED, WHY_PROMISED
+from .event_texts import WHY_DISPUTED, WHY_PROMISE_KEPT, WHY_PROMISE_LAPSED, WHY_PROMISED
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 from .rows import queue_row
@@ -105,19 +112,40 @@ def queue_cancel(*, case: Case, on: datetime.date) -> int:
 
 
 def resume_lapsed_promises(*, on: datetime.date) -> int:
-    """Cases whose promised date passed two bank days ago without full payment go back on the ladder."""
+    """Cases whose promised date passed two bank days ago go back on the ladder: the promise
+    kept if the amount promised came in since it was made, broken otherwise."""
     resumed = 0
     candidates = (Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PROMISE, hold_until__lt=on)
                   .order_by("pk"))
     for case in candidates:
         if add_bank_days(case.hold_until, PROMISE_GRACE_BANK_DAYS) <= on:
-            _promise_broken(case, on)
+            made_on, amount = _promise_of(case)
+            paid = sum(Payment.objects.filter(case=case, paid_on__gte=made_on, paid_on__lte=on)
+                       .values_list("amount", flat=True), ZERO)
+            if amount is not None and paid >= amount:
+                case_resume(case=case, on=on, why=WHY_PROMISE_KEPT, details={"paid": str(paid)})
+            else:
+                _promise_broken(case, on, amount, paid)
             resumed += 1
     return resumed
 
 
+def _promise_of(case: Case) -> tuple[datetime.date, Decimal | None]:
+    """(the day the promise in force was made, the amount promised or None) from the case's timeline."""
+    held = (CaseEvent.objects.filter(case=case, code=STAGE_CHANGED, data__why=WHY_PROMISED)
+            .order_by("-on", "-at", "-id").first())
+    if held is None:  # a hold older than the timeline's reasons: the day it ends is all that is known
+        return case.hold_until, None
+    amount = held.data.get("amount")
+    return held.on, Decimal(amount) if amount is not None else None
+
+
 @transaction.atomic
-def _promise_broken(case: Case, on: datetime.date) -> None:
+def _promise_broken(case: Case, on: datetime.date, amount: Decimal | None, paid: Decimal) -> None:
     promised = case.hold_until
     case = case_resume(case=case, on=on, why=WHY_PROMISE_LAPSED, details={"promised": promised.isoformat()})
     log_event(case=case, code=PROMISE_BROKEN, on=on, data={"promised": promised.isoformat()})
+    what = f"{format_sek(amount)} kr till {promised}" if amount is not None else f"till {promised}"
+    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PROMISE_BROKEN, on=on, note=(
+        f"Betalningslöftet {what} hölls inte ({format_sek(paid)} kr betalt sedan dess). Ring upp.")
+    )._asdict())

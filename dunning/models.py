@@ -102,6 +102,9 @@ class QueueKind(models.TextChoices):
     PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
     DISPUTE_REVIEW = "dispute_review", "Bestridande"
     ADDRESS_MISSING = "address_missing", "Adress saknas"  # no letter can reach the debtor
+    # A follow-up call: the promise's day, or a plan's instalment, passed unpaid (the ladder has gone on).
+    PROMISE_BROKEN = "promise_broken", "Brutet betalningslöfte"
+    PLAN_BROKEN = "plan_broken", "Bruten avbetalningsplan"
 
 
 class Outcome(models.TextChoices):

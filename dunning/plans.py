@@ -3,7 +3,8 @@
 An agent agrees instalments with the debtor; the plan's letter states them and the case
 goes on hold. Each bank day the cycle checks the plans: an instalment still unpaid two
 bank days after its date (the grace a promise gets too) breaks the plan, which resumes
-the ladder and leaves a `cases.payment_plan.broken` event (classification counts them).
+the ladder, leaves a `cases.payment_plan.broken` event (classification counts them) and
+puts a follow-up call in the agents' queue (`QueueKind.PLAN_BROKEN`).
 A plan whose instalments were all paid while a remainder is still owed (interest runs on
 during a plan) also resumes the ladder, for that remainder.
 """
@@ -26,6 +27,8 @@ from letters.tasks import letters_render_after_commit
 from .balances import case_letter_record
 from .event_texts import PAYMENT_PLAN_CREATED, WHY_PAYMENT_PLAN, WHY_PLAN_KEPT, WHY_PLAN_LAPSED
 from .holds import _locked, case_hold, case_resume
+from .models import QueueItem, QueueKind
+from .rows import queue_row
 
 MAX_INSTALMENTS = 36
 
@@ -166,3 +169,7 @@ def _broken(case: Case, on: datetime.date, letter, missed: datetime.date, owed: 
                        details={"letter": letter.pk, "missed": missed.isoformat()})
     log_event(case=case, code=PAYMENT_PLAN_BROKEN, on=on,
               data={"letter": letter.pk, "missed": missed.isoformat(), "owed": str(owed), "paid": str(paid)})
+    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PLAN_BROKEN, on=on, note=(
+        f"Delbetalningen {missed} uteblev: {format_sek(paid)} kr betalt av {format_sek(owed)} kr förfallet. "
+        "Ring upp.")
+    )._asdict())

@@ -51,10 +51,16 @@ AGREED_OUTCOMES = {Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.AGREEMENT}
 # Authority, are decisions the agency leaves to a supervisor.
 SUPERVISOR_OUTCOMES = {Outcome.WAIVED: "waive a phone call", Outcome.APPROVED: "approve a payment order",
                        Outcome.CREDITED: "credit a disputed claim", Outcome.WRITTEN_DOWN: "write a disputed claim down"}
+# A follow-up call after a broken promise or plan: the ladder has already gone on, so an
+# unanswered call is not tried again (it is recorded as the last try) and nothing is waived.
+FOLLOW_UP_KINDS = (QueueKind.PROMISE_BROKEN, QueueKind.PLAN_BROKEN)
+FOLLOW_UP_OUTCOMES = CALL_OUTCOMES - {Outcome.WAIVED}
+CALL_KINDS = (QueueKind.PHONE_CALL, *FOLLOW_UP_KINDS)
 REVIEW_OUTCOMES = {Outcome.APPROVED, Outcome.REJECTED}
 DISPUTE_OUTCOMES = {Outcome.UPHELD, Outcome.DISMISSED, Outcome.CREDITED, Outcome.WRITTEN_DOWN}
 OUTCOMES_OF_KIND = {QueueKind.PHONE_CALL: CALL_OUTCOMES, QueueKind.PAYMENT_ORDER_REVIEW: REVIEW_OUTCOMES,
-                    QueueKind.DISPUTE_REVIEW: DISPUTE_OUTCOMES}
+                    QueueKind.DISPUTE_REVIEW: DISPUTE_OUTCOMES, QueueKind.PROMISE_BROKEN: FOLLOW_UP_OUTCOMES,
+                    QueueKind.PLAN_BROKEN: FOLLOW_UP_OUTCOMES}
 
 
 
@@ -108,7 +114,7 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
         data["note"] = note
     retry_on = None
     if outcome == Outcome.NO_ANSWER:
-        attempt, attempts = _call_attempt(case)
+        attempt, attempts = _call_attempt(case) if item.kind == QueueKind.PHONE_CALL else (1, 1)
         data.update(attempt=attempt, attempts=attempts)
         if attempt < attempts:
             retry_on = add_bank_days(on, 1)

@@ -11,7 +11,7 @@ from django import forms
 
 from core.money import parse_amount
 from dunning.models import Outcome, QueueKind
-from dunning.queue import OUTCOMES_OF_KIND
+from dunning.queue import CALL_KINDS, FOLLOW_UP_KINDS, OUTCOMES_OF_KIND
 
 # What each kind of item offers an agent, in the order shown ("agreement" is a promise or a plan).
 OFFERED = {
@@ -19,6 +19,11 @@ OFFERED = {
                            Outcome.WRONG_NUMBER, Outcome.WAIVED],
     QueueKind.PAYMENT_ORDER_REVIEW: [Outcome.APPROVED, Outcome.REJECTED],
     QueueKind.DISPUTE_REVIEW: [Outcome.DISMISSED, Outcome.WRITTEN_DOWN, Outcome.CREDITED, Outcome.UPHELD],
+    # A follow-up call: a new promise or plan, or the ladder goes on (it already has).
+    QueueKind.PROMISE_BROKEN: [Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.NO_AGREEMENT, Outcome.NO_ANSWER,
+                               Outcome.WRONG_NUMBER],
+    QueueKind.PLAN_BROKEN: [Outcome.PROMISED, Outcome.PAYMENT_PLAN, Outcome.NO_AGREEMENT, Outcome.NO_ANSWER,
+                            Outcome.WRONG_NUMBER],
 }
 assert all(set(offered) <= OUTCOMES_OF_KIND[kind] for kind, offered in OFFERED.items())
 DECIDED_KINDS = frozenset(OFFERED)  # an "address missing" item closes when the address is set
@@ -51,10 +56,11 @@ class DecideForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["outcome"].choices = [(o.value, o.label) for o in OFFERED[kind]]
+        labels = {Outcome.NO_ANSWER: "Inget svar (stegen har redan gått vidare)"} if kind in FOLLOW_UP_KINDS else {}
+        self.fields["outcome"].choices = [(o.value, labels.get(o, o.label)) for o in OFFERED[kind]]
         self.fields["outcome"].error_messages["invalid_choice"] = "Välj ett av utfallen i listan."
         self.fields["outcome"].error_messages["required"] = "Välj ett utfall."
-        if kind != QueueKind.PHONE_CALL:
+        if kind not in CALL_KINDS:
             for name in ("promise_on", "promise_amount", "instalments"):
                 del self.fields[name]
         if kind != QueueKind.DISPUTE_REVIEW:

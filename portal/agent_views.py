@@ -26,7 +26,7 @@ from dunning.addresses import debtor_address_set
 from dunning.legal import application_file, application_for, application_pdf
 from dunning.models import QueueItem, QueueKind
 from dunning.plans import plan_split
-from dunning.queue import queue_decide
+from dunning.queue import CALL_KINDS, queue_decide
 from dunning.selectors import next_step_of
 from dunning.workqueue import (
     LEASE,
@@ -129,13 +129,13 @@ def item_detail(request, item_id: int):
             "is_supervisor": request.agency_staff.role == AgencyRole.SUPERVISOR,
             "agents": AgencyStaff.objects.exclude(role=AgencyRole.AUDITOR).select_related("user")
                       .order_by("user__username"),
-            "script": f"agent/scripts/{debtor.category}.html", "lease_minutes": int(LEASE.total_seconds() // 60),
+            "is_call": item.kind in CALL_KINDS, "script": f"agent/scripts/{debtor.category}.html", "lease_minutes": int(LEASE.total_seconds() // 60),
         })
 
 
 def _initial(item: QueueItem, owed, today: datetime.date) -> dict:
     """A call's form starts with a promise of the whole debt in ten days and a three-month plan."""
-    if item.kind != QueueKind.PHONE_CALL or owed <= 0:
+    if item.kind not in CALL_KINDS or owed <= 0:
         return {}
     plan = plan_split(owed, first_on=today + datetime.timedelta(days=30), count=3)
     return {"promise_on": today + datetime.timedelta(days=10), "promise_amount": f"{owed:.2f}".replace(".", ","),

@@ -126,10 +126,15 @@ def two_months(scoped, supervisor):
         payment_register(case=kept, amount=amount, paid_on=due_on)
     run(scoped, D(2026, 3, 21), D(2026, 4, 17))  # the VIP's call is queued on Friday 17 April
     queue_decide(item=open_item(vip, QueueKind.PHONE_CALL), outcome=Outcome.NO_ANSWER, on=D(2026, 4, 17), actor=AGENT)
+    queue_decide(item=open_item(broken, QueueKind.PLAN_BROKEN), outcome=Outcome.NO_AGREEMENT, on=D(2026, 4, 17),
+                 actor=AGENT)
     run(scoped, D(2026, 4, 18), D(2026, 4, 20))
     queue_decide(item=open_item(vip, QueueKind.PHONE_CALL), outcome=Outcome.AGREEMENT, on=D(2026, 4, 20),
                  actor=AGENT, promise=(D(2026, 4, 22), Decimal("100.00")))
-    run(scoped, D(2026, 4, 21), D(2026, 4, 27))
+    run(scoped, D(2026, 4, 21), D(2026, 4, 27))  # the promise broke on Friday 24 April: a follow-up call
+    queue_decide(item=open_item(vip, QueueKind.PROMISE_BROKEN), outcome=Outcome.PROMISED, on=D(2026, 4, 27),
+                 actor=AGENT, promise=(D(2026, 4, 29), Decimal("100.00")))
+    payment_register(case=vip, amount=Decimal("100.00"), paid_on=D(2026, 4, 28))  # kept: the rest goes on
     review = open_item(ladder, QueueKind.PAYMENT_ORDER_REVIEW)
     queue_decide(item=review, outcome=Outcome.APPROVED, on=D(2026, 4, 28), actor=supervisor)
     filing_status_set(filing=review.filing, status="filed", on=D(2026, 4, 29), actor=AGENT, reference="1234-26")
@@ -140,6 +145,7 @@ def two_months(scoped, supervisor):
     letter_render(letter_id=Letter.objects.create(**case_letter_record(
         case=nowhere, kind=LetterKind.REMINDER, sent_on=D(2026, 4, 28), deadline=D(2026, 5, 8))).pk)
     print_batch_build(creditor=scoped, day=D(2026, 4, 29))
+    run(scoped, D(2026, 4, 29), D(2026, 5, 4))  # 29 April + two bank days (1 May is a holiday)
     ledger_import(creditor=scoped, name="ledger.csv", today=D(2026, 4, 29), data=(
         "customer_number,customer_name,invoice_number,invoice_date,due_date,amount\n"
         "K-77,Importerad Kund,F-77,2026-03-01,2026-03-31,750.00\n").encode())

@@ -3,53 +3,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from cases.models import CaseEvent
 from cases.stages import HoldReason, Stage
 from cases.timeline import event_text
 from core.errors import Forbidden, ValidationError
-from creditors.models import AgencyRole, AgencyStaff
 from debtors.models import Category
 from dunning.balances import case_balance
-from dunning.queue import queue_decide
 from dunning.models import MAX_CALL_RETRIES, Outcome, PolicyStep, QueueItem, QueueKind
+from dunning.queue import queue_decide
 from letters.models import Letter
 from payments.services import payment_register
 from tests.cycling import reload, run_days
+from tests.dunning.calls import ADDRESS, AGENT, CALL, DUE, SUPERVISOR, call
 from tests.factories import DebtorFactory, make_case
 
 D = datetime.date
-DUE = D(2026, 3, 2)  # a Monday
-CALL = D(2026, 4, 17)  # a Friday: the VIP ladder's call, after two reminders (Easter Monday 6 April moves the second)
-ADDRESS = {"address": "Storgatan 12", "postal_code": "123 45", "city": "Västerås"}
-AGENT, SUPERVISOR = "user:agent@fordra.demo", "user:boss@fordra.demo"
-
-
-def staff(email, role):
-    user = get_user_model().objects.create(username=email, email=email)
-    AgencyStaff.objects.create(user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def people(db):
-    return staff("agent@fordra.demo", AgencyRole.AGENT), staff("boss@fordra.demo", AgencyRole.SUPERVISOR)
-
-
-@pytest.fixture
-def vip_case(scoped, people):
-    """A VIP case whose phone call was queued on CALL and waits for the agent."""
-    debtor = DebtorFactory(creditor=scoped, vip=True, category=Category.VIP, **ADDRESS)
-    case = make_case(scoped, amount="1000.00", due_date=DUE, debtor=debtor, reminder_fee_agreed=True)
-    assert [a for _, a in run_days(scoped, DUE, CALL)] == ["reminder", "reminder", "phone_call"]
-    assert QueueItem.objects.get(case=case, kind=QueueKind.PHONE_CALL).created_on == CALL
-    return reload(case)
-
-
-def call(case):
-    return QueueItem.objects.get(case=case, kind=QueueKind.PHONE_CALL, outcome="")
 
 
 def demands(case):

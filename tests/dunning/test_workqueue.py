@@ -73,7 +73,8 @@ def test_filters_and_counts(creditor, other_creditor, agents):
     item(creditor, kind=QueueKind.DISPUTE_REVIEW)
     item(other_creditor)
     assert queue_counts(now=NOW) == {QueueKind.PHONE_CALL: 2, QueueKind.PAYMENT_ORDER_REVIEW: 0,
-                                     QueueKind.DISPUTE_REVIEW: 1, QueueKind.ADDRESS_MISSING: 0}
+                                     QueueKind.DISPUTE_REVIEW: 1, QueueKind.ADDRESS_MISSING: 0,
+                                     QueueKind.PROMISE_BROKEN: 0, QueueKind.PLAN_BROKEN: 0}
     assert queue_counts(QueueFilter(creditor_id=other_creditor.pk), now=NOW)[QueueKind.PHONE_CALL] == 1
     assert queue_open(QueueFilter(creditor_id=creditor.pk, kind=QueueKind.PHONE_CALL), now=NOW).get() == call
     queue_claim(item=call, user=agents[0], now=NOW)

@@ -13,8 +13,10 @@ from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
 from debtors.models import Category
+from dunning.balances import case_balance
 from dunning.holds import case_dispute
 from dunning.models import DisputeDocument, Outcome, PaymentOrderFiling, QueueItem, QueueKind
+from dunning.queue import queue_decide
 from payments.services import payment_register
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
@@ -339,3 +341,34 @@ def test_a_supervisor_assigns_an_item_from_its_page(client, agent, vip_call):
     assert "Din till" in page and "Tilldela" not in page  # an agent hands nothing out
     assert client.post(f"/agent/items/{vip_call.pk}/assign", {"agent": agent.pk}, follow=True).content.decode() \
         .count("Inget sparades: only a supervisor") == 1
+
+
+def test_a_broken_promise_comes_back_to_an_agent_who_agrees_a_plan(client, creditor, agent, vip_call):
+    with creditor_scope(creditor):
+        queue_decide(item=vip_call, outcome=Outcome.PROMISED, on=CALL, actor="user:agent@fordra.demo",
+                     promise=(D(2026, 5, 8), Decimal("1000.00")))
+        run_days(creditor, CALL, D(2026, 5, 12))  # Friday 8 May + two bank days: broken
+    follow_up = QueueItem.objects.with_scopes_disabled().get(case=vip_call.case, kind=QueueKind.PROMISE_BROKEN)
+    browser = signed_in(client, agent)
+    assert "Brutet betalningslöfte <strong>1</strong>" in browser.get("/agent/").content.decode()
+    taken = browser.post("/agent/next")
+    assert taken["Location"] == f"/agent/items/{follow_up.pk}/"
+    page = browser.get(taken["Location"]).content.decode()
+    assert "hölls inte" in page and "relationen består" in page  # the note, and the VIP's script
+    assert "Inget svar (stegen har redan gått vidare)" in page and 'value="waived"' not in page
+    decided = browser.post(f"/agent/items/{follow_up.pk}/decide", {
+        "outcome": "payment_plan", "instalments": _plan_text(creditor, vip_call.case)}, follow=True)
+    assert "avgjord, avbetalningsplan" in decided.content.decode()
+    with creditor_scope(creditor):
+        case = reload(vip_call.case)
+        assert (case.stage, case.hold_reason, case.resume_stage) == (Stage.ON_HOLD, HoldReason.PAYMENT_PLAN,
+                                                                     Stage.COLLECTION)
+
+
+def _plan_text(creditor, case) -> str:
+    """Two instalments from next month that add up to what the case owes today, as an agent types them."""
+    with creditor_scope(creditor):
+        owed = case_balance(reload(case), as_of=timezone.localdate()).total
+    first = timezone.localdate() + datetime.timedelta(days=30)
+    half = (owed / 2).quantize(Decimal("1"))
+    return f"{first.isoformat()} {half:.2f}\n{(first + datetime.timedelta(days=31)).isoformat()} {owed - half:.2f}"
