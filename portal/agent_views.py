@@ -129,7 +129,8 @@ def item_detail(request, item_id: int):
             "is_supervisor": request.agency_staff.role == AgencyRole.SUPERVISOR,
             "agents": AgencyStaff.objects.exclude(role=AgencyRole.AUDITOR).select_related("user")
                       .order_by("user__username"),
-            "is_call": item.kind in CALL_KINDS, "script": f"agent/scripts/{debtor.category}.html", "lease_minutes": int(LEASE.total_seconds() // 60),
+            "is_call": item.kind in CALL_KINDS, "script": f"agent/scripts/{debtor.category}.html",
+            "lease_minutes": int(LEASE.total_seconds() // 60),
         })
 
 

@@ -48,7 +48,8 @@ def test_a_promise_of_a_part_paid_in_full_is_kept_and_the_rest_is_pursued(scoped
     assert case.stage == Stage.COLLECTION and follow_ups(case) == []
     assert not case.events.filter(code=PROMISE_BROKEN).exists()  # a kept promise does not count against the debtor
     resumed = case.events.filter(code="cases.stage.changed", on=LAPSED).first()
-    assert event_text(resumed).replace("\u00a0", " ") == "Betalningslöftet hölls (300,00 kr betalt); resten drivs vidare"
+    text = event_text(resumed).replace("\u00a0", " ")
+    assert text == "Betalningslöftet hölls (300,00 kr betalt); resten drivs vidare"
 
 
 def test_a_payment_before_the_promise_was_made_does_not_keep_it(scoped, vip_case):
