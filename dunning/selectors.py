@@ -1,5 +1,7 @@
-"""Reads about policies and the legal rule pack."""
-from .models import Policy, PolicyStep
+"""Reads about policies and the legal rule pack, and which cases wait for an agent."""
+from django.db.models import QuerySet
+
+from .models import Policy, PolicyStep, QueueItem
 
 
 def next_step_of(case) -> dict | None:
@@ -19,3 +21,8 @@ def ladders_by_category() -> dict[str, list[PolicyStep]]:
 
 def policies() -> list[Policy]:
     return list(Policy.objects.prefetch_related("steps").order_by("category"))
+
+
+def cases_waiting(kind: str) -> QuerySet:
+    """The ids of the current creditor's cases with an open work item of `kind` (a subquery)."""
+    return QueueItem.objects.filter(kind=kind, outcome="").values("case_id")

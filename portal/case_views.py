@@ -5,15 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from cases import selectors
 from cases.limitation import nearing_limitation
+from cases.search import DEFAULT_SORT, case_search
 from cases.stages import Stage
 from core.errors import NotFound
+from debtors.models import Category
 from dunning import balances
 from dunning.selectors import next_step_of
 from dunning.workqueue import agency_staff_of
 
+from . import case_export as case_export_files
+from .case_forms import CaseFilterForm
+from .creditor import creditor_view
+from .charts import overview_charts
 from .selectors import portfolio_overview
 
 CASES_PER_PAGE = 50
@@ -31,19 +38,59 @@ def dashboard(request):
     _require_creditor(request)
     overview = portfolio_overview()
     recent = balances.with_balances(selectors.case_list()[:10])
-    return render(request, "cases/dashboard.html", {"overview": overview, "recent": recent, "stages": Stage})
+    return render(request, "cases/dashboard.html", {"overview": overview, "charts": overview_charts(overview),
+                                                    "recent": recent, "categories": Category.choices})
 
 
-@login_required
+@creditor_view()
 def case_list(request):
-    _require_creditor(request)
-    stage = request.GET.get("stage") or None
-    if stage and stage not in Stage.values:
-        stage = None
-    page = Paginator(selectors.case_list(stage=stage), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    form = CaseFilterForm(request.GET)
+    cases = case_search(form.query(), today=timezone.localdate())
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rows = balances.with_balances(page.object_list)
-    return render(request, "cases/case_list.html",
-                  {"page": page, "rows": rows, "stage": stage, "stages": Stage.choices})
+    params = request.GET.copy()
+    params.pop("page", None)
+    unsorted = params.copy()
+    unsorted.pop("sort", None)
+    sort = form.cleaned_data.get("sort") or DEFAULT_SORT
+    return render(request, "cases/case_list.html", {
+        "page": page, "rows": rows, "form": form, "query": params.urlencode(), "filtered": form.narrowed,
+        "headers": _headers(sort, unsorted.urlencode()),
+        "more_filters": any(form.data.get(name) for name in form.fields if name not in ("q", "sort")),
+    })
+
+
+# The list's columns: (heading, the sort key its heading orders by, or None, numeric).
+COLUMNS = (("Ärende", "opened", False), ("Faktura", "invoice", False), ("Kund", "debtor", False),
+           ("Förfallodag", "due", False), ("Steg", None, False), ("Nästa steg", "next", False),
+           ("Fakturabelopp", "amount", True), ("Att betala", None, True))
+
+
+def _headers(sort: str, unsorted: str) -> list[dict]:
+    """Each column's heading, with the link that orders by it (again: the other way) and its aria-sort."""
+    headers = []
+    for label, key, numeric in COLUMNS:
+        header = {"label": label, "numeric": numeric, "href": None, "aria": None}
+        if key is not None:
+            current = sort.removeprefix("-") == key
+            descending = sort.startswith("-")
+            target = (key if descending else f"-{key}") if current else f"-{key}" if numeric else key
+            header["href"] = "?" + "&".join(part for part in (unsorted, f"sort={target}") if part)
+            header["aria"] = ("descending" if descending else "ascending") if current else None
+        headers.append(header)
+    return headers
+
+
+@creditor_view()
+def case_export(request, fmt: str):
+    """What the list shows, every page of it, as CSV or XLSX."""
+    form = CaseFilterForm(request.GET)
+    today = timezone.localdate()
+    cases = case_search(form.query(), today=today)
+    name = f"arenden-{request.creditor.slug}-{today:%Y%m%d}"
+    if fmt == "xlsx":
+        return case_export_files.xlsx_response(cases, as_of=today, name=name)
+    return case_export_files.csv_response(cases, creditor=request.creditor, as_of=today, name=name)
 
 
 @login_required

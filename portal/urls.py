@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.case_list, name="case_list"),
+    re_path(r"^cases/export\.(?P<fmt>csv|xlsx)$", views.case_export, name="case_export"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/documents/<int:document_id>", documents.case_document, name="case_document"),
     path("debtors/", debtor_views.debtor_list, name="debtor_list"),

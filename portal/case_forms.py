@@ -1,0 +1,73 @@
+"""The case list's search and filters, as the creditor's staff type them into the page's form.
+
+The form reads the query string: a value it does not know (a stage that does not exist,
+an amount in words) is dropped with a Swedish message beside its field, and the list
+shows what the rest asks. It builds the `cases.search.CaseQuery` the list and its export
+share, so the export holds exactly the rows the list shows.
+"""
+from django import forms
+
+from cases.search import DEFAULT_SORT, SORTS, CaseQuery
+from cases.stages import HoldReason, Stage
+from debtors.models import Category
+from dunning.models import QueueKind
+from dunning.selectors import cases_waiting
+from law.actions import Action
+
+from .agent_forms import AmountField
+
+# Days past the due date: the ageing buckets of the overview.
+OVERDUE = {"0-30": (0, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+# Work that waits on a case: `?needs=` links from the overview.
+NEEDS = {"dispute": QueueKind.DISPUTE_REVIEW, "address_missing": QueueKind.ADDRESS_MISSING,
+         "payment_order": QueueKind.PAYMENT_ORDER_REVIEW}
+SORT_LABELS = {"opened": "Öppnat", "due": "Förfallodag", "amount": "Belopp", "debtor": "Kund", "next": "Nästa steg",
+               "invoice": "Faktura"}
+assert set(SORT_LABELS) == set(SORTS)
+
+
+def _choices(pairs, empty="Alla"):
+    return [("", empty), *pairs]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="Sök", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder":
+                                                      "Namn, kundnummer, faktura, OCR eller personnummer"}))
+    stage = forms.ChoiceField(label="Steg", required=False, choices=_choices(Stage.choices))
+    hold = forms.ChoiceField(label="Vilande för", required=False, choices=_choices(HoldReason.choices))
+    category = forms.ChoiceField(label="Kategori", required=False, choices=_choices(Category.choices))
+    overdue = forms.ChoiceField(label="Dagar efter förfallodagen", required=False,
+                                choices=_choices([(key, key) for key in OVERDUE]))
+    amount_min = AmountField(label="Belopp från", required=False)
+    amount_max = AmountField(label="Belopp till", required=False)
+    next = forms.ChoiceField(label="Nästa steg", required=False, choices=_choices(Action.choices()))
+    needs = forms.ChoiceField(label="Väntar på", required=False, choices=_choices(
+        [(key, QueueKind(kind).label) for key, kind in NEEDS.items()]))
+    sort = forms.ChoiceField(label="Sortera", required=False, choices=[
+        (f"{direction}{key}", f"{label} {arrow}") for key, label in SORT_LABELS.items()
+        for direction, arrow in (("-", "↓"), ("", "↑"))])
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = "Okänt val; filtret används inte."
+        self.is_valid()
+
+    def query(self) -> CaseQuery:
+        """The search the valid fields ask for (an invalid field narrows nothing)."""
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        low, high = OVERDUE.get(data.get("overdue") or "", (None, None))
+        needs = NEEDS.get(data.get("needs") or "")
+        return CaseQuery(text=data.get("q") or "", stage=data.get("stage") or None,
+                         hold_reason=data.get("hold") or None, category=data.get("category") or None,
+                         overdue_min=low, overdue_max=high, amount_min=data.get("amount_min"),
+                         amount_max=data.get("amount_max"), next_action=data.get("next") or None,
+                         case_ids=cases_waiting(needs) if needs else None,
+                         sort=data.get("sort") or DEFAULT_SORT)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything but the order narrows the list."""
+        return any(value for name, value in self.cleaned_data.items() if name != "sort" and name not in self.errors)
