@@ -7,6 +7,7 @@ from .stages import ClosedReason, HoldReason, Stage
 from .timeline import format_amount, register, render
 
 CASE_OPENED = "cases.case.opened"
+NOTE_ADDED = "cases.note.added"
 STAGE_CHANGED = "cases.stage.changed"
 
 STAGE_EN = {Stage.REMINDER: "Reminder", Stage.COLLECTION: "Collection", Stage.LEGAL: "Legal",
@@ -40,3 +41,4 @@ register(CASE_OPENED,
          sv=lambda d: f"Ärende öppnat för faktura {d['invoice']}, {format_amount(d['principal'])} {d['currency']}",
          en=lambda d: f"Case opened for invoice {d['invoice']}, {d['currency']} {format_amount(d['principal'], 'en')}")
 register(STAGE_CHANGED, sv=_stage_changed("sv"), en=_stage_changed("en"))
+register(NOTE_ADDED, sv="Anteckning: {note}", en="Note: {note}")

@@ -22,6 +22,7 @@ from core.identity import parse_identity_number
 
 from .models import Case
 from .selectors import case_queryset
+from .stages import Stage
 
 # Sort key → the columns it orders by (a leading "-" on the key reverses them all).
 SORTS = {
@@ -40,7 +41,7 @@ class CaseQuery:
     """What a user asks of the case list; None or empty: no narrowing."""
 
     text: str = ""
-    stage: str | None = None
+    stage: str | None = None  # a Stage, or "open": any but closed
     hold_reason: str | None = None
     category: str | None = None
     overdue_min: int | None = None  # days past the invoice's due date, at least
@@ -57,13 +58,15 @@ def case_search(query: CaseQuery, *, today: datetime.date) -> QuerySet[Case]:
     cases = case_queryset()
     if query.text.strip():
         cases = cases.filter(text_match(query.text))
-    if query.stage:
+    if query.stage == "open":
+        cases = cases.exclude(stage=Stage.CLOSED)
+    elif query.stage:
         cases = cases.filter(stage=query.stage)
     if query.hold_reason:
         cases = cases.filter(hold_reason=query.hold_reason)
     if query.category:
         cases = cases.filter(debtor__category=query.category)
-    if query.overdue_min is not None:
+    if query.overdue_min:  # 0: a case not yet due counts as 0 days past it, as the overview's ageing does
         cases = cases.filter(invoice__due_date__lte=today - datetime.timedelta(days=query.overdue_min))
     if query.overdue_max is not None:
         cases = cases.filter(invoice__due_date__gte=today - datetime.timedelta(days=query.overdue_max))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.errors import TransitionNotAllowed, ValidationError
 from core.money import round_ore
 
-from .event_texts import CASE_OPENED, STAGE_CHANGED
+from .event_texts import CASE_OPENED, NOTE_ADDED, STAGE_CHANGED
 from .events import log_event
 from .ledger import NewEntry
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
@@ -132,3 +132,16 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     log_event(case=case, code=STAGE_CHANGED, actor=actor, on=on, data=data)
     return case
 
+
+NOTE_LENGTH = 2000
+
+
+def case_note_add(*, case: Case, text: str, on: datetime.date, actor=None):
+    """A note on the case's timeline: what the creditor's staff or an agent want remembered."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("a note says something", detail={"field": "text"})
+    if len(text) > NOTE_LENGTH:
+        raise ValidationError(f"a note is at most {NOTE_LENGTH} characters, not {len(text)}",
+                              detail={"field": "text"})
+    return log_event(case=case, code=NOTE_ADDED, actor=actor, on=on, data={"note": text})

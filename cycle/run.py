@@ -12,7 +12,7 @@ import datetime
 
 from classification.services import reclassify_daily
 from core.tenancy import creditor_scope
-from dunning.holds import resume_lapsed_promises
+from dunning.holds import resume_ended_pauses, resume_lapsed_promises
 from dunning.plans import resume_ended_plans
 from dunning.steps import CycleReport, steps_apply_due
 from law.bankdays import is_bank_day
@@ -25,6 +25,7 @@ def run_cycle(*, creditor, day: datetime.date, pack=None) -> CycleReport:
         return report
     with creditor_scope(creditor):
         report.promises_resumed = resume_lapsed_promises(on=day)
+        report.pauses_ended = resume_ended_pauses(on=day)
         report.plans_resumed = resume_ended_plans(on=day)
         reclassified = reclassify_daily(creditor=creditor, on=day)
         report.reclassified = reclassified.changed if reclassified else {}

@@ -32,13 +32,15 @@ ADDRESS_FIELDS = ("address", "postal_code", "city", "country", "email", "email_l
 @transaction.atomic
 def debtor_address_set(*, debtor: Debtor, on: datetime.date | None = None, actor=None, address: str | None = None,
                        postal_code: str | None = None, city: str | None = None, country: str | None = None,
-                       email: str | None = None, email_letters_agreed: bool | None = None) -> Debtor:
-    """Set the debtor's postal address and/or e-mail (None: leave as it is). The result must
+                       email: str | None = None, email_letters_agreed: bool | None = None,
+                       phone: str | None = None) -> Debtor:
+    """Set the debtor's postal address and/or e-mail, and phone (None: leave as it is). The result must
     reach the debtor; the debtor's open "address missing" items close and its cases replan,
     so the step that waited is taken by the next daily cycle. Setting the same address again
     closes them too: an agent who checked that a returned letter's address is right."""
     debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
-    values = {"address": address, "postal_code": postal_code, "city": city, "country": country, "email": email}
+    values = {"address": address, "postal_code": postal_code, "city": city, "country": country, "email": email,
+              "phone": phone}
     values = {name: value.strip() for name, value in values.items() if value is not None}
     if "country" in values:
         values["country"] = values["country"].upper()

@@ -17,6 +17,9 @@ WHY_PROMISED = "dunning.hold.promised"
 WHY_PAYMENT_PLAN = "dunning.hold.payment_plan"
 WHY_PROMISE_LAPSED = "dunning.promise.lapsed"
 WHY_PROMISE_KEPT = "dunning.promise.kept"
+WHY_PAUSED = "dunning.hold.paused"
+WHY_PAUSE_ENDED = "dunning.pause.ended"
+DISPUTE_ANSWERED = "dunning.dispute.answered"
 WHY_DISPUTE_UPHELD = "dunning.dispute.upheld"
 WHY_DISPUTE_DISMISSED = "dunning.dispute.dismissed"
 WHY_DISPUTE_WRITTEN_DOWN = "dunning.dispute.written_down"
@@ -154,6 +157,16 @@ def unanswered_note(data: dict, language: str = "sv") -> str:
     return f"Inget svar: försök {attempt} av {attempts}, {then}"
 
 
+def _paused(language: str):
+    def text(data: dict) -> str:
+        until, note = data.get("until"), data.get("note") or ""
+        if language == "en":
+            return ("Paused by the creditor" + (f" until {format_date(until)}" if until else "")
+                    + (f": {note}" if note else ""))
+        return "Pausat av borgenären" + (f" till {format_date(until)}" if until else "") + (f": {note}" if note else "")
+    return text
+
+
 def _disputed(language: str):
     def text(data: dict) -> str:
         note = data.get("note") or ""
@@ -196,6 +209,11 @@ register(WHY_DISPUTED, sv=_disputed("sv"), en=_disputed("en"))
 register(WHY_PROMISED, sv=_promised("sv"), en=_promised("en"))
 register(WHY_PAYMENT_PLAN, sv="Avbetalningsplan: {instalments} delbetalningar, den sista {last:date}",
          en="Payment plan: {instalments} instalments, the last on {last:date}")
+register(WHY_PAUSED, sv=_paused("sv"), en=_paused("en"))
+register(WHY_PAUSE_ENDED, sv="Pausen till {until:date} är slut; stegen fortsätter",
+         en="The pause until {until:date} has ended; the ladder goes on")
+register(DISPUTE_ANSWERED, sv="Borgenären svarar på bestridandet: {note}",
+         en="The creditor answers the dispute: {note}")
 register(WHY_PROMISE_KEPT, sv="Betalningslöftet hölls ({paid:sek} kr betalt); resten drivs vidare",
          en="The promise to pay was kept (SEK {paid:sek} paid); the rest is pursued")
 register(WHY_PROMISE_LAPSED, sv="Betalningslöftet till {promised:date} hölls inte",

@@ -24,7 +24,15 @@ from core.money import ZERO, format_sek
 from law.bankdays import add_bank_days
 from law.fees import PROMISE_GRACE_BANK_DAYS
 
-from .event_texts import WHY_DISPUTED, WHY_PROMISE_KEPT, WHY_PROMISE_LAPSED, WHY_PROMISED
+from .event_texts import (
+    DISPUTE_ANSWERED,
+    WHY_DISPUTED,
+    WHY_PAUSE_ENDED,
+    WHY_PAUSED,
+    WHY_PROMISE_KEPT,
+    WHY_PROMISE_LAPSED,
+    WHY_PROMISED,
+)
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 from .rows import queue_row
@@ -53,8 +61,25 @@ def case_hold(*, case: Case, reason: str, on: datetime.date, actor=None, until: 
     return case
 
 
-def case_pause(*, case: Case, on: datetime.date, actor=None) -> Case:
-    return case_hold(case=case, reason=HoldReason.PAUSED, on=on, actor=actor)
+def case_pause(*, case: Case, on: datetime.date, actor=None, until: datetime.date | None = None,
+               note: str = "") -> Case:
+    """The creditor pauses the case (why, in `note`): until `until`, when the daily cycle
+    resumes it by itself (`resume_ended_pauses`), or until the creditor resumes it."""
+    if until is not None and until <= on:
+        raise ValidationError("a pause lasts until a day after today", detail={"until": until.isoformat()})
+    details = {"note": note.strip()[:500]} if note.strip() else {}
+    if until is not None:
+        details["until"] = until.isoformat()
+    return case_hold(case=case, reason=HoldReason.PAUSED, on=on, actor=actor, until=until,
+                     why=WHY_PAUSED if details else "", details=details or None)
+
+
+def resume_ended_pauses(*, on: datetime.date) -> int:
+    """Resume every case paused until a day that has come."""
+    ended = Case.objects.filter(stage=Stage.ON_HOLD, hold_reason=HoldReason.PAUSED, hold_until__lte=on).order_by("pk")
+    for case in ended:
+        case_resume(case=case, on=on, why=WHY_PAUSE_ENDED, details={"until": case.hold_until.isoformat()})
+    return len(ended)
 
 
 @transaction.atomic
@@ -64,6 +89,18 @@ def case_dispute(*, case: Case, on: datetime.date, actor=None, text: str = "") -
                      details={"note": text} if text else None)
     QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.DISPUTE_REVIEW, on=on, note=text)._asdict())
     return case
+
+
+@transaction.atomic
+def case_dispute_answer(*, case: Case, on: datetime.date, text: str, actor=None) -> None:
+    """The creditor's answer to an open dispute (what the debtor ordered, got, was told), for
+    the agent who decides it; documents go with it (`dunning.documents`)."""
+    case = _locked(case)
+    if _dispute_decided(case):
+        raise Conflict("the case has no open dispute to answer")
+    if not text.strip():
+        raise ValidationError("an answer says something", detail={"field": "text"})
+    log_event(case=case, code=DISPUTE_ANSWERED, actor=actor, on=on, data={"note": text.strip()[:2000]})
 
 
 def case_promise(*, case: Case, until: datetime.date, on: datetime.date, actor=None,

@@ -67,6 +67,7 @@ class CycleReport:
     addresses_missing: int = 0  # "address missing" items opened: a letter could not be sent
     promises_resumed: int = 0
     plans_resumed: int = 0
+    pauses_ended: int = 0  # cases the creditor paused until this day
     reclassified: dict = field(default_factory=dict)  # (old, new) → debtors moved
 
     @property

@@ -1,6 +1,6 @@
 """Import a creditor's ledger file: debtors, invoices and cases, atomically and re-runnably.
 
-    ledger_import(creditor=…, data=…, name=…, dry_run=False, skip_invalid=False) -> LedgerImportReport
+    ledger_import(creditor=…, data=…, name=…, dry_run=False, skip_invalid=False, progress=None) -> LedgerImportReport
 
 The whole file is read and checked before anything is written; a problem anywhere means
 nothing is stored (`LedgerRejected`, with every problem) unless `skip_invalid` is given,
@@ -14,9 +14,12 @@ a credit note (a negative amount naming the invoice it credits) reduces its prin
 from the credit note's own date (`credited_on`, else its invoice date; even one before the
 hand-over), with interest recomputed back to that day.
 New invoices go in by bulk insert (`openings`), so a file of 100 000 rows takes seconds.
+`progress(stage, done, total)`, if given, is told every CHUNK rows how far the checking
+(`"checking"`) and then the storing (`"storing"`) got: a page polls it while a worker imports.
 """
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -60,8 +63,10 @@ class LedgerRejected(FileRejected):
 
 
 def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool = False, skip_invalid: bool = False,
-                  today: datetime.date | None = None, actor=None) -> LedgerImportReport:
+                  today: datetime.date | None = None, actor=None,
+                  progress: Callable[[str, int, int], None] | None = None) -> LedgerImportReport:
     today = today or timezone.localdate()
+    progress = progress or _no_progress
     deadline = Deadline()
     report = LedgerImportReport(name=name, dry_run=dry_run)
     table = read_table(data, deadline=deadline)
@@ -70,8 +75,10 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
     positions = column_positions(table.header)
     report.ignored_columns = ignored_columns(table.header, positions)
     rows: list[LedgerRow] = []
-    for number, values in table.rows:
+    for done, (number, values) in enumerate(table.rows):
         deadline.check("checking row", number)
+        if done % CHUNK == 0:
+            progress("checking", done, len(table.rows))
         try:
             rows.append(parse_row(number, values, positions, today=today))
         except RowError as error:
@@ -88,7 +95,7 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
             raise LedgerRejected(report)
         deadline.check("comparing the rows with what is stored")
         _write(creditor, rows, present=set(positions), invoices=invoices, applied=applied, today=today, report=report,
-               actor=actor, deadline=deadline)
+               actor=actor, deadline=deadline, progress=progress)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)  # a service refused a row while writing: roll everything back
         deadline.check("storing the rows")  # the last moment: past it, the transaction rolls back
@@ -100,6 +107,10 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _drop(rows: list[LedgerRow], problems: list[Problem], report: LedgerImportReport) -> list[LedgerRow]:
@@ -134,7 +145,7 @@ def _applied_credit_notes(rows: list[LedgerRow]) -> set[str]:
 
 def _write(creditor, rows: list[LedgerRow], *, present: set[str], invoices: dict[str, StoredInvoice],
            applied: set[str], today: datetime.date, report: LedgerImportReport, actor,
-           deadline: Deadline) -> None:
+           deadline: Deadline, progress: Callable[[str, int, int], None]) -> None:
     credited = credits_by_invoice(rows, applied)
     new_rows = [row for row in rows if not row.is_credit_note and row.invoice_number not in invoices]
     openings = Openings(new_rows, credited)
@@ -149,8 +160,10 @@ def _write(creditor, rows: list[LedgerRow], *, present: set[str], invoices: dict
     for row in rows:
         first_row_of_debtor.setdefault(row.customer_number, row.row)
     # Credit notes first: an open amount of 0 on their invoice would otherwise close it before.
-    for row in sorted(rows, key=lambda r: not r.is_credit_note):
+    for done, row in enumerate(sorted(rows, key=lambda r: not r.is_credit_note)):
         deadline.check("storing row", row.row)
+        if done % CHUNK == 0:
+            progress("storing", done, len(rows))
         debtor_changed = row.customer_number in debtors_changed and first_row_of_debtor[row.customer_number] == row.row
         if row.is_credit_note:
             changed = row.invoice_number not in applied and _guarded(

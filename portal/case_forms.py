@@ -6,6 +6,7 @@ shows what the rest asks. It builds the `cases.search.CaseQuery` the list and it
 share, so the export holds exactly the rows the list shows.
 """
 from django import forms
+from django.utils import timezone
 
 from cases.search import DEFAULT_SORT, SORTS, CaseQuery
 from cases.stages import HoldReason, Stage
@@ -15,12 +16,15 @@ from dunning.selectors import cases_waiting
 from law.actions import Action
 
 from .agent_forms import AmountField
+from .overview import AGEING, cases_nearing_limitation
 
 # Days past the due date: the ageing buckets of the overview.
-OVERDUE = {"0-30": (0, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+OVERDUE = {key: (first, last) for key, _, first, last in AGEING}
 # Work that waits on a case: `?needs=` links from the overview.
 NEEDS = {"dispute": QueueKind.DISPUTE_REVIEW, "address_missing": QueueKind.ADDRESS_MISSING,
          "payment_order": QueueKind.PAYMENT_ORDER_REVIEW}
+OPEN = "open"  # every stage but closed
+LIMITATION = "limitation"  # open cases within `cases.limitation.WARN_DAYS` of limitation, or past it
 SORT_LABELS = {"opened": "Öppnat", "due": "Förfallodag", "amount": "Belopp", "debtor": "Kund", "next": "Nästa steg",
                "invoice": "Faktura"}
 assert set(SORT_LABELS) == set(SORTS)
@@ -34,16 +38,17 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label="Sök", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder":
                                                       "Namn, kundnummer, faktura, OCR eller personnummer"}))
-    stage = forms.ChoiceField(label="Steg", required=False, choices=_choices(Stage.choices))
+    stage = forms.ChoiceField(label="Steg", required=False,
+                              choices=_choices([(OPEN, "Alla öppna"), *Stage.choices]))
     hold = forms.ChoiceField(label="Vilande för", required=False, choices=_choices(HoldReason.choices))
     category = forms.ChoiceField(label="Kategori", required=False, choices=_choices(Category.choices))
     overdue = forms.ChoiceField(label="Dagar efter förfallodagen", required=False,
-                                choices=_choices([(key, key) for key in OVERDUE]))
+                                choices=_choices([(key, label) for key, label, _, _ in AGEING]))
     amount_min = AmountField(label="Belopp från", required=False)
     amount_max = AmountField(label="Belopp till", required=False)
     next = forms.ChoiceField(label="Nästa steg", required=False, choices=_choices(Action.choices()))
     needs = forms.ChoiceField(label="Väntar på", required=False, choices=_choices(
-        [(key, QueueKind(kind).label) for key, kind in NEEDS.items()]))
+        [(key, QueueKind(kind).label) for key, kind in NEEDS.items()] + [(LIMITATION, "Snart preskriberat")]))
     sort = forms.ChoiceField(label="Sortera", required=False, choices=[
         (f"{direction}{key}", f"{label} {arrow}") for key, label in SORT_LABELS.items()
         for direction, arrow in (("-", "↓"), ("", "↑"))])
@@ -59,12 +64,16 @@ class CaseFilterForm(forms.Form):
         """The search the valid fields ask for (an invalid field narrows nothing)."""
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
         low, high = OVERDUE.get(data.get("overdue") or "", (None, None))
-        needs = NEEDS.get(data.get("needs") or "")
+        needs = data.get("needs") or ""
+        if needs == LIMITATION:
+            waiting = cases_nearing_limitation(today=timezone.localdate()).values("pk")
+        else:
+            waiting = cases_waiting(NEEDS[needs]) if needs in NEEDS else None
         return CaseQuery(text=data.get("q") or "", stage=data.get("stage") or None,
                          hold_reason=data.get("hold") or None, category=data.get("category") or None,
                          overdue_min=low, overdue_max=high, amount_min=data.get("amount_min"),
                          amount_max=data.get("amount_max"), next_action=data.get("next") or None,
-                         case_ids=cases_waiting(needs) if needs else None,
+                         case_ids=waiting,
                          sort=data.get("sort") or DEFAULT_SORT)
 
     @property

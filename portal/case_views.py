@@ -1,5 +1,4 @@
 """The creditor portal's pages about the portfolio and its cases."""
-import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +9,7 @@ from django.utils import timezone
 from cases import selectors
 from cases.limitation import nearing_limitation
 from cases.search import DEFAULT_SORT, case_search
-from cases.stages import Stage
+from cases.stages import HoldReason, Stage
 from core.errors import NotFound
 from debtors.models import Category
 from dunning import balances
@@ -18,9 +17,10 @@ from dunning.selectors import next_step_of
 from dunning.workqueue import agency_staff_of
 
 from . import case_export as case_export_files
+from .case_action_forms import DisputeForm, NoteForm, PauseForm, PaymentForm, WithdrawForm
 from .case_forms import CaseFilterForm
-from .creditor import creditor_view
 from .charts import overview_charts
+from .creditor import creditor_view, may_edit
 from .selectors import portfolio_overview
 
 CASES_PER_PAGE = 50
@@ -93,19 +93,22 @@ def case_export(request, fmt: str):
     return case_export_files.csv_response(cases, creditor=request.creditor, as_of=today, name=name)
 
 
-@login_required
+@creditor_view()
 def case_detail(request, case_id: int):
-    _require_creditor(request)
     try:
         view = balances.case_with_balance(case_id)
     except NotFound:
         raise Http404("No such case.") from None
     case = view.case
-    today = datetime.date.today()
+    today = timezone.localdate()
     limitation = selectors.case_limitation(case)
+    disputed = case.stage == Stage.ON_HOLD and case.hold_reason == HoldReason.DISPUTE
     return render(request, "cases/case_detail.html", {
         "case": case, "balance": view.balance, "entries": case.entries.all(), "events": case.events.all(),
         "letters": case.letters.all(), "queue": case.queue_items.all(), "next_step": next_step_of(case),
         "documents": case.dispute_documents.all(),
         "limitation": limitation, "limitation_near": nearing_limitation(limitation, today),
+        "may_edit": may_edit(request), "disputed": disputed,
+        "forms": {"pause": PauseForm(), "payment": PaymentForm(initial={"paid_on": today}),
+                  "dispute": DisputeForm(), "note": NoteForm(), "withdraw": WithdrawForm()},
     })

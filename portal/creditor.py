@@ -15,15 +15,20 @@ from creditors.models import Membership, Role
 EDITORS = (Role.ADMIN, Role.STAFF)
 
 
+def member_role(request) -> str | None:
+    """The signed-in member's role at the creditor (`creditors.Role`), or None."""
+    if request.creditor is None:
+        return None
+    cached = getattr(request, "_fordra_role", None)
+    if cached is None:
+        cached = request._fordra_role = Membership.objects.filter(
+            creditor=request.creditor, user=request.user).values_list("role", flat=True).first() or ""
+    return cached or None
+
+
 def may_edit(request) -> bool:
     """Whether the signed-in member may change the creditor's cases and debtors."""
-    if request.creditor is None:
-        return False
-    cached = getattr(request, "_fordra_may_edit", None)
-    if cached is None:
-        cached = request._fordra_may_edit = Membership.objects.filter(
-            creditor=request.creditor, user=request.user, role__in=EDITORS).exists()
-    return cached
+    return member_role(request) in EDITORS
 
 
 def creditor_view(*, write: bool = False):

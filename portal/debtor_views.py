@@ -1,31 +1,31 @@
 """The creditor portal's pages about debtors: why each is risk, normal or VIP, and the creditor's say in it."""
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.models import Case
+from cases.stages import Stage
 from classification.features import features_for
 from classification.selectors import rule_set
 from classification.services import debtor_override, debtor_set_vip
 from classification.texts import reasons_text
 from core.errors import ApplicationError, NotFound
-from creditors.models import Membership, Role
 from debtors import selectors
 from debtors.models import Category, Debtor
+from dunning.addresses import debtor_address_set
 from dunning.balances import with_balances
+from dunning.models import QueueItem, QueueKind
+
+from .creditor import creditor_view, may_edit
+from .debtor_forms import UNREACHABLE, ContactForm
 
 DEBTORS_PER_PAGE = 50
-
-
-def _creditor(request):
-    if request.creditor is None:
-        raise Http404("You are not a member of any creditor.")
-    return request.creditor
 
 
 def _debtor(debtor_id) -> Debtor:
@@ -35,26 +35,38 @@ def _debtor(debtor_id) -> Debtor:
         raise Http404("No such debtor.") from None
 
 
-def _may_edit(request) -> bool:
-    return Membership.objects.filter(creditor=request.creditor, user=request.user,
-                                     role__in=[Role.ADMIN, Role.STAFF]).exists()
-
-
-@login_required
+@creditor_view()
 def debtor_list(request):
-    _creditor(request)
     category = request.GET.get("category") or None
     if category not in Category.values:
         category = None
-    page = Paginator(selectors.debtor_list(category=category), DEBTORS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(debtor, reasons_text(debtor.category_reasons)) for debtor in page.object_list]
-    return render(request, "debtors/debtor_list.html",
-                  {"page": page, "rows": rows, "category": category, "categories": Category.choices})
+    text = request.GET.get("q", "")[:200]
+    debtors = selectors.debtor_list(category=category, text=text).order_by("name", "id")
+    page = Paginator(debtors, DEBTORS_PER_PAGE).get_page(request.GET.get("page"))
+    owed = _open_balances([debtor.pk for debtor in page.object_list])
+    rows = [(debtor, reasons_text(debtor.category_reasons), *owed.get(debtor.pk, (0, None)))
+            for debtor in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "debtors/debtor_list.html", {
+        "page": page, "rows": rows, "category": category, "categories": Category.choices, "q": text,
+        "query": params.urlencode(), "filtered": bool(category or text.strip())})
 
 
-@login_required
+def _open_balances(debtor_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """Debtor id → (open cases, what they owe today), for a page of debtors: two queries."""
+    open_cases = (Case.objects.filter(debtor_id__in=debtor_ids).exclude(stage=Stage.CLOSED)
+                  .select_related("invoice", "debtor"))
+    owed: dict[int, tuple[int, Decimal]] = {}
+    for view in with_balances(open_cases):
+        count, total = owed.get(view.case.debtor_id, (0, Decimal("0.00")))
+        owed[view.case.debtor_id] = (count + 1, total + view.balance.total)
+    return owed
+
+
+@creditor_view()
 def debtor_detail(request, debtor_id: int):
-    creditor = _creditor(request)
+    creditor = request.creditor
     debtor = _debtor(debtor_id)
     today = timezone.localdate()
     rules = rule_set(creditor)
@@ -66,21 +78,43 @@ def debtor_detail(request, debtor_id: int):
         "late": late, "decided": decided, "report": report,
         "report_stale": report is not None and (today - report.reported_on).days > rules.report_max_age_days,
         "cases": with_balances(debtor.cases.select_related("invoice", "debtor").order_by("-opened_on", "-id")[:100]),
-        "may_edit": _may_edit(request), "today": today,
+        "may_edit": may_edit(request), "today": today,
         "override_default": today + datetime.timedelta(days=90),
+        "contact": ContactForm(initial={name: getattr(debtor, name) for name in ContactForm.base_fields}),
+        "address_missing": QueueItem.objects.filter(case__debtor=debtor, kind=QueueKind.ADDRESS_MISSING,
+                                                    outcome="").count(),
     })
 
 
 def _editable_debtor(request, debtor_id: int) -> Debtor:
-    """The debtor a POST changes: the member's creditor's, and the member may edit (else 404)."""
-    _creditor(request)
-    debtor = _debtor(debtor_id)
-    if not _may_edit(request):
-        raise Http404("Read-only members cannot change a debtor.")
-    return debtor
+    """The debtor a POST changes: the member's creditor's (else 404); `creditor_view(write=True)`
+    has refused a read-only member already (403)."""
+    return _debtor(debtor_id)
 
 
-@login_required
+@creditor_view(write=True)
+@require_POST
+def debtor_contact(request, debtor_id: int):
+    """The debtor's address, e-mail and phone, as the creditor knows them: a debtor whose
+    letters could not be sent ("address missing") gets them again from where they stood."""
+    debtor = _editable_debtor(request, debtor_id)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"Inget sparades. {form.fields[field].label}: {error}")
+        return redirect("portal:debtor_detail", debtor_id=debtor.pk)
+    try:
+        debtor_address_set(debtor=debtor, on=timezone.localdate(), actor=request.user, **form.cleaned_data)
+    except ApplicationError as error:
+        unreachable = isinstance(error.detail, dict) and "missing" in error.detail
+        messages.error(request, f"Inget sparades: {UNREACHABLE if unreachable else error.message}")
+    else:
+        messages.success(request, "Kontaktuppgifterna är sparade.")
+    return redirect("portal:debtor_detail", debtor_id=debtor.pk)
+
+
+@creditor_view(write=True)
 @require_POST
 def debtor_vip(request, debtor_id: int):
     debtor = _editable_debtor(request, debtor_id)
@@ -89,7 +123,7 @@ def debtor_vip(request, debtor_id: int):
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)
 
 
-@login_required
+@creditor_view(write=True)
 @require_POST
 def debtor_override_view(request, debtor_id: int):
     debtor = _editable_debtor(request, debtor_id)

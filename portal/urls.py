@@ -1,6 +1,16 @@
 from django.urls import path, re_path
 
-from . import agent_views, debtor_views, documents, legal_views, payment_views
+from . import (
+    agent_views,
+    case_actions,
+    debtor_views,
+    documents,
+    ledger_views,
+    legal_views,
+    payment_pages,
+    payment_views,
+    policy_views,
+)
 from . import case_views as views
 
 app_name = "portal"
@@ -11,10 +21,25 @@ urlpatterns = [
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx)$", views.case_export, name="case_export"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/documents/<int:document_id>", documents.case_document, name="case_document"),
+    path("cases/<int:case_id>/letters/<int:letter_id>.pdf", case_actions.letter_pdf, name="case_letter_pdf"),
+    path("cases/<int:case_id>/pause", case_actions.pause, name="case_pause"),
+    path("cases/<int:case_id>/resume", case_actions.resume, name="case_resume"),
+    path("cases/<int:case_id>/withdraw", case_actions.withdraw, name="case_withdraw"),
+    path("cases/<int:case_id>/payment", case_actions.payment, name="case_payment"),
+    path("cases/<int:case_id>/dispute", case_actions.dispute, name="case_dispute"),
+    path("cases/<int:case_id>/note", case_actions.note, name="case_note"),
+    path("payments/", payment_pages.payment_list, name="payment_list"),
+    path("policies/", policy_views.policy_overview, name="policy_overview"),
+    path("policies/<str:category>/", policy_views.policy_edit, name="policy_edit"),
     path("debtors/", debtor_views.debtor_list, name="debtor_list"),
     path("debtors/<int:debtor_id>/", debtor_views.debtor_detail, name="debtor_detail"),
+    path("debtors/<int:debtor_id>/contact", debtor_views.debtor_contact, name="debtor_contact"),
     path("debtors/<int:debtor_id>/vip", debtor_views.debtor_vip, name="debtor_vip"),
     path("debtors/<int:debtor_id>/override", debtor_views.debtor_override_view, name="debtor_override"),
+    path("ledger/", ledger_views.ledger_page, name="ledger"),
+    path("ledger/preview", ledger_views.ledger_preview, name="ledger_preview"),
+    path("ledger/confirm", ledger_views.ledger_confirm, name="ledger_confirm"),
+    path("ledger/imports/<str:token>/progress", ledger_views.ledger_progress, name="ledger_progress"),
     # The agency's staff, across creditors (portal.agent_views).
     path("agent/", agent_views.queue, name="agent_queue"),
     path("agent/next", agent_views.claim_next, name="agent_next"),

@@ -2,7 +2,13 @@
 from .base import *  # noqa: F401,F403
 from .base import STATIC_ROOT, VAR_DIR, env
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: the demo shows its own 404 and 500 pages, as production does. A developer
+# who wants Django's debug pages sets DEBUG=1.
+DEBUG = env.bool("DEBUG", default=False)
+# Without DEBUG, runserver serves no static files: whitenoise serves them from the apps'
+# folders (the finders), so no collectstatic is needed here, and picks up a changed file.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-key-only-for-the-embedded-default")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 

@@ -11,6 +11,7 @@ import pytest
 
 from cases import timeline
 from cases.models import CaseEvent
+from cases.services import case_note_add
 from classification.services import debtor_override
 from core.tenancy import scopes_disabled
 from cycle.run import run_cycle
@@ -18,7 +19,7 @@ from debtors.models import Category
 from dunning.addresses import debtor_address_set
 from dunning.balances import case_balance, case_letter_record
 from dunning.documents import dispute_document_add
-from dunning.holds import case_dispute
+from dunning.holds import case_dispute, case_dispute_answer, case_pause
 from dunning.legal import filing_status_set
 from dunning.models import Outcome, QueueItem, QueueKind
 from dunning.plans import case_payment_plan
@@ -78,7 +79,7 @@ def two_months(scoped, supervisor):
                          debtor=DebtorFactory(creditor=scoped, **debtor))
 
     ladder, vip, disputed, dismissed = case(), case(vip=True, category=Category.VIP), case(), case()
-    written_down = case()
+    written_down, paused = case(), case()
     unaddressed = case(address="", postal_code="", city="")
     paid, credited, settled, by_file, assigned, broken, kept, returned, overridden = (case() for _ in range(9))
     emailed = case(email="erik@example.se", email_letters_agreed=True)
@@ -87,6 +88,9 @@ def two_months(scoped, supervisor):
     case_dispute(case=dismissed, on=D(2026, 3, 5), actor=AGENT)
     case_dispute(case=written_down, on=D(2026, 3, 5), actor=AGENT, text="Halva leveransen saknades")
     dispute_document_add(case=written_down, name="följesedel.pdf", data=b"%PDF-1.4\n1 0 obj\n%%EOF\n", actor=AGENT)
+    case_dispute_answer(case=dismissed, on=D(2026, 3, 6), text="Leveransen är kvitterad", actor="user:anna@acme.se")
+    case_note_add(case=ladder, text="Kunden ringde och frågade om fakturan", on=D(2026, 3, 6), actor=AGENT)
+    case_pause(case=paused, on=D(2026, 3, 6), until=D(2026, 3, 16), note="Reklamation utreds", actor=AGENT)
     run(scoped, D(2026, 3, 5), D(2026, 3, 9))
     day = D(2026, 3, 10)
     queue_decide(item=open_item(disputed, QueueKind.DISPUTE_REVIEW), outcome=Outcome.UPHELD, on=day, actor=AGENT)

@@ -159,3 +159,10 @@ def test_another_creditors_member_never_sees_these_cases(client, portfolio, othe
     exported = b"".join(client.get("/cases/export.csv").streaming_content).decode("utf-8-sig")
     assert portfolio["theirs"].invoice.invoice_number in exported
     assert portfolio["anna"].invoice.invoice_number not in exported
+
+
+def test_cases_close_to_limitation_are_one_filter_away(browser, creditor, portfolio):
+    old = make_case(creditor, amount="700.00", due_date=datetime.date(2023, 12, 1),
+                    invoice_date=datetime.date(2023, 11, 1))
+    page = listed(browser, "needs=limitation")
+    assert numbers(page, [*portfolio.values(), old]) == [old.invoice.invoice_number]

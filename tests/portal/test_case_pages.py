@@ -3,6 +3,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from core.tenancy import creditor_scope
 from creditors.models import Role
@@ -51,7 +52,7 @@ def test_case_pages_show_balance_and_timeline(browser, creditor):
     page = browser.get(f"/cases/{case.pk}/").content.decode()
     assert case.ocr_reference in page
     assert "1\u00a0234,50\u00a0kr" in page
-    assert "cases.case.opened" in page
+    assert "Ärende öppnat för faktura" in page and "cases.case.opened" not in page  # the timeline in words
 
 
 def test_another_creditors_case_answers_404_like_a_missing_one(browser, other_creditor):
@@ -76,3 +77,17 @@ def test_the_timeline_shows_each_event_as_a_swedish_sentence(browser, creditor):
     page = browser.get(f"/cases/{case.pk}/").content.decode()
     assert "Betalningslöfte 1\u00a0000,00 kr till 2026-03-20" in page
     assert f"Ärende öppnat för faktura {case.invoice.invoice_number}, 1\u00a0000,00 SEK" in page
+
+
+def test_the_portals_own_error_pages_speak_swedish(browser, creditor, client):
+    missing = browser.get("/cases/999999/")
+    assert missing.status_code == 404 and "Sidan finns inte" in missing.content.decode()
+    assert "Traceback" not in missing.content.decode()
+    assert "Något gick fel hos oss" in render_to_string("500.html")  # rendered with no context, as Django does
+    with creditor_scope(creditor):
+        membership_add(creditor=creditor, email="reader@acme.se", role=Role.READ_ONLY, password=PASSWORD)
+    client.logout()
+    client.login(username="reader@acme.se", password=PASSWORD)
+    case = make_case(creditor)
+    forbidden = client.post(f"/cases/{case.pk}/note", {"text": "x"})
+    assert forbidden.status_code == 403 and "Det här får du inte göra" in forbidden.content.decode()

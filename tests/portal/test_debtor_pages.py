@@ -3,11 +3,15 @@ import datetime
 
 import pytest
 
+from core.money import format_sek
 from core.tenancy import creditor_scope
 from creditors.models import Role
 from creditors.services import membership_add
 from debtors.models import Debtor
-from tests.factories import make_reported_debtor
+from dunning.addresses import address_missing_open
+from dunning.balances import case_balance
+from dunning.models import QueueItem, QueueKind
+from tests.factories import DebtorFactory, make_case, make_reported_debtor
 
 PASSWORD = "a-long-demo-password"
 
@@ -57,7 +61,7 @@ def test_staff_designate_a_vip_and_set_a_manual_category(client, creditor, risky
 def test_read_only_members_see_but_cannot_change(client, creditor, risky):
     browser = login(client, creditor, "reader@acme.se", Role.READ_ONLY)
     assert "Gör till VIP" not in browser.get(f"/debtors/{risky.pk}/").content.decode()
-    assert browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}).status_code == 404
+    assert browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}).status_code == 403  # forged: forbidden
     with creditor_scope(creditor):
         assert Debtor.objects.get(pk=risky.pk).vip is False
 
@@ -67,3 +71,36 @@ def test_another_creditors_debtor_is_not_found(client, creditor, other_creditor,
     assert browser.get(f"/debtors/{risky.pk}/").status_code == 404
     assert browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}).status_code == 404
     assert "Berit Sen" not in browser.get("/debtors/").content.decode()
+
+
+def test_the_list_finds_a_debtor_and_shows_what_it_owes(client, creditor, risky):
+    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    make_case(creditor, debtor=risky, amount="250.00")
+    with creditor_scope(creditor):
+        risky.refresh_from_db()
+        owed = sum(case_balance(case).total for case in risky.cases.all())
+    page = browser.get(f"/debtors/?q={risky.name[2:6]}").content.decode().replace("\u00a0", " ")
+    assert risky.name in page and "1 gäldenärer som matchar sökningen" in page
+    shown = format_sek(owed).replace("\u00a0", " ")
+    assert f'data-label="Att betala" class="num">{shown} kr' in page
+    assert "Inga gäldenärer matchar sökningen." in browser.get("/debtors/?q=Ingen+alls").content.decode()
+
+
+def test_an_address_resumes_the_cases_that_waited_for_one(client, creditor):
+    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    with creditor_scope(creditor):
+        nowhere = DebtorFactory(creditor=creditor, address="", postal_code="", city="")
+    case = make_case(creditor, debtor=nowhere, due_date=datetime.date(2026, 3, 2))
+    with creditor_scope(creditor):
+        address_missing_open(case=case, on=datetime.date(2026, 3, 10), note="Brevet kom tillbaka",
+                             code="dunning.address.missing", data={"kind": "reminder"})
+    assert "väntar på en adress" in browser.get(f"/debtors/{nowhere.pk}/").content.decode()
+    refused = browser.post(f"/debtors/{nowhere.pk}/contact", {"address": "Storgatan 1"}, follow=True)
+    assert "ett brev når ändå inte gäldenären" in refused.content.decode()
+    saved = browser.post(f"/debtors/{nowhere.pk}/contact", {"address": "Storgatan 1", "postal_code": "123 45",
+                                                            "city": "Västerås", "phone": "070-123 45 67"},
+                         follow=True).content.decode()
+    assert "Kontaktuppgifterna är sparade." in saved and "väntar på en adress" not in saved
+    with creditor_scope(creditor):
+        assert not QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists()
+        assert Debtor.objects.get(pk=nowhere.pk).phone == "070-123 45 67"

@@ -33,10 +33,12 @@ class Command(FordraCommand):
                 except MissingReferenceRate as exc:
                     raise CommandError(str(exc)) from exc
                 if (report.steps or report.reviews_opened or report.promises_resumed or report.plans_resumed
-                        or report.reclassified or first == last):
+                        or report.pauses_ended or report.reclassified or first == last):
                     applied = ", ".join(f"{action} {n}" for action, n in sorted(report.applied.items())) or "nothing due"
                     moved = "".join(f"; {old} → {new} {n}" for (old, new), n in sorted(report.reclassified.items()))
                     self.stdout.write(f"{day} {each.slug}: {applied}; reviews opened {report.reviews_opened}; "
                                       f"promises resumed {report.promises_resumed}; "
-                                      f"plans resumed {report.plans_resumed}{moved}")
+                                      f"plans resumed {report.plans_resumed}"
+                                      + (f"; pauses ended {report.pauses_ended}" if report.pauses_ended else "")
+                                      + moved)
             day += datetime.timedelta(days=1)
