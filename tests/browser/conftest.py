@@ -7,11 +7,17 @@ skipped with the reason; CI's second pass installs Debian's chromium and runs th
 """
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("FORDRA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+SHOTS = os.environ.get("FORDRA_SCREENSHOTS")
+# What sticks out past the screen's right edge: the innermost few, to name in a failure.
+WIDE = """[...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth && e.children.length === 0).slice(0, 5)
+    .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,3 +59,19 @@ def sign_in(page, email: str, password: str) -> None:
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def looked_at(page, name: str) -> None:
+    """The page at desktop width and at a phone's: nothing wider than the screen, the way out in view."""
+    for label, size in (("desktop", None), ("phone", PHONE)):
+        if size:
+            page.set_viewport_size(size)
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{SHOTS}/{name}-{label}.png", full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        wide = page.evaluate(WIDE) if overflow > 0 else []
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow} px on the {label}: {wide}"
+        logout = page.get_by_role("button", name="Logga ut").bounding_box()
+        assert logout and logout["x"] + logout["width"] <= page.viewport_size["width"], f"{name}: Logga ut off-screen"
+    page.set_viewport_size({"width": 1280, "height": 900})

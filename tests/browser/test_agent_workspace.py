@@ -4,8 +4,6 @@ desktop and on a phone (390 px): nothing may scroll sideways, and "Logga ut" sta
 
 FORDRA_SCREENSHOTS=folder keeps a screenshot of each page there, to look at."""
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -21,7 +19,7 @@ from dunning.models import Outcome, QueueItem, QueueKind
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
 
-from .conftest import PHONE, sign_in
+from .conftest import looked_at, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,33 +27,10 @@ PASSWORD = "a-long-demo-password"
 D = datetime.date
 DUE, CALL = D(2026, 3, 2), D(2026, 4, 17)
 ADDRESS = {"address": "Storgatan 12", "postal_code": "123 45", "city": "Västerås", "phone": "070-123 45 67"}
-SHOTS = os.environ.get("FORDRA_SCREENSHOTS")
-# What sticks out past the screen's right edge: the innermost few, to name in a failure.
-WIDE = """[...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > window.innerWidth && e.children.length === 0).slice(0, 5)
-    .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)"""
-
-
 def person(email, role):
     user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
     AgencyStaff.objects.create(user=user, role=role)
     return user
-
-
-def looked_at(page, name: str) -> None:
-    """The page at desktop width and at a phone's: nothing wider than the screen, the way out in view."""
-    for label, size in (("desktop", None), ("phone", PHONE)):
-        if size:
-            page.set_viewport_size(size)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{label}.png", full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        wide = page.evaluate(WIDE) if overflow > 0 else []
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow} px on the {label}: {wide}"
-        logout = page.get_by_role("button", name="Logga ut").bounding_box()
-        assert logout and logout["x"] + logout["width"] <= page.viewport_size["width"], f"{name}: Logga ut off-screen"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_an_agent_records_a_vip_promise_and_a_supervisor_approves_a_payment_order(page, creditor):
