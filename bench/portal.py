@@ -93,7 +93,7 @@ def main() -> None:
         # render them inline, for hours (bench/letters.py measures rendering). Here they stay pending.
         dunning.steps.letters_render_after_commit = lambda **kwargs: None
         creditor = build(slug="bench", org_number="556703-7485", bankgiro="5050-1055", cases=args.cases)
-        build(slug="small", org_number="556036-0793", bankgiro="5555-5556", cases=1_000)
+        build(slug="small", org_number="556036-0793", bankgiro="5402-9681", cases=1_000)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         with creditor_scope(creditor):

@@ -26,17 +26,19 @@ LOGO_FORMATS = {"PNG", "JPEG"}
 def logo_png(data: bytes) -> bytes:
     """The uploaded logo as a clean PNG, or ValidationError saying what is wrong with it."""
     if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError(f"the logo is {len(data)} bytes; at most {LOGO_MAX_BYTES} are accepted")
+        raise ValidationError(f"the logo is {len(data)} bytes; at most {LOGO_MAX_BYTES} are accepted",
+                              code="logo_too_large")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in LOGO_FORMATS:
-                raise ValidationError(f"a logo is PNG or JPEG, not {image.format}")
+                raise ValidationError(f"a logo is PNG or JPEG, not {image.format}", code="logo_format")
             if image.width * image.height > LOGO_MAX_PIXELS:
-                raise ValidationError(f"the logo is {image.width}×{image.height} pixels; keep it under 16 megapixels")
+                raise ValidationError(f"the logo is {image.width}×{image.height} pixels; keep it under 16 megapixels",
+                                      code="logo_too_many_pixels")
             image.load()
             clean = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError("the logo is not a readable PNG or JPEG image") from None
+        raise ValidationError("the logo is not a readable PNG or JPEG image", code="logo_format") from None
     out = io.BytesIO()
     clean.save(out, format="PNG", optimize=True)
     return out.getvalue()

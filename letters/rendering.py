@@ -97,6 +97,15 @@ def letter_render(*, letter_id: int) -> Letter | None:
     return current
 
 
+def letter_preview_pdf(values: dict) -> bytes:
+    """A letter as it would be sent now, under the creditor's current design, stored nowhere:
+    `values` is a letter record's fields (`dunning.balances.case_letter_record`)."""
+    letter = Letter(**values)
+    variant, logo = _design(letter.creditor_id)
+    return letter_pdf_bytes(letter, printed=printed_snapshot(letter, logo_name=logo), version=TEMPLATE_VERSION,
+                            variant=variant)
+
+
 def letters_render_pending(*, creditor_id: int, retry_failed: bool = False, limit: int | None = None) -> int:
     """Render every letter of the creditor that waits; returns how many were rendered now."""
     statuses = [LetterStatus.PENDING, LetterStatus.FAILED] if retry_failed else [LetterStatus.PENDING]
