@@ -25,6 +25,8 @@ import string
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils import translation
+
 from core.money import format_sek, round_ore
 
 LANGUAGES = ("sv", "en")
@@ -97,13 +99,17 @@ _FORMATTERS = {language: _Formatter(language) for language in LANGUAGES}
 def render(code: str, data: dict, language: str = DEFAULT_LANGUAGE) -> str:
     """The sentence of an event with `code` and `data`, in `language`. Raises `UnknownEventCode`
     or what the data lacks (`RENDER_ERRORS`): `event_text` is the caller that never raises."""
+    language = language_of(language)
     try:
-        text = _TEXTS[code][language_of(language)]
+        text = _TEXTS[code][language]
     except KeyError:
         raise UnknownEventCode(code) from None
-    if callable(text):
-        return text(data)
-    return _FORMATTERS[language_of(language)].vformat(text, (), data)
+    # A sentence may use a model's choice label, which follows the active language: the
+    # sentence's own language is made the active one while it is written.
+    with translation.override(language):
+        if callable(text):
+            return text(data)
+        return _FORMATTERS[language].vformat(text, (), data)
 
 
 def event_text(event, language: str = DEFAULT_LANGUAGE) -> str:

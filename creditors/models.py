@@ -96,3 +96,13 @@ class ApiClient(models.Model):
 
     # DRF treats the authenticated principal as a user.
     is_authenticated = True
+
+
+class UserPreference(models.Model):
+    """What a person chose for themselves, whichever creditor they work for: the portal's language."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from . import (
     agent_views,
+    language,
     case_actions,
     debtor_views,
     documents,
@@ -18,6 +19,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("language", language.language_set, name="language"),
     path("cases/", views.case_list, name="case_list"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx)$", views.case_export, name="case_export"),
     path("cases/<int:case_id>/", views.case_detail, name="case_detail"),

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.language.PortalLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "creditors.middleware.TenantScopeMiddleware",
 ]
@@ -101,6 +102,8 @@ LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
+# The portal's words are written in Swedish (the msgids); locale/en holds their English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

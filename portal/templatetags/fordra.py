@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
 
 from cases import timeline
 from core.money import format_sek
@@ -33,6 +34,6 @@ def action_label(action: str) -> str:
 
 
 @register.filter
-def event_text(event, language: str = "sv") -> str:
-    """A case event's sentence (`cases.timeline`); the portal speaks Swedish."""
-    return timeline.event_text(event, language)
+def event_text(event, language: str | None = None) -> str:
+    """A case event's sentence (`cases.timeline`), in the page's language."""
+    return timeline.event_text(event, language or translation.get_language() or "sv")
