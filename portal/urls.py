@@ -2,10 +2,10 @@ from django.urls import path, re_path
 
 from . import (
     agent_views,
-    language,
     case_actions,
     debtor_views,
     documents,
+    language,
     ledger_views,
     legal_views,
     letter_views,
