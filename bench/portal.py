@@ -57,6 +57,7 @@ def pages(creditor, rng: random.Random) -> dict:
         "search: an invoice number": lambda: f"/cases/?q={rng.choice(samples)[1]}",
         "case page": lambda: f"/cases/{rng.choice(ids)}/",
         "debtor list, page 100": lambda: f"/debtors/?page={rng.randint(50, 150)}",
+        "overview (no goal set)": lambda: "/",
     }
 
 
@@ -73,10 +74,25 @@ def measure(client, url_of, requests: int) -> list[float]:
     return times
 
 
+def explain(client, url: str, connection) -> None:
+    """The request's queries by time, and the slowest one's plan (EXPLAIN ANALYZE)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = sorted(captured.captured_queries, key=lambda query: -float(query["time"]))
+    print(f"    {len(queries)} queries; slowest {', '.join(query['time'] for query in queries[:4])} s")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + queries[0]["sql"])
+        for (line,) in cursor.fetchall():
+            print("      " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--explain", action="store_true", help="print each page's slowest query and its plan")
     args = parser.parse_args()
     print(host_speed())
     with scratch_database() as connection:
@@ -108,6 +124,8 @@ def main() -> None:
             p50, p95 = statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
             verdict = "ok" if p95 < GOAL_MS else "SLOW"
             print(f"{name:42} {p50:8.1f} {p95:8.1f}  {verdict}")
+            if args.explain:
+                explain(client, url_of(), connection)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ never changed or removed (a trigger; see migration 0002).
 """
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.money import CurrencyField, MoneyField, bounded
 from core.tenancy import TenantManager
@@ -50,6 +51,9 @@ class Invoice(models.Model):
             bounded("amount"),
             bounded("open_amount_reported", nullable=True),
         ]
+        # The portal's case list sorted by amount or due date: a page read in the index's order.
+        indexes = [models.Index(fields=["creditor", "amount"], name="invoice_creditor_amount"),
+                   models.Index(fields=["creditor", "due_date"], name="invoice_creditor_due")]
 
     def __str__(self) -> str:
         return f"Invoice {self.invoice_number}"
@@ -99,6 +103,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["creditor", "stage"], name="case_creditor_stage"),
+            # The portal's case list, newest first by default: a page without sorting the portfolio.
+            models.Index(fields=["creditor", "opened_on", "id"], name="case_creditor_opened"),
             models.Index(fields=["creditor", "next_step_on"], name="case_creditor_next_step",
                          condition=Q(next_step_on__isnull=False)),
         ]
@@ -115,7 +121,7 @@ class Case(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    PRINCIPAL = "principal", "Kapital"
+    PRINCIPAL = "principal", _("Kapital")
     # The fees: spelled once, in law.actions.FeeKind.
     REMINDER_FEE = FeeKind.REMINDER_FEE.value, FeeKind.REMINDER_FEE.label
     COLLECTION_FEE = FeeKind.COLLECTION_FEE.value, FeeKind.COLLECTION_FEE.label
@@ -123,20 +129,20 @@ class EntryKind(models.TextChoices):
     PAYMENT_PLAN_FEE = FeeKind.PAYMENT_PLAN_FEE.value, FeeKind.PAYMENT_PLAN_FEE.label
     PAYMENT_ORDER_FEE = FeeKind.PAYMENT_ORDER_FEE.value, FeeKind.PAYMENT_ORDER_FEE.label
     PAYMENT_ORDER_WORK = FeeKind.PAYMENT_ORDER_WORK.value, FeeKind.PAYMENT_ORDER_WORK.label
-    INTEREST = "interest", "Dröjsmålsränta"
-    PAYMENT = "payment", "Betalning"
-    CREDIT = "credit", "Kreditering"
-    WRITE_OFF = "write_off", "Avskrivning"
-    REFUND = "refund", "Återbetalning av överskott"
-    INTEREST_ADJUSTMENT = "interest_adjustment", "Ränterättelse"
-    REALLOCATION = "reallocation", "Omfördelning av betalning"
+    INTEREST = "interest", _("Dröjsmålsränta")
+    PAYMENT = "payment", _("Betalning")
+    CREDIT = "credit", _("Kreditering")
+    WRITE_OFF = "write_off", _("Avskrivning")
+    REFUND = "refund", _("Återbetalning av överskott")
+    INTEREST_ADJUSTMENT = "interest_adjustment", _("Ränterättelse")
+    REALLOCATION = "reallocation", _("Omfördelning av betalning")
 
 
 class Component(models.TextChoices):
-    PRINCIPAL = "principal", "Kapital"
-    FEES = "fees", "Avgifter"
-    INTEREST = "interest", "Ränta"
-    OVERPAYMENT = "overpayment", "Överbetalning"
+    PRINCIPAL = "principal", _("Kapital")
+    FEES = "fees", _("Avgifter")
+    INTEREST = "interest", _("Ränta")
+    OVERPAYMENT = "overpayment", _("Överbetalning")
 
 
 FEE_KINDS = tuple(EntryKind(kind) for kind in FeeKind)
@@ -233,12 +239,12 @@ class CaseEvent(models.Model):
 
 
 class PaymentSource(models.TextChoices):
-    DIRECT = "direct", "Betalt direkt till borgenären"
-    API = "api", "API"
-    MANUAL = "manual", "Manuell"
-    BGMAX = "bgmax", "Bankgirot BgMax"
-    CAMT054 = "camt054", "camt.054"
-    CSV = "csv", "CSV"
+    DIRECT = "direct", _("Betalt direkt till borgenären")
+    API = "api", _("API")
+    MANUAL = "manual", _("Manuell")
+    BGMAX = "bgmax", _("Bankgirot BgMax")
+    CAMT054 = "camt054", _("camt.054")
+    CSV = "csv", _("CSV")
 
 
 BANK_SOURCES = (PaymentSource.BGMAX, PaymentSource.CAMT054)

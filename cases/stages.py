@@ -4,28 +4,29 @@ The table is the only place that says which move is allowed; services consult it
 the database holds a CHECK on the values, and the tests iterate over it.
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Stage(models.TextChoices):
-    REMINDER = "reminder", "Påminnelse"
-    COLLECTION = "collection", "Inkasso"  # inkassokrav
-    LEGAL = "legal", "Rättsligt"  # betalningsföreläggande
-    ON_HOLD = "on_hold", "Vilande"
-    CLOSED = "closed", "Avslutat"
+    REMINDER = "reminder", _("Påminnelse")
+    COLLECTION = "collection", _("Inkasso")  # inkassokrav
+    LEGAL = "legal", _("Rättsligt")  # betalningsföreläggande
+    ON_HOLD = "on_hold", _("Vilande")
+    CLOSED = "closed", _("Avslutat")
 
 
 class ClosedReason(models.TextChoices):
-    PAID = "paid", "Betalt"
-    WITHDRAWN = "withdrawn", "Återkallat"
-    CREDITED = "credited", "Krediterat"
-    WRITTEN_OFF = "written_off", "Avskrivet"
+    PAID = "paid", _("Betalt")
+    WITHDRAWN = "withdrawn", _("Återkallat")
+    CREDITED = "credited", _("Krediterat")
+    WRITTEN_OFF = "written_off", _("Avskrivet")
 
 
 class HoldReason(models.TextChoices):
-    DISPUTE = "dispute", "Bestritt"
-    PROMISE = "promise", "Betalningslöfte"
-    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
-    PAUSED = "paused", "Pausat av borgenären"
+    DISPUTE = "dispute", _("Bestritt")
+    PROMISE = "promise", _("Betalningslöfte")
+    PAYMENT_PLAN = "payment_plan", _("Avbetalningsplan")
+    PAUSED = "paused", _("Pausat av borgenären")
 
 
 OPEN_STAGES = (Stage.REMINDER, Stage.COLLECTION, Stage.LEGAL)

@@ -1,6 +1,7 @@
 """The tenant (Creditor), who may act for it (memberships, agency staff, API clients)."""
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import TenantManager
 
@@ -27,9 +28,9 @@ class Creditor(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    STAFF = "staff", "Staff"
-    READ_ONLY = "read_only", "Read only"
+    ADMIN = "admin", _("Administratör")
+    STAFF = "staff", _("Personal")
+    READ_ONLY = "read_only", _("Läsbehörighet")
 
 
 class Membership(models.Model):
@@ -53,9 +54,9 @@ class Membership(models.Model):
 
 class AgencyRole(models.TextChoices):
     # Labelled as the agents' pages, in Swedish, name them.
-    AGENT = "agent", "Handläggare"
-    SUPERVISOR = "supervisor", "Arbetsledare"  # also waives calls and approves payment orders
-    AUDITOR = "auditor", "Granskare"  # reads the queue and the cases, changes nothing
+    AGENT = "agent", _("Handläggare")
+    SUPERVISOR = "supervisor", _("Arbetsledare")  # also waives calls and approves payment orders
+    AUDITOR = "auditor", _("Granskare")  # reads the queue and the cases, changes nothing
 
 
 class AgencyStaff(models.Model):

@@ -1,26 +1,27 @@
 """A debtor: one creditor's customer, identified by the creditor's customer number."""
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.identity import IdentityNumber, parse_identity_number
 from core.tenancy import TenantManager
 
 
 class CustomerType(models.TextChoices):
-    CONSUMER = "consumer", "Privatperson"
-    COMPANY = "company", "Företag"
+    CONSUMER = "consumer", _("Privatperson")
+    COMPANY = "company", _("Företag")
 
 
 class Category(models.TextChoices):
     """The PS method's three handlings."""
 
-    RISK = "risk", "Risk"
-    NORMAL = "normal", "Normal"
-    VIP = "vip", "VIP"
+    RISK = "risk", _("Risk")
+    NORMAL = "normal", _("Normal")
+    VIP = "vip", _("VIP")
 
 
 class Language(models.TextChoices):
-    SV = "sv", "Svenska"
-    EN = "en", "English"
+    SV = "sv", _("Svenska")
+    EN = "en", _("English")
 
 
 def postal_address_complete(address: str, postal_code: str, city: str, country: str) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 
 from cases.events import actor_label, log_event
 from cases.models import Case, EntryKind
@@ -82,7 +83,8 @@ def application_for(case: Case, *, on: datetime.date) -> Application:
     creditor, debtor, invoice = case.creditor, case.debtor, case.invoice
     costs = [Cost(line["kind"], line["label"], Decimal(line["amount"]), datetime.date.fromisoformat(line["charged_on"]))
              for line in amounts["fees"]]
-    costs += [Cost(fee.kind, EntryKind(fee.kind).label, fee.amount, None) for fee in _filing_fees(case, on)]
+    with translation.override("sv"):  # the application is filed in Swedish, whatever the page's language
+        costs += [Cost(fee.kind, str(EntryKind(fee.kind).label), fee.amount, None) for fee in _filing_fees(case, on)]
     return Application(
         prepared_on=on, case_id=case.pk, ocr_reference=case.ocr_reference,
         applicant={"name": creditor.name, "org_number": creditor.org_number, "address": creditor.address,

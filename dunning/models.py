@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.money import MoneyField, bounded
 from core.tenancy import TenantManager
@@ -13,8 +14,8 @@ MAX_CALL_RETRIES = 10
 
 
 class Anchor(models.TextChoices):
-    DUE_DATE = "due_date", "dagar efter förfallodagen"
-    PREVIOUS_DEADLINE = "previous_deadline", "dagar efter föregående stegs sista betalningsdag"
+    DUE_DATE = "due_date", _("dagar efter förfallodagen")
+    PREVIOUS_DEADLINE = "previous_deadline", _("dagar efter föregående stegs sista betalningsdag")
 
 
 class Policy(models.Model):
@@ -98,36 +99,36 @@ class AppliedStep(models.Model):
 
 
 class QueueKind(models.TextChoices):
-    PHONE_CALL = "phone_call", "Telefonsamtal"
-    PAYMENT_ORDER_REVIEW = "payment_order_review", "Granska betalningsföreläggande"
-    DISPUTE_REVIEW = "dispute_review", "Bestridande"
-    ADDRESS_MISSING = "address_missing", "Adress saknas"  # no letter can reach the debtor
+    PHONE_CALL = "phone_call", _("Telefonsamtal")
+    PAYMENT_ORDER_REVIEW = "payment_order_review", _("Granska betalningsföreläggande")
+    DISPUTE_REVIEW = "dispute_review", _("Bestridande")
+    ADDRESS_MISSING = "address_missing", _("Adress saknas")  # no letter can reach the debtor
     # A follow-up call: the promise's day, or a plan's instalment, passed unpaid (the ladder has gone on).
-    PROMISE_BROKEN = "promise_broken", "Brutet betalningslöfte"
-    PLAN_BROKEN = "plan_broken", "Bruten avbetalningsplan"
+    PROMISE_BROKEN = "promise_broken", _("Brutet betalningslöfte")
+    PLAN_BROKEN = "plan_broken", _("Bruten avbetalningsplan")
 
 
 class Outcome(models.TextChoices):
     # A phone call: reached without agreement, a promise to pay, a payment plan, no answer
     # (tried again next bank day), no answer on the last try, or waived by a supervisor.
-    NO_AGREEMENT = "no_agreement", "Nådd, ingen överenskommelse"
-    PROMISED = "promised", "Betalningslöfte"
-    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
-    NO_ANSWER = "no_answer", "Inget svar, nytt försök"
-    WRONG_NUMBER = "wrong_number", "Fel nummer"  # the ladder goes on; the creditor sees it on the case
-    UNREACHABLE = "unreachable", "Inget svar, försöken slut"
-    AGREEMENT = "agreement", "Överenskommelse"  # input only: a promise or a plan (older rows keep it)
-    WAIVED = "waived", "Samtal efterges av arbetsledare"
-    APPROVED = "approved", "Godkänd"
-    REJECTED = "rejected", "Avslagen"
-    UPHELD = "upheld", "Bestridandet godtas"
-    DISMISSED = "dismissed", "Bestridandet lämnas utan avseende"
+    NO_AGREEMENT = "no_agreement", _("Nådd, ingen överenskommelse")
+    PROMISED = "promised", _("Betalningslöfte")
+    PAYMENT_PLAN = "payment_plan", _("Avbetalningsplan")
+    NO_ANSWER = "no_answer", _("Inget svar, nytt försök")
+    WRONG_NUMBER = "wrong_number", _("Fel nummer")  # the ladder goes on; the creditor sees it on the case
+    UNREACHABLE = "unreachable", _("Inget svar, försöken slut")
+    AGREEMENT = "agreement", _("Överenskommelse")  # input only: a promise or a plan (older rows keep it)
+    WAIVED = "waived", _("Samtal efterges av arbetsledare")
+    APPROVED = "approved", _("Godkänd")
+    REJECTED = "rejected", _("Avslagen")
+    UPHELD = "upheld", _("Bestridandet godtas")
+    DISMISSED = "dismissed", _("Bestridandet lämnas utan avseende")
     # A dispute the creditor accepts in money (a supervisor's decision): the claim credited in
     # full (the case closes), or written down in part (the ladder goes on for the rest).
-    CREDITED = "credited", "Kravet krediteras"
-    WRITTEN_DOWN = "written_down", "Kravet skrivs ned delvis"
-    CANCELLED = "cancelled", "Avbrutet: ärendet avslutat"
-    ADDRESS_SET = "address_set", "Adress eller e-post tillagd"  # dunning.addresses.debtor_address_set
+    CREDITED = "credited", _("Kravet krediteras")
+    WRITTEN_DOWN = "written_down", _("Kravet skrivs ned delvis")
+    CANCELLED = "cancelled", _("Avbrutet: ärendet avslutat")
+    ADDRESS_SET = "address_set", _("Adress eller e-post tillagd")  # dunning.addresses.debtor_address_set
 
 
 class QueueItem(models.Model):
@@ -195,11 +196,11 @@ class DisputeDocument(models.Model):
 
 
 class FilingStatus(models.TextChoices):
-    TO_FILE = "to_file", "Att ge in"
-    FILED = "filed", "Ingiven till Kronofogden"
-    DECIDED = "decided", "Utslag meddelat"
-    ENFORCEMENT = "enforcement", "Verkställighet"
-    WITHDRAWN = "withdrawn", "Återkallad"
+    TO_FILE = "to_file", _("Att ge in")
+    FILED = "filed", _("Ingiven till Kronofogden")
+    DECIDED = "decided", _("Utslag meddelat")
+    ENFORCEMENT = "enforcement", _("Verkställighet")
+    WITHDRAWN = "withdrawn", _("Återkallad")
 
 
 class PaymentOrderFiling(models.Model):

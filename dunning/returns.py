@@ -7,6 +7,7 @@ missing" work item (`dunning.addresses`) until an address is set.
 import datetime
 
 from django.db import transaction
+from django.utils import translation
 
 from cases.events import log_event
 from cases.models import Case, Component, EntryKind, LedgerEntry
@@ -63,9 +64,11 @@ def letter_returned(*, letter: Letter, on: datetime.date, reason: str, actor=Non
         for fee in charged:
             part = min(fee.amount, outstanding.get(fee.kind, ZERO))
             if part > 0:
+                with translation.override("sv"):  # the ledger's texts are Swedish, whatever the page's language
+                    text = f"{EntryKind(fee.kind).label}: brevet kom i retur"
                 entry_post(case=case, kind=EntryKind.WRITE_OFF, component=Component.FEES, amount=-part,
                            booked_on=max(on, book.latest), applies_to=fee.kind, reference=f"letter {letter.pk} returned",
-                           text=f"{EntryKind(fee.kind).label}: brevet kom i retur")
+                           text=text)
                 outstanding[fee.kind] -= part
             waived.append(fee.kind)
             unpaid_waived += part

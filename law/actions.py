@@ -2,9 +2,12 @@
 
 Each is an `enum.StrEnum`: a member is its string, so it compares equal to what the
 database stores and to what a policy or the API spells. The model choices are derived
-from them (`Action.choices()`, `FeeKind.choices()`), with their Swedish labels.
+from them (`Action.choices()`, `FeeKind.choices()`), with their Swedish labels, translated
+lazily: a label reads in the active language (Swedish unless a page chose English).
 """
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
 
 
 class _Labelled(StrEnum):
@@ -39,10 +42,10 @@ class Action(_Labelled):
 
 
 ACTION_LABELS = {
-    Action.REMINDER: "Påminnelse",
-    Action.PHONE_CALL: "Telefonsamtal",
-    Action.COLLECTION_DEMAND: "Inkassokrav",
-    Action.PAYMENT_ORDER: "Betalningsföreläggande",
+    Action.REMINDER: _("Påminnelse"),
+    Action.PHONE_CALL: _("Telefonsamtal"),
+    Action.COLLECTION_DEMAND: _("Inkassokrav"),
+    Action.PAYMENT_ORDER: _("Betalningsföreläggande"),
 }
 LETTER_ACTIONS = (Action.REMINDER, Action.COLLECTION_DEMAND, Action.PAYMENT_ORDER)  # each sends a letter
 
@@ -63,10 +66,10 @@ class FeeKind(_Labelled):
 
 
 FEE_LABELS = {
-    FeeKind.REMINDER_FEE: "Påminnelseavgift",
-    FeeKind.COLLECTION_FEE: "Inkassoavgift",
-    FeeKind.LATE_PAYMENT_COMPENSATION: "Förseningsersättning",
-    FeeKind.PAYMENT_PLAN_FEE: "Avgift för avbetalningsplan",
-    FeeKind.PAYMENT_ORDER_FEE: "Ansökningsavgift för betalningsföreläggande",
-    FeeKind.PAYMENT_ORDER_WORK: "Upprättande av ansökan om betalningsföreläggande",
+    FeeKind.REMINDER_FEE: _("Påminnelseavgift"),
+    FeeKind.COLLECTION_FEE: _("Inkassoavgift"),
+    FeeKind.LATE_PAYMENT_COMPENSATION: _("Förseningsersättning"),
+    FeeKind.PAYMENT_PLAN_FEE: _("Avgift för avbetalningsplan"),
+    FeeKind.PAYMENT_ORDER_FEE: _("Ansökningsavgift för betalningsföreläggande"),
+    FeeKind.PAYMENT_ORDER_WORK: _("Upprättande av ansökan om betalningsföreläggande"),
 }

@@ -8,29 +8,30 @@ first render, and `template_version` and `variant` name the template, so renderi
 same letter again produces the same text.
 """
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.money import bounded
 from core.tenancy import TenantManager
 
 
 class LetterKind(models.TextChoices):
-    REMINDER = "reminder", "Påminnelse"
-    COLLECTION_DEMAND = "collection_demand", "Inkassokrav"
-    PAYMENT_ORDER_NOTICE = "payment_order_notice", "Underrättelse om betalningsföreläggande"
-    PAYMENT_PLAN = "payment_plan", "Avbetalningsplan"
+    REMINDER = "reminder", _("Påminnelse")
+    COLLECTION_DEMAND = "collection_demand", _("Inkassokrav")
+    PAYMENT_ORDER_NOTICE = "payment_order_notice", _("Underrättelse om betalningsföreläggande")
+    PAYMENT_PLAN = "payment_plan", _("Avbetalningsplan")
 
 
 class LetterStatus(models.TextChoices):
-    PENDING = "pending", "Väntar på rendering"
-    RENDERED = "rendered", "Renderat"
-    FAILED = "failed", "Rendering misslyckades"
+    PENDING = "pending", _("Väntar på rendering")
+    RENDERED = "rendered", _("Renderat")
+    FAILED = "failed", _("Rendering misslyckades")
 
 
 class Variant(models.TextChoices):
     """The letter designs a creditor can choose: the same text, another look."""
 
-    STANDARD = "standard", "Standard (sans-serif)"
-    CLASSIC = "classic", "Klassisk (serif)"
+    STANDARD = "standard", _("Standard (sans-serif)")
+    CLASSIC = "classic", _("Klassisk (serif)")
 
 
 def letter_upload_to(letter, filename: str) -> str:
@@ -94,8 +95,8 @@ class Letter(models.Model):
 
 
 class Channel(models.TextChoices):
-    PRINT = "print", "Post (tryckeri)"
-    EMAIL = "email", "E-post"
+    PRINT = "print", _("Post (tryckeri)")
+    EMAIL = "email", _("E-post")
 
 
 class PrintBatch(models.Model):

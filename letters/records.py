@@ -3,7 +3,7 @@ import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.interest import entries_of
 from cases.interest import periods as interest_periods_of
@@ -27,10 +27,12 @@ def recipient_of(debtor) -> dict:
 
 
 def fee_lines(entries) -> list[dict]:
-    """Each fee charged on the case, oldest first, with its label."""
+    """Each fee charged on the case, oldest first, with its label: in Swedish, as the record
+    stores it, whatever the language of the page whose action wrote the letter."""
     charged = sorted((e for e in entries if e.kind in FEE_KINDS), key=lambda e: e.booked_on)
-    return [{"kind": e.kind, "label": EntryKind(e.kind).label, "amount": str(e.amount),
-             "charged_on": e.booked_on.isoformat()} for e in charged]
+    with translation.override("sv"):
+        return [{"kind": e.kind, "label": str(EntryKind(e.kind).label), "amount": str(e.amount),
+                 "charged_on": e.booked_on.isoformat()} for e in charged]
 
 
 class LetterRow(NamedTuple):

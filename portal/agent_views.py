@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.limitation import nearing_limitation
@@ -81,7 +83,7 @@ def queue(request):
 def claim_next(request):
     item = queue_claim_next(user=request.user, now=timezone.now(), filters=_filters(request.POST, request.user))
     if item is None:
-        messages.info(request, "Ingen ledig uppgift i kön just nu.")
+        messages.info(request, _("Ingen ledig uppgift i kön just nu."))
         return redirect("portal:agent_queue")
     return redirect("portal:agent_item", item_id=item.pk)
 
@@ -113,7 +115,7 @@ def item_detail(request, item_id: int):
         return render(request, "agent/item.html", {
             "application": application,
             "item": item, "case": case, "debtor": debtor, "balance": view.balance,
-            "reasons": reasons_text(debtor.category_reasons),
+            "reasons": reasons_text(debtor.category_reasons, get_language()),
             "events": case.events.all(), "letters": case.letters.all(), "entries": case.entries.all(),
             "documents": case.dispute_documents.all(),
             "history": case.queue_items.select_related("claimed_by").order_by("-created_on", "-id"),
@@ -168,7 +170,7 @@ def item_claim(request, item_id: int):
     try:
         queue_claim(item=item, user=request.user, now=timezone.now())
     except ApplicationError as error:
-        messages.error(request, f"Uppgiften kunde inte tas: {error.message}")
+        messages.error(request, _("Uppgiften kunde inte tas: %(error)s") % {"error": error.message})
     return redirect("portal:agent_item", item_id=item.pk)
 
 
@@ -182,9 +184,9 @@ def item_assign(request, item_id: int):
             raise NotFound("choose one of the agency's agents")
         queue_assign(item=item, to=to.user, by=request.user, now=timezone.now())
     except ApplicationError as error:
-        messages.error(request, f"Inget sparades: {error.message}")
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
     else:
-        messages.success(request, f"Uppgiften är tilldelad {to.user.email or to.user.username}.")
+        messages.success(request, _("Uppgiften är tilldelad %(agent)s.") % {"agent": to.user.email or to.user.username})
     return redirect("portal:agent_item", item_id=item.pk)
 
 
@@ -193,7 +195,7 @@ def item_assign(request, item_id: int):
 def item_release(request, item_id: int):
     item = _item(item_id)
     queue_release(item=item, user=request.user)
-    messages.info(request, "Uppgiften är tillbaka i kön.")
+    messages.info(request, _("Uppgiften är tillbaka i kön."))
     return redirect("portal:agent_queue")
 
 
@@ -204,16 +206,18 @@ def item_decide(request, item_id: int):
     form = DecideForm(request.POST, kind=item.kind) if item.kind in DECIDED_KINDS else None
     if form is None or not form.is_valid():
         errors = "; ".join(message for field in (form.errors.values() if form else []) for message in field)
-        messages.error(request, f"Inget sparades. {errors or 'Den här uppgiften avgörs inte med ett utfall.'}")
+        messages.error(request, _("Inget sparades. %(errors)s") % {
+            "errors": errors or _("Den här uppgiften avgörs inte med ett utfall.")})
         return redirect("portal:agent_item", item_id=item.pk)
     with creditor_scope(item.creditor):
         try:
             decided = queue_decide(item=item, on=timezone.localdate(), actor=request.user, **form.decision())
         except ApplicationError as error:
-            messages.error(request, f"Inget sparades: {error.message}")
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
             return redirect("portal:agent_item", item_id=item.pk)
-    messages.success(request, f"Ärende {item.case_id}: {decided.get_kind_display().lower()} avgjord, "
-                              f"{decided.get_outcome_display().lower()}.")
+    messages.success(request, _("Ärende %(case)s: %(kind)s avgjord, %(outcome)s.") % {
+        "case": item.case_id, "kind": decided.get_kind_display().lower(),
+        "outcome": decided.get_outcome_display().lower()})
     return redirect("portal:agent_queue")
 
 
@@ -224,14 +228,15 @@ def item_address(request, item_id: int):
     form = AddressForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(message for field in form.errors.values() for message in field)
-        messages.error(request, f"Inget sparades. {errors}")
+        messages.error(request, _("Inget sparades. %(errors)s") % {"errors": errors})
         return redirect("portal:agent_item", item_id=item.pk)
     with creditor_scope(item.creditor):
         try:
             debtor_address_set(debtor=item.case.debtor, on=timezone.localdate(), actor=request.user,
                                **{name: value for name, value in form.cleaned_data.items()})
         except ApplicationError as error:
-            messages.error(request, f"Inget sparades: {error.message}")
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
             return redirect("portal:agent_item", item_id=item.pk)
-    messages.success(request, f"Adressen är sparad; ärende {item.case_id} går vidare vid nästa körning.")
+    messages.success(request, _("Adressen är sparad; ärende %(case)s går vidare vid nästa körning.") % {
+        "case": item.case_id})
     return redirect("portal:agent_queue")

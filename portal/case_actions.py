@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.selectors import case_get
@@ -38,7 +39,10 @@ def _refused(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"Inget sparades. {label + ': ' if label else ''}{error}")
+            if label:
+                messages.error(request, _("Inget sparades. %(field)s: %(error)s") % {"field": label, "error": error})
+            else:
+                messages.error(request, _("Inget sparades. %(error)s") % {"error": error})
 
 
 def _act(request, case_id, form_class, act) -> HttpResponse:
@@ -52,7 +56,7 @@ def _act(request, case_id, form_class, act) -> HttpResponse:
             with transaction.atomic():
                 done = act(case, form.cleaned_data)
         except ApplicationError as error:
-            messages.error(request, f"Inget sparades: {error.message}")
+            messages.error(request, _("Inget sparades: %(reason)s") % {"reason": error.message})
         else:
             messages.success(request, done)
     return redirect("portal:case_detail", case_id=case.pk)
@@ -63,7 +67,9 @@ def _act(request, case_id, form_class, act) -> HttpResponse:
 def pause(request, case_id: int):
     def act(case, data):
         case_pause(case=case, on=timezone.localdate(), actor=request.user, until=data["until"], note=data["note"])
-        return f"Ärendet är pausat{' till ' + data['until'].isoformat() if data['until'] else ''}."
+        if data["until"]:
+            return _("Ärendet är pausat till %(until)s.") % {"until": data["until"].isoformat()}
+        return _("Ärendet är pausat.")
     return _act(request, case_id, PauseForm, act)
 
 
@@ -72,9 +78,9 @@ def pause(request, case_id: int):
 def resume(request, case_id: int):
     def act(case, data):
         if case.hold_reason == HoldReason.DISPUTE:
-            raise Conflict("ett bestritt ärende återupptas när en handläggare har avgjort bestridandet.")
+            raise Conflict(_("ett bestritt ärende återupptas när en handläggare har avgjort bestridandet."))
         case_resume(case=case, on=timezone.localdate(), actor=request.user)
-        return "Ärendet är återupptaget; stegen fortsätter där de stod."
+        return _("Ärendet är återupptaget; stegen fortsätter där de stod.")
     return _act(request, case_id, ResumeForm, act)
 
 
@@ -83,7 +89,7 @@ def resume(request, case_id: int):
 def withdraw(request, case_id: int):
     def act(case, data):
         case_withdraw(case=case, on=timezone.localdate(), actor=request.user)
-        return "Kravet är återkallat och ärendet avslutat."
+        return _("Kravet är återkallat och ärendet avslutat.")
     return _act(request, case_id, WithdrawForm, act)
 
 
@@ -92,10 +98,10 @@ def withdraw(request, case_id: int):
 def payment(request, case_id: int):
     def act(case, data):
         if not case.is_open and case.stage != Stage.ON_HOLD:
-            raise Conflict("ärendet är avslutat; en betalning till det redovisas som överbetalning av byrån.")
+            raise Conflict(_("ärendet är avslutat; en betalning till det redovisas som överbetalning av byrån."))
         payment_register(case=case, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"],
                          actor=request.user)
-        return f"Betalningen på {format_sek(data['amount'])} kr är registrerad och fördelad."
+        return _("Betalningen på %(amount)s kr är registrerad och fördelad.") % {"amount": format_sek(data["amount"])}
     return _act(request, case_id, PaymentForm, act)
 
 
@@ -113,8 +119,8 @@ def dispute(request, case_id: int):
         if data["document"] is not None:
             dispute_document_add(case=case, name=data["document"].name, data=data["document"].read(),
                                  actor=request.user)
-        return ("Svaret är sparat med bestridandet." if answering
-                else "Bestridandet är registrerat; ärendet vilar tills en handläggare har avgjort det.")
+        return (_("Svaret är sparat med bestridandet.") if answering
+                else _("Bestridandet är registrerat; ärendet vilar tills en handläggare har avgjort det."))
     return _act(request, case_id, DisputeForm, act)
 
 
@@ -123,7 +129,7 @@ def dispute(request, case_id: int):
 def note(request, case_id: int):
     def act(case, data):
         case_note_add(case=case, text=data["text"], on=timezone.localdate(), actor=request.user)
-        return "Anteckningen är sparad."
+        return _("Anteckningen är sparad.")
     return _act(request, case_id, NoteForm, act)
 
 

@@ -14,23 +14,34 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.search import case_page
 from core import csvfile, xlsxfile
 from core.tenancy import creditor_scope
 from dunning import balances
 from law.actions import Action
 
 CHUNK = 2_000
-COLUMNS = ("Ärende", "Faktura", "Kundnummer", "Kund", "Kategori", "Fakturadatum", "Förfallodag", "Steg",
-           "Fakturabelopp", "Kapital", "Avgifter", "Ränta", "Att betala", "Nästa steg", "Datum för nästa steg",
-           "OCR-referens")
+COLUMNS = (gettext_lazy("Ärende"), gettext_lazy("Faktura"), gettext_lazy("Kundnummer"), gettext_lazy("Kund"),
+           gettext_lazy("Kategori"), gettext_lazy("Fakturadatum"), gettext_lazy("Förfallodag"), gettext_lazy("Steg"),
+           gettext_lazy("Fakturabelopp"), gettext_lazy("Kapital"), gettext_lazy("Avgifter"), gettext_lazy("Ränta"),
+           gettext_lazy("Att betala"), gettext_lazy("Nästa steg"), gettext_lazy("Datum för nästa steg"),
+           gettext_lazy("OCR-referens"))
+
+
+def headings() -> list[str]:
+    """COLUMNS in the active language."""
+    return [str(heading) for heading in COLUMNS]
 
 
 def rows(cases: QuerySet, *, as_of: datetime.date) -> Iterator[tuple]:
     """One tuple of COLUMNS per case, in the query's order (a page of `CHUNK` at a time)."""
     start = 0
     while True:
-        chunk = list(cases[start:start + CHUNK])
+        chunk = case_page(cases, start, start + CHUNK)
         if not chunk:
             return
         for view in balances.with_balances(chunk, as_of=as_of):
@@ -67,9 +78,12 @@ class _Lines:
 
 def csv_response(cases: QuerySet, *, creditor, as_of: datetime.date, name: str) -> StreamingHttpResponse:
     """The CSV, streamed: the server reads it after the view (and the request's tenant scope)
-    has returned, so the lines are written inside the creditor's scope, entered again."""
+    has returned, so the lines are written inside the creditor's scope, and in the request's
+    language, both entered again."""
+    language = translation.get_language()
+
     def lines():
-        with creditor_scope(creditor):
+        with creditor_scope(creditor), translation.override(language):
             yield from _csv_lines(cases, as_of=as_of)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -81,7 +95,7 @@ def _csv_lines(cases: QuerySet, *, as_of: datetime.date) -> Iterator[str]:
     buffer = _Lines()
     writer = csvfile.Writer(buffer)
     buffer.write("\ufeff")  # Excel reads UTF-8 (å, ä, ö) only after a byte order mark
-    writer.writerow(COLUMNS)
+    writer.writerow(headings())
     yield buffer.take()
     for row in rows(cases, as_of=as_of):
         writer.writerow(row)
@@ -89,8 +103,8 @@ def _csv_lines(cases: QuerySet, *, as_of: datetime.date) -> Iterator[str]:
 
 
 def xlsx_response(cases: QuerySet, *, as_of: datetime.date, name: str) -> HttpResponse:
-    writer = xlsxfile.Writer("Ärenden")
-    writer.writerow(COLUMNS, bold=True)
+    writer = xlsxfile.Writer(_("Ärenden"))
+    writer.writerow(headings(), bold=True)
     writer.writerows(rows(cases, as_of=as_of))
     data = io.BytesIO()
     writer.save(data)

@@ -5,10 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import selectors
 from cases.limitation import nearing_limitation
-from cases.search import DEFAULT_SORT, case_search
+from cases.search import DEFAULT_SORT, case_search, cases_in_order
 from cases.stages import HoldReason, Stage
 from core.errors import NotFound
 from debtors.models import Category
@@ -46,8 +48,8 @@ def dashboard(request):
 def case_list(request):
     form = CaseFilterForm(request.GET)
     cases = case_search(form.query(), today=timezone.localdate())
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = balances.with_balances(page.object_list)
+    page = Paginator(cases.values_list("pk", flat=True), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = balances.with_balances(cases_in_order(list(page.object_list)))  # the page's ids, then their rows
     params = request.GET.copy()
     params.pop("page", None)
     unsorted = params.copy()
@@ -61,9 +63,10 @@ def case_list(request):
 
 
 # The list's columns: (heading, the sort key its heading orders by, or None, numeric).
-COLUMNS = (("Ärende", "opened", False), ("Faktura", "invoice", False), ("Kund", "debtor", False),
-           ("Förfallodag", "due", False), ("Steg", None, False), ("Nästa steg", "next", False),
-           ("Fakturabelopp", "amount", True), ("Att betala", None, True))
+COLUMNS = ((gettext_lazy("Ärende"), "opened", False), (gettext_lazy("Faktura"), "invoice", False),
+           (gettext_lazy("Kund"), "debtor", False), (gettext_lazy("Förfallodag"), "due", False),
+           (gettext_lazy("Steg"), None, False), (gettext_lazy("Nästa steg"), "next", False),
+           (gettext_lazy("Fakturabelopp"), "amount", True), (gettext_lazy("Att betala"), None, True))
 
 
 def _headers(sort: str, unsorted: str) -> list[dict]:
@@ -87,7 +90,8 @@ def case_export(request, fmt: str):
     form = CaseFilterForm(request.GET)
     today = timezone.localdate()
     cases = case_search(form.query(), today=today)
-    name = f"arenden-{request.creditor.slug}-{today:%Y%m%d}"
+    # Translators: a file's name: keep it ASCII (no å, ä or ö for a browser to mangle).
+    name = _("arenden-%(creditor)s-%(date)s") % {"creditor": request.creditor.slug, "date": f"{today:%Y%m%d}"}
     if fmt == "xlsx":
         return case_export_files.xlsx_response(cases, as_of=today, name=name)
     return case_export_files.csv_response(cases, creditor=request.creditor, as_of=today, name=name)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from core.money import format_sek
 from debtors.models import Category
@@ -170,9 +171,11 @@ def recovered_chart(months) -> SafeString:
     bars = []
     for i, month in enumerate(months):
         current = i == len(months) - 1
-        text = f"{month.name}: {money_text(month.recovered)}{' (hittills)' if current else ''}"
+        text = f"{month.name}: {money_text(month.recovered)}"
+        if current:
+            text = " ".join((text, gettext("(hittills)")))
         bars.append(Bar(label=month.label, value=month.recovered, text=text, css="current" if current else ""))
-    title = f"Inbetalt per månad, de senaste {len(months)} månaderna"
+    title = gettext("Inbetalt per månad, de senaste %(months)s månaderna") % {"months": len(months)}
     return bar_chart(bars, chart_id="recovered-chart", title=title)
 
 
@@ -180,14 +183,16 @@ def recovery_chart(quarters) -> SafeString:
     """The recovery rate per quarter (`portal.overview.Quarter`) and debtor category, side by side."""
     groups = []
     for i, quarter in enumerate(quarters):
-        parts = ", ".join(f"{label} {format_percent(r.rate)} ({r.paid} av {r.closed} betalda)"
+        parts = ", ".join(gettext("%(category)s %(percent)s (%(paid)s av %(closed)s betalda)")
+                          % {"category": label, "percent": format_percent(r.rate), "paid": r.paid, "closed": r.closed}
                           for label, r in zip(Category.labels, quarter.by_category, strict=True))
-        so_far = " (hittills)" if i == len(quarters) - 1 else ""
+        so_far = " " + gettext("(hittills)") if i == len(quarters) - 1 else ""
         groups.append(Group(label=quarter.label, values=[r.rate for r in quarter.by_category],
                             text=f"{quarter.label}{so_far}: {parts}"))
     return grouped_bar_chart(groups, series_css=[f"series-{category}" for category in Category.values],
                              chart_id="recovery-chart",
-                             title="Andel av avslutade ärenden som avslutades som betalda, per kvartal och kategori")
+                             title=gettext("Andel av avslutade ärenden som avslutades som betalda, per kvartal och "
+                                           "kategori"))
 
 
 def overview_charts(overview) -> dict[str, SafeString]:

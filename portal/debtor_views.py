@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
@@ -102,15 +103,17 @@ def debtor_contact(request, debtor_id: int):
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"Inget sparades. {form.fields[field].label}: {error}")
+                messages.error(request, _("Inget sparades. %(field)s: %(error)s")
+                               % {"field": form.fields[field].label, "error": error})
         return redirect("portal:debtor_detail", debtor_id=debtor.pk)
     try:
         debtor_address_set(debtor=debtor, on=timezone.localdate(), actor=request.user, **form.cleaned_data)
     except ApplicationError as error:
         unreachable = isinstance(error.detail, dict) and "missing" in error.detail
-        messages.error(request, f"Inget sparades: {UNREACHABLE if unreachable else error.message}")
+        messages.error(request, _("Inget sparades: %(reason)s")
+                       % {"reason": UNREACHABLE if unreachable else error.message})
     else:
-        messages.success(request, "Kontaktuppgifterna är sparade.")
+        messages.success(request, _("Kontaktuppgifterna är sparade."))
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)
 
 
@@ -119,7 +122,8 @@ def debtor_contact(request, debtor_id: int):
 def debtor_vip(request, debtor_id: int):
     debtor = _editable_debtor(request, debtor_id)
     debtor = debtor_set_vip(debtor=debtor, vip=request.POST.get("vip") == "yes", actor=request.user)
-    messages.success(request, f"{debtor.name} är nu {debtor.get_category_display()}.")
+    messages.success(request, _("%(name)s är nu %(category)s.")
+                     % {"name": debtor.name, "category": debtor.get_category_display()})
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)
 
 
@@ -133,9 +137,10 @@ def debtor_override_view(request, debtor_id: int):
         debtor = debtor_override(debtor=debtor, category=category, until=until, note=request.POST.get("note", ""),
                                  actor=request.user)
     except (KeyError, ValueError):
-        messages.error(request, "Ange ett giltigt datum (ÅÅÅÅ-MM-DD) för när den manuella kategorin upphör.")
+        messages.error(request, _("Ange ett giltigt datum (ÅÅÅÅ-MM-DD) för när den manuella kategorin upphör."))
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{debtor.name} är nu {debtor.get_category_display()}.")
+        messages.success(request, _("%(name)s är nu %(category)s.")
+                         % {"name": debtor.name, "category": debtor.get_category_display()})
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)

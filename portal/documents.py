@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -56,16 +57,17 @@ def item_document(request, item_id: int):
     item = _item(item_id)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Inget sparades: välj en fil (PDF, PNG eller JPEG).")
+        messages.error(request, _("Inget sparades: välj en fil (PDF, PNG eller JPEG)."))
     elif upload.size > MAX_BYTES:
-        messages.error(request, f"Inget sparades: filen är större än {MAX_BYTES // (1024 * 1024)} MB.")
+        messages.error(request, _("Inget sparades: filen är större än %(megabytes)s MB.") % {
+            "megabytes": MAX_BYTES // (1024 * 1024)})
     else:
         with creditor_scope(item.creditor):
             try:
                 document = dispute_document_add(case=item.case, name=upload.name, data=upload.read(),
                                                 actor=request.user, note=request.POST.get("note", ""))
             except ApplicationError as error:
-                messages.error(request, f"Inget sparades: {error.message}")
+                messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
             else:
-                messages.success(request, f"{document.name} är sparad med ärendet.")
+                messages.success(request, _("%(name)s är sparad med ärendet.") % {"name": document.name})
     return redirect("portal:agent_item", item_id=item.pk)

@@ -9,6 +9,8 @@ for a screen reader; the text is escaped (a policy's numbers are the creditor's 
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext, ngettext
+
 from core.money import format_sek
 from debtors.models import Category
 from dunning.models import Anchor
@@ -26,30 +28,29 @@ class Box:
     detail: str
 
 
-def days(n: int) -> str:
-    return "1 dag" if n == 1 else f"{n} dagar"
-
-
 def step_boxes(steps) -> list[Box]:
     """The ladder's steps as boxes: `steps` are PolicySteps (or anything with their fields), in order."""
     boxes = []
     for step in steps:
         if step.anchor == Anchor.DUE_DATE:
-            when = f"dag {step.offset_days} efter förfallodagen"
+            when = gettext("dag %(day)s efter förfallodagen") % {"day": step.offset_days}
         elif step.offset_days == 0:
-            when = "samma dag som förra fristen gått ut"
+            when = gettext("samma dag som förra fristen gått ut")
         else:
-            when = f"{days(step.offset_days)} efter förra fristen"
+            when = ngettext("%(counter)s dag efter förra fristen", "%(counter)s dagar efter förra fristen",
+                            step.offset_days) % {"counter": step.offset_days}
         parts = []
         if step.term_days:
-            parts.append(f"{step.term_days} dagars frist" if step.term_days != 1 else "1 dags frist")
+            parts.append(ngettext("%(counter)s dags frist", "%(counter)s dagars frist", step.term_days)
+                         % {"counter": step.term_days})
         if step.fee_amount:
-            parts.append(f"avgift {format_sek(step.fee_amount)} kr")
+            parts.append(gettext("avgift %(amount)s kr") % {"amount": format_sek(step.fee_amount)})
         if step.requires_approval:
-            parts.append("handläggare godkänner")
+            parts.append(gettext("handläggare godkänner"))
         if step.action == Action.PHONE_CALL:
-            parts.append(f"{1 + step.call_retries} försök")
-        boxes.append(Box(Action(step.action).label, when, ", ".join(parts) or "ingen avgift"))
+            parts.append(ngettext("%(counter)s försök", "%(counter)s försök", 1 + step.call_retries)
+                         % {"counter": 1 + step.call_retries})
+        boxes.append(Box(Action(step.action).label, when, ", ".join(parts) or gettext("ingen avgift")))
     return boxes
 
 
@@ -60,9 +61,11 @@ def ladders_svg(ladders: dict[str, list]) -> str:
     width = LEFT * 2 + len(columns) * COLUMN + (len(columns) - 1) * GAP
     height = TOP + tallest * STEP
     words = []
+    title = gettext("Trappan för risk, normal och VIP, från förfallodag till avslutat ärende")
+    no_steps = gettext("inga steg")
     parts = [f'<svg class="chart flow" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
              f'aria-labelledby="flow-title flow-desc">',
-             '<title id="flow-title">Trappan för risk, normal och VIP, från förfallodag till avslutat ärende</title>',
+             f'<title id="flow-title">{escape(title)}</title>',
              "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' markerHeight='7' "
              "orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='#6b7785'/></marker></defs>"]
     for index, (category, boxes) in enumerate(columns):
@@ -71,8 +74,8 @@ def ladders_svg(ladders: dict[str, list]) -> str:
         label = Category(category).label
         parts.append(f'<text x="{x + COLUMN / 2}" y="24" text-anchor="middle" class="flow-head" '
                      f'fill="{colour}">{escape(label)}</text>')
-        chain = [Box("Förfallodag", "fakturan obetald", ""), *boxes,
-                 Box("Avslutat", "betalt, krediterat eller återkallat", "")]
+        chain = [Box(gettext("Förfallodag"), gettext("fakturan obetald"), ""), *boxes,
+                 Box(gettext("Avslutat"), gettext("betalt, krediterat eller återkallat"), "")]
         for row, box in enumerate(chain):
             y = TOP + row * STEP
             edge = colour if 0 < row < len(chain) - 1 else "#6b7785"
@@ -87,7 +90,7 @@ def ladders_svg(ladders: dict[str, list]) -> str:
                              f'y2="{y + STEP - 2}" stroke="#6b7785" marker-end="url(#arrow)"/>')
         steps = "; ".join(f"{n}. {box.title}, {box.when}" + (f", {box.detail}" if box.detail else "")
                           for n, box in enumerate(boxes, start=1))
-        words.append(f"{label}: {steps or 'inga steg'}.")
+        words.append(f"{label}: {steps or no_steps}.")
     parts.insert(2, f'<desc id="flow-desc">{escape(" ".join(words))}</desc>')
     parts.append("</svg>")
     return "".join(parts)

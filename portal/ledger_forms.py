@@ -1,8 +1,10 @@
-"""The ledger upload form: the file a creditor's staff send, refused in Swedish before the
+"""The ledger upload form: the file a creditor's staff send, refused in the page's language before the
 import reads a byte of it when it is missing, empty, too large or of the wrong kind."""
 from pathlib import Path
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.tables import ZIP_MAGIC
 
@@ -16,12 +18,12 @@ WHITESPACE = b" \t\r\n\xef\xbb\xbf"  # and a UTF-8 byte order mark
 
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
-        label="Reskontrafil (CSV eller XLSX)",
+        label=gettext_lazy("Reskontrafil (CSV eller XLSX)"),
         error_messages={
-            "required": "Välj en fil att ladda upp.",
-            "missing": "Välj en fil att ladda upp.",
-            "invalid": "Det skickade var ingen fil. Välj filen igen.",
-            "empty": "Filen är tom.",
+            "required": gettext_lazy("Välj en fil att ladda upp."),
+            "missing": gettext_lazy("Välj en fil att ladda upp."),
+            "invalid": gettext_lazy("Det skickade var ingen fil. Välj filen igen."),
+            "empty": gettext_lazy("Filen är tom."),
         },
         widget=forms.ClearableFileInput(attrs={
             "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
@@ -31,20 +33,20 @@ class LedgerUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > UPLOAD_MAX_BYTES:
             size = f"{upload.size / MEGABYTE:.1f}".replace(".", ",")
-            raise forms.ValidationError(f"Filen är {size} MB; gränsen är {UPLOAD_MAX_BYTES // MEGABYTE} MB. "
-                                        f"Dela upp den i mindre filer.")
+            raise forms.ValidationError(_("Filen är %(size)s MB; gränsen är %(limit)s MB. Dela upp den i mindre filer.")
+                                        % {"size": size, "limit": UPLOAD_MAX_BYTES // MEGABYTE})
         suffix = Path(upload.name).suffix.lower()
         if suffix not in SUFFIXES:
-            raise forms.ValidationError("Filen måste vara en CSV-fil (.csv) eller en Excel-arbetsbok (.xlsx).")
+            raise forms.ValidationError(_("Filen måste vara en CSV-fil (.csv) eller en Excel-arbetsbok (.xlsx)."))
         data = b"".join(upload.chunks())
         if not data.strip(WHITESPACE):
-            raise forms.ValidationError("Filen är tom.")
+            raise forms.ValidationError(_("Filen är tom."))
         workbook = data.startswith(ZIP_MAGIC)
         if suffix == ".xlsx" and not workbook:
-            raise forms.ValidationError("Filen heter .xlsx men är ingen Excel-arbetsbok.")
+            raise forms.ValidationError(_("Filen heter .xlsx men är ingen Excel-arbetsbok."))
         if suffix == ".csv" and (workbook or b"\x00" in data[:4096]):
-            raise forms.ValidationError("Filen heter .csv men innehåller ingen text. Exportera reskontran som "
-                                        "CSV, eller ladda upp Excel-arbetsboken som .xlsx.")
+            raise forms.ValidationError(_("Filen heter .csv men innehåller ingen text. Exportera reskontran som "
+                                          "CSV, eller ladda upp Excel-arbetsboken som .xlsx."))
         self.cleaned_data["data"] = data
         return upload
 

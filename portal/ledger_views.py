@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -54,7 +55,11 @@ def _importer(request):
 def who(actor: str) -> str:
     """`user:anna@nordvik.se` as the history shows it."""
     kind, _, name = actor.partition(":")
-    return {"user": name, "api": f"API: {name}"}.get(kind, "Fordra (kommandoraden)" if actor == "system" else actor)
+    if kind == "user":
+        return name
+    if kind == "api":
+        return f"API: {name}"
+    return _("Fordra (kommandoraden)") if actor == "system" else actor
 
 
 def number(n: int) -> str:
@@ -64,8 +69,8 @@ def number(n: int) -> str:
 
 def counts_text(counts) -> str:
     """The sentence a finished import's message and status end with."""
-    return (f"{number(counts['created'])} nya, {number(counts['updated'])} uppdaterade, "
-            f"{number(counts['unchanged'])} oförändrade, {number(counts['rejected'])} avvisade")
+    return _("%(created)s nya, %(updated)s uppdaterade, %(unchanged)s oförändrade, %(rejected)s avvisade") % {
+        name: number(counts[name]) for name in ("created", "updated", "unchanged", "rejected")}
 
 
 def report_counts(report) -> dict[str, int]:
@@ -103,10 +108,10 @@ def ledger_preview(request):
         report = ledger_import(creditor=creditor, data=data, name=name, dry_run=True, skip_invalid=True,
                                actor=request.user)
     except ApplicationError as error:  # the file as a whole: unreadable, a required column missing
-        form.add_error("file", f"Filen kunde inte läsas: {error.message}.")
+        form.add_error("file", _("Filen kunde inte läsas: %(reason)s.") % {"reason": error.message})
         return _page(request, form, status=400)
     if report.rows == 0:
-        form.add_error("file", "Filen har en rubrikrad men inga fakturarader.")
+        form.add_error("file", _("Filen har en rubrikrad men inga fakturarader."))
         return _page(request, form, status=400)
     upload = StagedUpload.stage(creditor_id=creditor.pk, user_id=request.user.pk, who=request.user.get_username(),
                                 name=name, data=data, rows=report.rows, rejected=report.rejected)
@@ -124,15 +129,17 @@ def ledger_confirm(request):
     if upload is None:
         raise Http404("No such upload.")
     if upload.state != State.STAGED or not upload.claim():
-        messages.error(request, f"{upload.name} är redan skickad för import.")
+        messages.error(request, _("%(file)s är redan skickad för import.") % {"file": upload.name})
         return redirect("portal:ledger")
     skip_invalid = request.POST.get("skip_invalid") == "yes"
     if upload.expired or (upload.meta["rejected"] and not skip_invalid):
         upload.remove()
-        messages.error(request, f"{upload.name} importerades inte: "
-                                + ("förhandsgranskningen är för gammal. Ladda upp filen igen." if upload.expired else
-                                   "filen har avvisade rader. Rätta dem, eller välj att importera bara de giltiga "
-                                   "raderna."))
+        if upload.expired:
+            messages.error(request, _("%(file)s importerades inte: förhandsgranskningen är för gammal. Ladda upp "
+                                      "filen igen.") % {"file": upload.name})
+        else:
+            messages.error(request, _("%(file)s importerades inte: filen har avvisade rader. Rätta dem, eller välj "
+                                      "att importera bara de giltiga raderna.") % {"file": upload.name})
         return redirect("portal:ledger")
     if upload.meta["rows"] > LARGE_FILE_ROWS:
         return _queue(request, upload, skip_invalid=skip_invalid)
@@ -140,13 +147,16 @@ def ledger_confirm(request):
         report = ledger_import(creditor=creditor, data=upload.data(), name=upload.name, skip_invalid=skip_invalid,
                                actor=request.user)
     except LedgerRejected as rejected:  # rows the preview accepted: what is stored changed since
-        messages.error(request, f"{upload.name} importerades inte: {number(rejected.report.rejected)} av "
-                                f"{number(rejected.report.rows)} rader avvisades. Inget sparades; "
-                                f"ladda upp filen igen.")
+        messages.error(request, _("%(file)s importerades inte: %(rejected)s av %(rows)s rader avvisades. Inget "
+                                  "sparades; ladda upp filen igen.")
+                       % {"file": upload.name, "rejected": number(rejected.report.rejected),
+                          "rows": number(rejected.report.rows)})
     except ApplicationError as error:
-        messages.error(request, f"{upload.name} importerades inte: {error.message}. Inget sparades.")
+        messages.error(request, _("%(file)s importerades inte: %(reason)s. Inget sparades.")
+                       % {"file": upload.name, "reason": error.message})
     else:
-        messages.success(request, f"{upload.name} är importerad: {counts_text(report_counts(report))}.")
+        messages.success(request, _("%(file)s är importerad: %(counts)s.")
+                         % {"file": upload.name, "counts": counts_text(report_counts(report))})
     finally:
         upload.remove()
     return redirect("portal:ledger")
@@ -160,12 +170,13 @@ def _queue(request, upload: StagedUpload, *, skip_invalid: bool):
     # Without a broker (the embedded default, the tests) the task has already run.
     upload = StagedUpload.find(creditor_id=upload.creditor_id, token=upload.token)
     if upload.state == State.DONE:
-        messages.success(request, f"{upload.name} är importerad: {counts_text(upload.meta)}.")
+        messages.success(request, _("%(file)s är importerad: %(counts)s.")
+                         % {"file": upload.name, "counts": counts_text(upload.meta)})
     elif upload.state == State.FAILED:
         messages.error(request, f"{upload.name}: {upload.meta['message']}")
     else:
-        messages.success(request, f"{upload.name} ({number(upload.meta['rows'])} rader) importeras nu; "
-                                  f"förloppet syns i historiken.")
+        messages.success(request, _("%(file)s (%(rows)s rader) importeras nu; förloppet syns i historiken.")
+                         % {"file": upload.name, "rows": number(upload.meta["rows"])})
     return redirect("portal:ledger")
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -59,7 +60,8 @@ def filing_status(request, filing_id: int):
                                        actor=request.user, reference=request.POST.get("reference", ""),
                                        note=request.POST.get("note", ""))
         except ApplicationError as error:
-            messages.error(request, f"Inget sparades: {error.message}")
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
         else:
-            messages.success(request, f"Ärende {filing.case_id}: {filing.get_status_display().lower()}.")
+            messages.success(request, _("Ärende %(case)s: %(status)s.") % {
+                "case": filing.case_id, "status": filing.get_status_display().lower()})
     return redirect(f"/agent/legal/?status={request.POST.get('back', FilingStatus.TO_FILE)}")

@@ -3,7 +3,7 @@
 Every member sees the settings and the previews; only the creditor's administrators change
 the design. A preview is one of the creditor's own open cases as its letter would be sent
 today, under the design as it stands: rendered in the request, stored nowhere. A logo is
-checked and re-encoded by `letters.design` (a hostile upload is refused in Swedish here).
+checked and re-encoded by `letters.design` (a hostile upload is refused in the page's language here).
 """
 import datetime
 
@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
@@ -27,10 +29,10 @@ from .creditor import creditor_view, member_role
 
 # The kinds a preview shows: a payment plan's letter needs its instalments, agreed by an agent.
 PREVIEWED = (LetterKind.REMINDER, LetterKind.COLLECTION_DEMAND, LetterKind.PAYMENT_ORDER_NOTICE)
-# `letters.design`'s refusals, by their codes, in Swedish.
-REFUSED = {"logo_too_large": f"Logotypen får vara högst {LOGO_MAX_BYTES // (1024 * 1024)} MB.",
-           "logo_format": "Logotypen ska vara en PNG- eller JPEG-bild.",
-           "logo_too_many_pixels": "Logotypen är för stor; håll den under 16 megapixlar."}
+# `letters.design`'s refusals, by their codes, in the page's language.
+REFUSED = {"logo_too_large": gettext_lazy("Logotypen får vara högst %(mb)s MB."),
+           "logo_format": gettext_lazy("Logotypen ska vara en PNG- eller JPEG-bild."),
+           "logo_too_many_pixels": gettext_lazy("Logotypen är för stor; håll den under 16 megapixlar.")}
 
 
 def _sample_case() -> Case | None:
@@ -56,16 +58,19 @@ def letter_design(request):
         raise PermissionDenied("Only the creditor's administrators change its letters.")
     variant = request.POST.get("variant") or None
     if variant is not None and variant not in Variant.values:
-        messages.error(request, "Inget sparades: välj en av varianterna.")
+        messages.error(request, _("Inget sparades: välj en av varianterna."))
         return redirect("portal:letter_settings")
     upload = request.FILES.get("logo")
     try:
         letter_design_set(creditor=request.creditor, variant=variant, logo=upload.read() if upload else None,
                           remove_logo=request.POST.get("remove_logo") == "yes" and upload is None)
     except ApplicationError as error:
-        messages.error(request, f"Inget sparades: {REFUSED.get(error.code, error.message)}")
+        reason = (REFUSED[error.code] % {"mb": LOGO_MAX_BYTES // (1024 * 1024)} if error.code in REFUSED
+                  else error.message)
+        messages.error(request, _("Inget sparades: %(reason)s") % {"reason": reason})
     else:
-        messages.success(request, "Brevens utseende är sparat; nya brev skrivs med det. Skickade brev behåller sitt.")
+        messages.success(request, _("Brevens utseende är sparat; nya brev skrivs med det. "
+                                    "Skickade brev behåller sitt."))
     return redirect("portal:letter_settings")
 
 

@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.limitation import limitation_date, nearing_limitation
 from cases.models import Case, Payment
@@ -42,12 +43,15 @@ from .charts import format_percent
 DSO_DAYS = 90
 MONTHS = 12
 QUARTERS = 4
-MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-               "november", "december")
+# Their first three letters are a chart's labels (`Month.label`): "jan", "feb", … in Swedish.
+MONTH_NAMES = (gettext_lazy("januari"), gettext_lazy("februari"), gettext_lazy("mars"), gettext_lazy("april"),
+               gettext_lazy("maj"), gettext_lazy("juni"), gettext_lazy("juli"), gettext_lazy("augusti"),
+               gettext_lazy("september"), gettext_lazy("oktober"), gettext_lazy("november"),
+               gettext_lazy("december"))
 # (key, label, the first day past due it holds, the last or None): ageing by days past the due date;
 # the key is the case list's `?overdue=` (portal.case_forms).
-AGEING = (("0-30", "0–30 dagar", 0, 30), ("31-60", "31–60 dagar", 31, 60), ("61-90", "61–90 dagar", 61, 90),
-          ("90+", "Över 90 dagar", 91, None))
+AGEING = (("0-30", gettext_lazy("0–30 dagar"), 0, 30), ("31-60", gettext_lazy("31–60 dagar"), 31, 60),
+          ("61-90", gettext_lazy("61–90 dagar"), 61, 90), ("90+", gettext_lazy("Över 90 dagar"), 91, None))
 _AGEING_FIRSTS = [first for _, _, first, _ in AGEING]
 
 
@@ -88,7 +92,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return MONTH_NAMES[self.first_day.month - 1][:3]
+        return str(MONTH_NAMES[self.first_day.month - 1])[:3]
 
     @property
     def name(self) -> str:
@@ -125,7 +129,9 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"K{(self.first_day.month - 1) // 3 + 1} {self.first_day.year}"
+        # Translators: a calendar quarter, "K1 2026" (kvartal); in English "Q1 2026".
+        return gettext("K%(quarter)s %(year)s") % {"quarter": (self.first_day.month - 1) // 3 + 1,
+                                                    "year": self.first_day.year}
 
 
 @dataclass(frozen=True)

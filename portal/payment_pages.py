@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.models import Payment, PaymentSource
 from core.money import ZERO
@@ -18,10 +19,10 @@ from core.money import ZERO
 from .creditor import creditor_view
 
 PAYMENTS_PER_PAGE = 50
-STATUSES = {"matched": ("Fördelade", Q(case__isnull=False)),
-            "waiting": ("Väntar på handläggare", Q(case__isnull=True, duplicate_of__isnull=True)),
-            "duplicate": ("Möjliga dubbletter", Q(case__isnull=True, duplicate_of__isnull=False,
-                                                   duplicate_confirmed_on__isnull=True))}
+STATUSES = {"matched": (gettext_lazy("Fördelade"), Q(case__isnull=False)),
+            "waiting": (gettext_lazy("Väntar på handläggare"), Q(case__isnull=True, duplicate_of__isnull=True)),
+            "duplicate": (gettext_lazy("Möjliga dubbletter"), Q(case__isnull=True, duplicate_of__isnull=False,
+                                                                 duplicate_confirmed_on__isnull=True))}
 
 
 def payments_of(*, status: str | None = None, source: str | None = None, file_id: int | None = None,

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Case, Payment
@@ -80,19 +81,20 @@ def assign(request, payment_id: int):
     payment = _payment(payment_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Inget sparades. " + " ".join(form.errors.get("case", [])))
+        messages.error(request, _("Inget sparades. %(errors)s") % {"errors": " ".join(form.errors.get("case", []))})
         return redirect("portal:agent_payment", payment_id=payment.pk)
     found = cases_named(payment, form.cleaned_data["case"])
     if len(found) != 1:
-        messages.error(request, "Inget sparades: inget ärende har det numret eller den OCR-referensen."
-                       if not found else "Inget sparades: flera ärenden passar; ange ärendets nummer.")
+        messages.error(request, _("Inget sparades: inget ärende har det numret eller den OCR-referensen.")
+                       if not found else _("Inget sparades: flera ärenden passar; ange ärendets nummer."))
         return redirect("portal:agent_payment", payment_id=payment.pk)
     try:
         payment_assign(payment=payment, case=found[0], actor=request.user)
     except ApplicationError as error:
-        messages.error(request, f"Inget sparades: {error.message}")
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
         return redirect("portal:agent_payment", payment_id=payment.pk)
-    messages.success(request, f"Betalningen är fördelad på ärende {found[0].pk} ({found[0].creditor.name}).")
+    messages.success(request, _("Betalningen är fördelad på ärende %(case)s (%(creditor)s).") % {
+        "case": found[0].pk, "creditor": found[0].creditor.name})
     return redirect("portal:agent_payments")
 
 
@@ -103,10 +105,10 @@ def duplicate_confirm(request, payment_id: int):
     try:
         payment_duplicate_confirm(payment=payment, on=timezone.localdate(), actor=request.user)
     except ApplicationError as error:
-        messages.error(request, f"Inget sparades: {error.message}")
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
         return redirect("portal:agent_payment", payment_id=payment.pk)
-    messages.success(request, f"Betalningen {payment.pk} är en dubblett av betalning {payment.duplicate_of_id} "
-                              "och bokas inte.")
+    messages.success(request, _("Betalningen %(payment)s är en dubblett av betalning %(original)s och bokas inte.") % {
+        "payment": payment.pk, "original": payment.duplicate_of_id})
     return redirect("portal:agent_payments")
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from creditors.models import Role
@@ -51,14 +52,16 @@ def policy_edit(request, category: str):
             try:
                 policy_replace_steps(policy=policy, steps=formset.steps(), actor=request.user)
             except ApplicationError as error:
-                messages.error(request, f"Inget sparades: {error.message}")
+                messages.error(request, _("Inget sparades: %(reason)s") % {"reason": error.message})
             else:
-                name = "VIP" if category == Category.VIP else Category(category).label.lower()
-                messages.success(request, f"Trappan för {name} är sparad; "
-                                          "öppna ärenden planeras om efter den.")
+                if category == Category.VIP:
+                    messages.success(request, _("Trappan för VIP är sparad; öppna ärenden planeras om efter den."))
+                else:
+                    messages.success(request, _("Trappan för %(name)s är sparad; öppna ärenden planeras om efter den.")
+                                     % {"name": Category(category).label.lower()})
                 return redirect("portal:policy_overview")
         else:
-            messages.error(request, "Inget sparades: trappan bryter mot reglerna nedan.")
+            messages.error(request, _("Inget sparades: trappan bryter mot reglerna nedan."))
     else:
         formset = LadderFormSet(prefix="steps", initial=[_initial(step) for step in policy.steps.order_by("number")])
     return render(request, "policies/edit.html", {

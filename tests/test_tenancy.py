@@ -34,8 +34,9 @@ def test_every_tenant_model_has_a_scoped_default_manager(model, db):
 
 def test_models_of_tenant_apps_are_tenant_models_or_declared_global():
     # A model in a tenant app without a creditor must be one we chose to keep global.
+    # A person's own preferences (creditors.UserPreference) are theirs whichever creditor they work for.
     global_models = {"creditors.Creditor", "creditors.AgencyStaff", "dunning.FeeCap", "dunning.ReferenceRate",
-                     "cases.PaymentFile"}
+                     "cases.PaymentFile", "creditors.UserPreference"}
     for model in apps.get_models():
         if model._meta.app_label in TENANT_APPS and not is_tenant_model(model):
             assert model._meta.label in global_models, f"{model._meta.label} has no creditor and no scope"

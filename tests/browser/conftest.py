@@ -58,7 +58,7 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/login/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.locator("main form button[type=submit]").click()  # the sign-in form's, not the header's language switch
 
 
 def looked_at(page, name: str) -> None:
