@@ -1,4 +1,5 @@
 """The creditor portal's pages about the portfolio and its cases."""
+import dataclasses
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +24,7 @@ from .case_action_forms import DisputeForm, NoteForm, PauseForm, PaymentForm, Wi
 from .case_forms import CaseFilterForm
 from .charts import overview_charts
 from .creditor import creditor_view, may_edit
-from .selectors import portfolio_overview
+from .selectors import portfolio_outstanding, portfolio_overview
 
 CASES_PER_PAGE = 50
 
@@ -38,10 +39,30 @@ def dashboard(request):
     if request.creditor is None and agency_staff_of(request.user) is not None:
         return redirect("portal:agent_queue")  # the agency's staff land on their queue
     _require_creditor(request)
-    overview = portfolio_overview()
+    overview = portfolio_overview(outstanding=False)
+    if overview.open_cases <= OUTSTANDING_INLINE_MAX or request.GET.get("outstanding"):
+        overview = _with_outstanding(overview)
     recent = balances.with_balances(selectors.case_list()[:10])
     return render(request, "cases/dashboard.html", {"overview": overview, "charts": overview_charts(overview),
                                                     "recent": recent, "categories": Category.choices})
+
+
+# The open cases' balances are one pass over them in Python (about 75 µs a case): up to this
+# many, the overview shows them at once; beyond, its page comes first and they follow
+# (`dashboard_outstanding`, fetched by the page), so the rest of the overview waits for nothing.
+OUTSTANDING_INLINE_MAX = 5_000
+
+
+def _with_outstanding(overview):
+    outstanding, ageing = portfolio_outstanding(overview.today)
+    return dataclasses.replace(overview, outstanding=outstanding, ageing=ageing)
+
+
+@creditor_view()
+def dashboard_outstanding(request):
+    """The overview's outstanding, overdue and ageing figures, for a page that showed them later."""
+    overview = _with_outstanding(portfolio_overview(outstanding=False))
+    return render(request, "overview/_outstanding_fragment.html", {"overview": overview})
 
 
 @creditor_view()

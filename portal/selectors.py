@@ -25,10 +25,10 @@ class Overview:
 
     today: datetime.date
     open_cases: int
-    outstanding: Balance
+    outstanding: Balance | None  # None: not computed here (a large portfolio's come after the page)
     by_stage: dict[str, int]
     stage_rows: list[StageRow]
-    ageing: list[AgeingBucket]
+    ageing: list[AgeingBucket] | None
     attention: Attention
     recovered: list[Month]  # oldest first, the current month last
     dso: Dso
@@ -62,17 +62,18 @@ class Overview:
         return self.recovered[-2]
 
 
-def portfolio_overview(*, today: datetime.date | None = None) -> Overview:
+def portfolio_overview(*, today: datetime.date | None = None, outstanding: bool = True) -> Overview:
     """What the creditor's dashboard shows: what needs the creditor, what is outstanding and
     how old, what came in, the cases per stage and category, DSO and the recovery rates.
 
     A fixed number of queries, however many cases: each figure is one aggregate, except
-    the balances, which are one pass over the open cases (interest accrues per case)."""
+    the balances, which are one pass over the open cases (interest accrues per case):
+    `outstanding=False` leaves them out (`portfolio_outstanding` gives them)."""
     today = today or timezone.localdate()
     counts = figures.stage_counts()
     rows = figures.stage_rows(counts)
     by_stage = {row.stage: row.total for row in rows}
-    outstanding, ageing = _outstanding(today)
+    outstanding, ageing = portfolio_outstanding(today) if outstanding else (None, None)
     return Overview(
         today=today, open_cases=sum(n for s, n in by_stage.items() if s != Stage.CLOSED), outstanding=outstanding,
         by_stage=by_stage, stage_rows=rows, ageing=ageing,
@@ -81,7 +82,7 @@ def portfolio_overview(*, today: datetime.date | None = None) -> Overview:
         recovery=figures.recovery_per_quarter(today=today))
 
 
-def _outstanding(today: datetime.date) -> tuple[Balance, list[AgeingBucket]]:
+def portfolio_outstanding(today: datetime.date) -> tuple[Balance, list[AgeingBucket]]:
     """The open cases' balances summed, in total and per ageing bucket (days past the due date)."""
     # Interest accrues per case, so the sum is taken over each open case's balance: the page's
     # one pass over cases (about 1 s per 10 000 open cases on SQLite). Only what a balance

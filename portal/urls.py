@@ -19,6 +19,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("overview/outstanding", views.dashboard_outstanding, name="dashboard_outstanding"),
     path("language", language.language_set, name="language"),
     path("cases/", views.case_list, name="case_list"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx)$", views.case_export, name="case_export"),

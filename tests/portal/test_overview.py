@@ -294,3 +294,16 @@ def test_the_axis_steps_are_round(largest, step):
                                          (Decimal(1500000), "1,5\u00a0mkr")])
 def test_axis_labels_in_swedish_short_form(value, text):
     assert charts.kronor_tick(value) == text
+
+
+def test_a_large_portfolios_balances_follow_the_page(browser, creditor, monkeypatch):
+    monkeypatch.setattr("portal.case_views.OUTSTANDING_INLINE_MAX", 1)  # "large": more than one open case
+    make_case(creditor, amount="1000.00")
+    make_case(creditor, amount="500.00")
+    page = browser.get("/").content.decode().replace("\u00a0", " ")
+    assert 'hx-get="/overview/outstanding"' in page and "1 500,00 kr" not in page  # the rest came without them
+    fragment = browser.get("/overview/outstanding").content.decode().replace("\u00a0", " ")
+    assert 'id="outstanding-cards"' in fragment and 'id="ageing" hx-swap-oob="true"' in fragment
+    assert "2 öppna ärenden · kapital 1 500,00 kr" in fragment
+    inline = browser.get("/?outstanding=1").content.decode().replace("\u00a0", " ")  # without JavaScript
+    assert "2 öppna ärenden · kapital 1 500,00 kr" in inline and "hx-get" not in inline.split("<main>")[1]
