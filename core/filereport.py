@@ -21,9 +21,14 @@ SHOWN = 40
 
 @dataclass(frozen=True)
 class RowError(Exception):
+    """A row's field that is wrong: `reason` in English (the commands, the API), and `code`
+    with its `params` (name, value pairs) for a page that says it in another language."""
+
     column: str
     value: str
     reason: str
+    code: str = ""
+    params: tuple = ()
 
     def __post_init__(self):
         if len(self.value) > SHOWN:
@@ -41,7 +46,8 @@ def check_characters(raw: dict[str, str]) -> None:
             bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r"), None)
             if bad is not None:
                 raise RowError(field, value.encode("unicode_escape").decode("ascii"),
-                               f"holds the control character U+{ord(bad):04X}")
+                               f"holds the control character U+{ord(bad):04X}", "control_character",
+                               (("character", f"U+{ord(bad):04X}"),))
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class Problem:
     column: str
     value: str
     reason: str
+    code: str = ""  # and params: as RowError's
+    params: tuple = ()
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}

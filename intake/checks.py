@@ -46,14 +46,17 @@ def within_file(rows: list[LedgerRow]) -> list[Problem]:
     for row in rows:
         if row.invoice_number in first_of_number:
             problems.append(Problem(row.row, "invoice_number", row.invoice_number,
-                                    f"appears already in row {first_of_number[row.invoice_number]}"))
+                                    f"appears already in row {first_of_number[row.invoice_number]}",
+                                    "duplicate_invoice", (("row", first_of_number[row.invoice_number]),)))
             continue
         first_of_number[row.invoice_number] = row.row
         first = first_of_customer.setdefault(row.customer_number, row)
         if first is not row and first.debtor_values() != row.debtor_values():
             field = next(f for f, v in row.debtor_values().items() if first.debtor_values()[f] != v)
             problems.append(Problem(row.row, field, str(getattr(row, field)),
-                                    f"customer {row.customer_number} has {getattr(first, field)!r} in row {first.row}"))
+                                    f"customer {row.customer_number} has {getattr(first, field)!r} in row {first.row}",
+                                    "customer_differs", (("customer", row.customer_number),
+                                                         ("value", str(getattr(first, field))), ("row", first.row))))
     return problems
 
 

@@ -20,7 +20,7 @@ from django.core.validators import validate_email
 
 from core.errors import ApplicationError
 from core.filereport import EARLIEST, LATEST, RowError, check_characters
-from core.money import MAX_CLAIM_AMOUNT, ZERO, parse_amount
+from core.money import MAX_CLAIM_AMOUNT, ZERO, format_sek, parse_amount
 from core.tables import header_positions
 from debtors.models import CustomerType, Language
 from debtors.services import clean_identity_number
@@ -125,49 +125,57 @@ def parse_row(number: int, values: list[str], positions: dict[str, int], *, toda
     check_characters(raw)
     for field in REQUIRED:
         if not text(field):
-            raise RowError(field, "", "is required")
+            raise RowError(field, "", "is required", "required")
     amount = _amount("amount", text("amount"))
     if amount == 0:
-        raise RowError("amount", text("amount"), "an invoice of 0 is not a claim")
+        raise RowError("amount", text("amount"), "an invoice of 0 is not a claim", "amount_zero")
     invoice_date, due_date = _date("invoice_date", text("invoice_date")), _date("due_date", text("due_date"))
     paid_on = _date("paid_on", text("paid_on"), latest=today, latest_label="today") if text("paid_on") else None
     if due_date < invoice_date:
-        raise RowError("due_date", text("due_date"), f"is before the invoice date {invoice_date}")
+        raise RowError("due_date", text("due_date"), f"is before the invoice date {invoice_date}",
+                       "due_before_invoice", (("invoice_date", invoice_date.isoformat()),))
     open_amount = _amount("open_amount", text("open_amount")) if text("open_amount") else abs(amount)
     if amount > 0 and not ZERO <= open_amount <= amount:
-        raise RowError("open_amount", text("open_amount"), f"must be between 0 and the amount {amount}")
+        raise RowError("open_amount", text("open_amount"), f"must be between 0 and the amount {amount}",
+                       "open_amount_range", (("amount", format_sek(amount)),))
     if amount < 0 and not text("credited_invoice"):
-        raise RowError("credited_invoice", "", "a negative amount is a credit note and must name the invoice it credits")
+        raise RowError("credited_invoice", "",
+                       "a negative amount is a credit note and must name the invoice it credits",
+                       "credit_note_names_invoice")
     credited_on = _credit_date(amount, text("credited_on"), invoice_date, text("invoice_date"), today=today)
     customer_type = CUSTOMER_TYPES.get(text("customer_type").lower() or "consumer")
     if customer_type is None:
-        raise RowError("customer_type", text("customer_type"), "must be company or consumer (företag/privatperson)")
+        raise RowError("customer_type", text("customer_type"), "must be company or consumer (företag/privatperson)",
+                       "customer_type")
     if not text("identity_number").isascii():
-        raise RowError("identity_number", text("identity_number"), "may hold only the digits 0-9, '-' or '+'")
+        raise RowError("identity_number", text("identity_number"), "may hold only the digits 0-9, '-' or '+'",
+                       "identity_characters")
     try:
         identity = clean_identity_number(text("identity_number"), customer_type)
     except (ApplicationError, ValueError) as exc:
-        raise RowError("identity_number", text("identity_number"), getattr(exc, "message", str(exc))) from None
+        raise RowError("identity_number", text("identity_number"), getattr(exc, "message", str(exc)),
+                       "identity") from None
     language = (text("language") or Language.SV).lower()
     if language not in LANGUAGES:
-        raise RowError("language", text("language"), f"must be one of {', '.join(Language.values)}")
+        raise RowError("language", text("language"), f"must be one of {', '.join(Language.values)}", "one_of",
+                       (("choices", ", ".join(Language.values)),))
     currency = (text("currency") or "SEK").upper()
     if not CURRENCY.fullmatch(currency):
-        raise RowError("currency", text("currency"), "must be a three-letter ISO 4217 code such as SEK")
+        raise RowError("currency", text("currency"), "must be a three-letter ISO 4217 code such as SEK", "currency")
     country = (text("country") or "SE").upper()
     if not COUNTRY.fullmatch(country):
-        raise RowError("country", text("country"), "must be a two-letter ISO 3166 code such as SE")
+        raise RowError("country", text("country"), "must be a two-letter ISO 3166 code such as SE", "country")
     if text("email"):
         try:
             validate_email(text("email"))
         except DjangoValidationError:
-            raise RowError("email", text("email"), "is not an e-mail address") from None
+            raise RowError("email", text("email"), "is not an e-mail address", "email") from None
     agreed = text("reminder_fee_agreed").lower()
     if agreed not in YES_OR_NO:
-        raise RowError("reminder_fee_agreed", text("reminder_fee_agreed"), "must be yes or no (ja/nej)")
+        raise RowError("reminder_fee_agreed", text("reminder_fee_agreed"), "must be yes or no (ja/nej)", "yes_no")
     vip = text("vip").lower()
     if vip not in YES_OR_NO:
-        raise RowError("vip", text("vip"), "must be yes or no (ja/nej)")
+        raise RowError("vip", text("vip"), "must be yes or no (ja/nej)", "yes_no")
     _check_lengths(raw)
     return LedgerRow(
         row=number, customer_number=text("customer_number"), customer_name=text("customer_name"),
@@ -186,13 +194,14 @@ def _credit_date(amount: Decimal, text: str, invoice_date: datetime.date, invoic
     reduces the claim from its date, and one dated after today has not happened yet."""
     if amount > 0:
         if text:
-            raise RowError("credited_on", text, "only a credit note (a negative amount) has a credit date")
+            raise RowError("credited_on", text, "only a credit note (a negative amount) has a credit date",
+                           "credit_date_not_credit_note")
         return None
     credited_on = _date("credited_on", text, latest=today, latest_label="today") if text else None
     if credited_on is None and invoice_date > today:
         raise RowError("invoice_date", invoice_text,
                        f"a credit note counts from its date, which cannot be after today ({today}); "
-                       f"give the day it was issued (or a credited_on column)")
+                       f"give the day it was issued (or a credited_on column)", "credit_note_future")
     return credited_on
 
 
@@ -203,7 +212,7 @@ MAX_LENGTH = {"customer_number": 50, "customer_name": 200, "invoice_number": 50,
 def _check_lengths(raw: dict[str, str]) -> None:
     for field, limit in MAX_LENGTH.items():
         if len(raw[field]) > limit:
-            raise RowError(field, raw[field], f"is longer than {limit} characters")
+            raise RowError(field, raw[field], f"is longer than {limit} characters", "too_long", (("limit", limit),))
 
 
 def _amount(column: str, text: str) -> Decimal:
@@ -211,7 +220,7 @@ def _amount(column: str, text: str) -> Decimal:
     try:
         return parse_amount(text, limit=MAX_CLAIM_AMOUNT)
     except (ValueError, ArithmeticError) as exc:  # ArithmeticError: decimal's own, for what parse_amount misses
-        raise RowError(column, text, str(exc)) from None
+        raise RowError(column, text, str(exc), "amount") from None
 
 
 def _date(column: str, text: str, *, latest: datetime.date = LATEST, latest_label: str = "") -> datetime.date:
@@ -231,8 +240,9 @@ def _date(column: str, text: str, *, latest: datetime.date = LATEST, latest_labe
         except ValueError:
             pass
     if date is None:
-        raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD")
+        raise RowError(column, text, "is not a date: write YYYY-MM-DD or YYYYMMDD", "date")
     if not EARLIEST <= date <= latest:
         raise RowError(column, text, f"must be from {EARLIEST} to {latest_label or latest}"
-                                     f"{f' ({latest})' if latest_label else ''}")
+                                     f"{f' ({latest})' if latest_label else ''}", "date_range",
+                       (("earliest", EARLIEST.isoformat()), ("latest", latest.isoformat())))
     return date

@@ -82,7 +82,7 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         try:
             rows.append(parse_row(number, values, positions, today=today))
         except RowError as error:
-            report.problems.append(Problem(number, error.column, error.value, error.reason))
+            report.problems.append(Problem(number, error.column, error.value, error.reason, error.code, error.params))
     with transaction.atomic():
         rows = _drop(rows, within_file(rows), report)
         invoices = _stored_invoices(rows)

@@ -24,6 +24,7 @@ from intake.tasks import import_staged_ledger
 from intake.uploads import StagedUpload, State
 
 from .ledger_forms import MEGABYTE, UPLOAD_MAX_BYTES, LedgerUploadForm
+from .ledger_texts import problem_row
 
 # A file with more rows than this is imported by a worker while the page shows its progress;
 # a smaller one takes a few seconds at most and is imported within the request.
@@ -116,7 +117,8 @@ def ledger_preview(request):
     upload = StagedUpload.stage(creditor_id=creditor.pk, user_id=request.user.pk, who=request.user.get_username(),
                                 name=name, data=data, rows=report.rows, rejected=report.rejected)
     return render(request, "ledger/preview.html", {
-        "report": report, "upload": upload, "problems": report.problems[:PROBLEMS_SHOWN],
+        "report": report, "upload": upload,
+        "problems": [problem_row(problem) for problem in report.problems[:PROBLEMS_SHOWN]],
         "more_problems": max(0, len(report.problems) - PROBLEMS_SHOWN), "large": report.rows > LARGE_FILE_ROWS,
     })
 

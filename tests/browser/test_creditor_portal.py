@@ -58,7 +58,7 @@ def test_a_finance_team_imports_finds_pauses_and_is_kept_within_the_law(page, cr
     page.get_by_role("button", name="Förhandsgranska").click()
     rejected = page.locator("table", has_text="12,5x").locator("tbody tr").first
     row, column, value, reason = (cell.inner_text() for cell in rejected.locator("td").all())
-    assert (row, column, value) == ("3", "amount", "12,5x") and reason  # the file's line 3, the amount
+    assert (row, column, value, reason) == ("3", "Belopp", "12,5x", "är inte ett belopp: skriv till exempel 1 234,50")
     looked_at(page, "ledger-preview")
     page.goto("/ledger/")
     page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))

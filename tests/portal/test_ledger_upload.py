@@ -76,10 +76,12 @@ def test_a_bad_row_is_previewed_with_its_row_column_value_and_reason(staff, cred
     response = preview(staff, BAD)
     page = response.content.decode()
     assert "<th>Kolumn</th><th>Värde</th><th>Orsak</th>" in page
-    assert '<td class="num">5</td><td class="mono">amount</td><td class="mono">12,5x</td>' in page
+    # The file's line, its column by name and the reason in Swedish (the importer's code, said here).
+    assert ('<td class="num">5</td><td>Belopp</td><td class="mono">12,5x</td>'
+            '<td>är inte ett belopp: skriv till exempel 1 234,50</td>') in page
     [problem] = response.context["problems"]
-    assert (problem.row, problem.column, problem.value) == (5, "amount", "12,5x")
-    assert escape(problem.reason) in page
+    assert (problem["row"], problem["column"], problem["value"]) == (5, "Belopp", "12,5x")
+    assert escape(problem["reason"]) in page
     report = response.context["report"]
     assert (report.rows, report.created, report.updated, report.unchanged, report.rejected) == (4, 3, 0, 0, 1)
     assert "Kommentar" in page and "hoppas över" in page  # the column no field reads is named
