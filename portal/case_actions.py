@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import case_get
 from cases.services import case_note_add
-from cases.stages import HoldReason, Stage
+from cases.stages import OPEN_STAGES, HoldReason, Stage
 from core.errors import ApplicationError, Conflict, NotFound
 from core.money import format_sek
 from dunning.documents import dispute_document_add
@@ -66,6 +66,8 @@ def _act(request, case_id, form_class, act) -> HttpResponse:
 @require_POST
 def pause(request, case_id: int):
     def act(case, data):
+        if case.stage not in OPEN_STAGES:
+            raise Conflict(_("ärendet vilar redan eller är avslutat; det kan inte pausas."))
         case_pause(case=case, on=timezone.localdate(), actor=request.user, until=data["until"], note=data["note"])
         if data["until"]:
             return _("Ärendet är pausat till %(until)s.") % {"until": data["until"].isoformat()}
@@ -77,6 +79,8 @@ def pause(request, case_id: int):
 @require_POST
 def resume(request, case_id: int):
     def act(case, data):
+        if case.stage != Stage.ON_HOLD:
+            raise Conflict(_("ärendet vilar inte; det finns inget att återuppta."))
         if case.hold_reason == HoldReason.DISPUTE:
             raise Conflict(_("ett bestritt ärende återupptas när en handläggare har avgjort bestridandet."))
         case_resume(case=case, on=timezone.localdate(), actor=request.user)
@@ -88,6 +92,8 @@ def resume(request, case_id: int):
 @require_POST
 def withdraw(request, case_id: int):
     def act(case, data):
+        if case.stage == Stage.CLOSED:
+            raise Conflict(_("ärendet är redan avslutat."))
         case_withdraw(case=case, on=timezone.localdate(), actor=request.user)
         return _("Kravet är återkallat och ärendet avslutat.")
     return _act(request, case_id, WithdrawForm, act)
@@ -112,6 +118,11 @@ def dispute(request, case_id: int):
     def act(case, data):
         today = timezone.localdate()
         answering = case.stage == Stage.ON_HOLD and case.hold_reason == HoldReason.DISPUTE
+        if case.stage == Stage.CLOSED:
+            raise Conflict(_("ärendet är avslutat; det finns inget krav att bestrida."))
+        if case.stage == Stage.ON_HOLD and not answering:
+            raise Conflict(_("ärendet vilar (%(reason)s); återuppta det innan ett bestridande registreras.")
+                           % {"reason": str(case.get_hold_reason_display()).lower()})
         if answering:
             case_dispute_answer(case=case, on=today, text=data["text"], actor=request.user)
         else:

@@ -173,3 +173,15 @@ def test_another_creditors_case_is_not_found(browser, other_creditor, action):
     assert browser.post(f"/cases/{theirs.pk}/{action}", ACTIONS[action]).status_code == 404
     assert browser.post(f"/cases/999999/{action}", ACTIONS[action]).status_code == 404
     assert reload(theirs).stage == Stage.REMINDER
+
+
+def test_what_cannot_be_done_to_a_case_is_said_in_swedish(browser, case):
+    browser.post(f"/cases/{case.pk}/pause", {"note": "Vänta på kreditnota"})
+    said_then = said(browser.post(f"/cases/{case.pk}/dispute", {"text": "Fel pris"}, follow=True))
+    assert ("Inget sparades: ärendet vilar (pausat av borgenären); återuppta det innan ett bestridande "
+            "registreras.") in said_then
+    browser.post(f"/cases/{case.pk}/withdraw", {"confirm": "on"})
+    for action, data, refusal in (("pause", {"note": "x"}, "ärendet vilar redan eller är avslutat"),
+                                  ("withdraw", {"confirm": "on"}, "ärendet är redan avslutat."),
+                                  ("resume", {}, "ärendet vilar inte; det finns inget att återuppta.")):
+        assert f"Inget sparades: {refusal}" in said(browser.post(f"/cases/{case.pk}/{action}", data, follow=True))
