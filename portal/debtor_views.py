@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,7 +46,7 @@ def debtor_list(request):
     debtors = selectors.debtor_list(category=category, text=text).order_by("name", "id")
     page = Paginator(debtors, DEBTORS_PER_PAGE).get_page(request.GET.get("page"))
     owed = _open_balances([debtor.pk for debtor in page.object_list])
-    rows = [(debtor, reasons_text(debtor.category_reasons), *owed.get(debtor.pk, (0, None)))
+    rows = [(debtor, reasons_text(debtor.category_reasons, get_language()), *owed.get(debtor.pk, (0, None)))
             for debtor in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)
@@ -75,7 +76,7 @@ def debtor_detail(request, debtor_id: int):
     late, decided = features.late_share(rules.late_days) if features else (0, 0)
     report = features.credit_report if features else None
     return render(request, "debtors/debtor_detail.html", {
-        "debtor": debtor, "reasons": reasons_text(debtor.category_reasons), "features": features, "rules": rules,
+        "debtor": debtor, "reasons": reasons_text(debtor.category_reasons, get_language()), "features": features, "rules": rules,
         "late": late, "decided": decided, "report": report,
         "report_stale": report is not None and (today - report.reported_on).days > rules.report_max_age_days,
         "cases": with_balances(debtor.cases.select_related("invoice", "debtor").order_by("-opened_on", "-id")[:100]),

@@ -104,3 +104,12 @@ def test_an_address_resumes_the_cases_that_waited_for_one(client, creditor):
     with creditor_scope(creditor):
         assert not QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists()
         assert Debtor.objects.get(pk=nowhere.pk).phone == "070-123 45 67"
+
+
+def test_the_reasons_come_in_the_readers_language(client, creditor, risky):
+    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    swedish = browser.get(f"/debtors/{risky.pk}/").content.decode()
+    browser.post("/language", {"language": "en"})
+    english = browser.get(f"/debtors/{risky.pk}/").content.decode()
+    assert "visar 3 betalningsanmärkningar" in swedish
+    assert "visar 3 betalningsanmärkningar" not in english and "3 payment remarks" in english
