@@ -88,11 +88,28 @@ def explain(client, url: str, connection) -> None:
             print("      " + line)
 
 
+def profile_overview(creditor) -> None:
+    import cProfile
+    import pstats
+
+    from core.tenancy import creditor_scope
+    from portal.selectors import portfolio_outstanding
+
+    profiler = cProfile.Profile()
+    with creditor_scope(creditor):
+        started = time.perf_counter()
+        profiler.runcall(portfolio_outstanding, DAY)
+        print(f"portfolio_outstanding: {time.perf_counter() - started:.1f} s (profiled)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--explain", action="store_true", help="print each page's slowest query and its plan")
+    parser.add_argument("--profile-overview", action="store_true",
+                        help="profile the overview's balances once, then stop")
     args = parser.parse_args()
     print(host_speed())
     with scratch_database() as connection:
@@ -115,6 +132,9 @@ def main() -> None:
         with creditor_scope(creditor):
             user = membership_add(creditor=creditor, email="bench@bench.se", role=Role.STAFF,
                                   password="a-long-bench-password").user
+        if args.profile_overview:
+            profile_overview(creditor)
+            return
         client = Client()
         client.force_login(user)
         rng = random.Random(20)
