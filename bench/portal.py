@@ -58,6 +58,7 @@ def pages(creditor, rng: random.Random) -> dict:
         "case page": lambda: f"/cases/{rng.choice(ids)}/",
         "debtor list, page 100": lambda: f"/debtors/?page={rng.randint(50, 150)}",
         "overview (no goal set)": lambda: "/",
+        "overview's balances, fetched after it": lambda: "/overview/outstanding",
     }
 
 
