@@ -132,6 +132,7 @@ def case_detail(request, case_id: int):
         "case": case, "balance": view.balance, "entries": case.entries.all(), "events": case.events.all(),
         "letters": case.letters.all(), "queue": case.queue_items.all(), "next_step": next_step_of(case),
         "documents": case.dispute_documents.all(),
+        "payments": case.payments.select_related("file").order_by("-paid_on", "-id"),
         "limitation": limitation, "limitation_near": nearing_limitation(limitation, today),
         "may_edit": may_edit(request), "disputed": disputed,
         "forms": {"pause": PauseForm(), "payment": PaymentForm(initial={"paid_on": today}),

@@ -102,6 +102,7 @@ def test_a_payment_the_creditor_received_is_allocated(browser, case):
     page = said(browser.post(f"/cases/{case.pk}/payment", {"amount": "400,00", "paid_on": today.isoformat(),
                                                            "reference": "Swish 12"}, follow=True))
     assert "Betalningen på 400,00 kr är registrerad och fördelad." in page
+    assert '<td data-label="Referens">Swish 12</td>' in page  # the case's payments, listed
     with creditor_scope(case.creditor_id):
         payment = Payment.objects.get(case=case)
     assert (payment.amount, payment.paid_on, payment.reference) == (Decimal("400.00"), today, "Swish 12")
