@@ -11,15 +11,14 @@ from cases.stages import ClosedReason, HoldReason, Stage
 from cases.timeline import event_text
 from core.tenancy import creditor_scope
 from creditors.models import Role
-from creditors.services import membership_add
 from cycle.run import run_cycle
 from dunning.balances import case_letter_record
 from dunning.models import DisputeDocument, QueueItem, QueueKind
 from letters.models import Letter, LetterKind
 from letters.rendering import letter_render
 from tests.factories import make_case
+from tests.portal.members import sign_in
 
-PASSWORD = "a-long-demo-password"
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
@@ -28,16 +27,9 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def member(client, creditor, role, email="staff@acme.se"):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email=email, role=role, password=PASSWORD)
-    assert client.login(username=email, password=PASSWORD)
-    return client
-
-
 @pytest.fixture
 def browser(client, creditor):
-    return member(client, creditor, Role.STAFF)
+    return sign_in(client, creditor, Role.STAFF)
 
 
 @pytest.fixture
@@ -161,7 +153,7 @@ ACTIONS = {"pause": {"note": "x"}, "resume": {}, "withdraw": {"confirm": "on"}, 
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_a_read_only_member_changes_nothing(client, creditor, case, action):
-    browser = member(client, creditor, Role.READ_ONLY, email="reader@acme.se")
+    browser = sign_in(client, creditor, Role.READ_ONLY, email="reader@acme.se")
     assert "Åtgärder" not in said(browser.get(f"/cases/{case.pk}/"))
     before = len(events(case, "cases.stage.changed")), len(events(case, "cases.note.added"))
     assert browser.post(f"/cases/{case.pk}/{action}", ACTIONS[action]).status_code == 403

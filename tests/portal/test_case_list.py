@@ -12,20 +12,15 @@ from openpyxl import load_workbook
 
 from core.tenancy import creditor_scope
 from creditors.models import Role
-from creditors.services import membership_add
 from debtors.models import Category
 from dunning.holds import case_dispute
 from tests.factories import DebtorFactory, make_case
-
-PASSWORD = "a-long-demo-password"
+from tests.portal.members import sign_in
 
 
 @pytest.fixture
 def browser(client, creditor):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email="staff@acme.se", role=Role.READ_ONLY, password=PASSWORD)
-    assert client.login(username="staff@acme.se", password=PASSWORD)
-    return client
+    return sign_in(client, creditor, Role.READ_ONLY)
 
 
 def debtor(creditor, **fields):
@@ -151,9 +146,7 @@ def test_the_lists_queries_do_not_grow_with_its_rows(browser, creditor):
 
 
 def test_another_creditors_member_never_sees_these_cases(client, portfolio, other_creditor):
-    with creditor_scope(other_creditor):
-        membership_add(creditor=other_creditor, email="them@other.se", role=Role.ADMIN, password=PASSWORD)
-    client.login(username="them@other.se", password=PASSWORD)
+    sign_in(client, other_creditor, Role.ADMIN, "them@other.se")
     page = client.get("/cases/?q=Berg").content.decode()
     assert "Berg Bygg AB" not in page
     exported = b"".join(client.get("/cases/export.csv").streaming_content).decode("utf-8-sig")

@@ -6,21 +6,12 @@ import pytest
 from core.money import format_sek
 from core.tenancy import creditor_scope
 from creditors.models import Role
-from creditors.services import membership_add
 from debtors.models import Debtor
 from dunning.addresses import address_missing_open
 from dunning.balances import case_balance
 from dunning.models import QueueItem, QueueKind
 from tests.factories import DebtorFactory, make_case, make_reported_debtor
-
-PASSWORD = "a-long-demo-password"
-
-
-def login(client, creditor, email, role):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email=email, role=role, password=PASSWORD)
-    assert client.login(username=email, password=PASSWORD)
-    return client
+from tests.portal.members import sign_in
 
 
 @pytest.fixture
@@ -29,7 +20,7 @@ def risky(creditor):
 
 
 def test_the_debtor_page_says_why(client, creditor, risky):
-    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    browser = sign_in(client, creditor, Role.STAFF, "staff@acme.se")
     listing = browser.get("/debtors/?category=risk").content.decode()
     assert "Berit Sen" in listing and "visar 3 betalningsanmärkningar" in listing
     page = browser.get(f"/debtors/{risky.pk}/").content.decode()
@@ -41,7 +32,7 @@ def test_the_debtor_page_says_why(client, creditor, risky):
 
 
 def test_staff_designate_a_vip_and_set_a_manual_category(client, creditor, risky):
-    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    browser = sign_in(client, creditor, Role.STAFF, "staff@acme.se")
     page = browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}, follow=True).content.decode()
     assert "Berit Sen är nu VIP." in page and "Utsedd till VIP av borgenären" in page
     until = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
@@ -59,7 +50,7 @@ def test_staff_designate_a_vip_and_set_a_manual_category(client, creditor, risky
 
 
 def test_read_only_members_see_but_cannot_change(client, creditor, risky):
-    browser = login(client, creditor, "reader@acme.se", Role.READ_ONLY)
+    browser = sign_in(client, creditor, Role.READ_ONLY, "reader@acme.se")
     assert "Gör till VIP" not in browser.get(f"/debtors/{risky.pk}/").content.decode()
     assert browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}).status_code == 403  # forged: forbidden
     with creditor_scope(creditor):
@@ -67,14 +58,14 @@ def test_read_only_members_see_but_cannot_change(client, creditor, risky):
 
 
 def test_another_creditors_debtor_is_not_found(client, creditor, other_creditor, risky):
-    browser = login(client, other_creditor, "staff@other.se", Role.STAFF)
+    browser = sign_in(client, other_creditor, Role.STAFF, "staff@other.se")
     assert browser.get(f"/debtors/{risky.pk}/").status_code == 404
     assert browser.post(f"/debtors/{risky.pk}/vip", {"vip": "yes"}).status_code == 404
     assert "Berit Sen" not in browser.get("/debtors/").content.decode()
 
 
 def test_the_list_finds_a_debtor_and_shows_what_it_owes(client, creditor, risky):
-    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    browser = sign_in(client, creditor, Role.STAFF, "staff@acme.se")
     make_case(creditor, debtor=risky, amount="250.00")
     with creditor_scope(creditor):
         risky.refresh_from_db()
@@ -87,7 +78,7 @@ def test_the_list_finds_a_debtor_and_shows_what_it_owes(client, creditor, risky)
 
 
 def test_an_address_resumes_the_cases_that_waited_for_one(client, creditor):
-    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    browser = sign_in(client, creditor, Role.STAFF, "staff@acme.se")
     with creditor_scope(creditor):
         nowhere = DebtorFactory(creditor=creditor, address="", postal_code="", city="")
     case = make_case(creditor, debtor=nowhere, due_date=datetime.date(2026, 3, 2))
@@ -107,7 +98,7 @@ def test_an_address_resumes_the_cases_that_waited_for_one(client, creditor):
 
 
 def test_the_reasons_come_in_the_readers_language(client, creditor, risky):
-    browser = login(client, creditor, "staff@acme.se", Role.STAFF)
+    browser = sign_in(client, creditor, Role.STAFF, "staff@acme.se")
     swedish = browser.get(f"/debtors/{risky.pk}/").content.decode()
     browser.post("/language", {"language": "en"})
     english = browser.get(f"/debtors/{risky.pk}/").content.decode()

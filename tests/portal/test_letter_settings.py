@@ -6,23 +6,14 @@ from PIL import Image
 
 from core.tenancy import creditor_scope
 from creditors.models import Role
-from creditors.services import membership_add
 from letters.models import Letter, LetterDesign
 from tests.factories import make_case
-
-PASSWORD = "a-long-demo-password"
+from tests.portal.members import sign_in
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def member(client, creditor, role, email="admin@acme.se"):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email=email, role=role, password=PASSWORD)
-    assert client.login(username=email, password=PASSWORD)
-    return client
 
 
 def png(width=40, height=20) -> bytes:
@@ -32,7 +23,7 @@ def png(width=40, height=20) -> bytes:
 
 
 def test_an_administrator_chooses_the_variant_and_the_logo(client, creditor):
-    browser = member(client, creditor, Role.ADMIN)
+    browser = sign_in(client, creditor, Role.ADMIN, "admin@acme.se")
     logo = io.BytesIO(png())
     logo.name = "logo.png"
     answer = browser.post("/letters/design", {"variant": "classic", "logo": logo}, follow=True).content.decode()
@@ -47,7 +38,7 @@ def test_an_administrator_chooses_the_variant_and_the_logo(client, creditor):
 
 
 def test_a_preview_is_the_letter_as_it_would_go_today_and_stores_nothing(client, creditor):
-    browser = member(client, creditor, Role.READ_ONLY, email="reader@acme.se")
+    browser = sign_in(client, creditor, Role.READ_ONLY, email="reader@acme.se")
     assert browser.get("/letters/preview/reminder.pdf").status_code == 404  # no open case to preview with
     make_case(creditor, amount="1500.00")
     page = browser.get("/letters/").content.decode()
@@ -61,7 +52,7 @@ def test_a_preview_is_the_letter_as_it_would_go_today_and_stores_nothing(client,
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.READ_ONLY])
 def test_only_administrators_change_the_design(client, creditor, role):
-    browser = member(client, creditor, role, email="someone@acme.se")
+    browser = sign_in(client, creditor, role, email="someone@acme.se")
     assert browser.post("/letters/design", {"variant": "classic"}).status_code == 403
     with creditor_scope(creditor):
         assert not LetterDesign.objects.filter(creditor=creditor, variant="classic").exists()

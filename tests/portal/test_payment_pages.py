@@ -7,19 +7,14 @@ from django.utils import timezone
 from cases.models import Payment, PaymentFile, PaymentSource
 from core.tenancy import creditor_scope, scopes_disabled
 from creditors.models import Role
-from creditors.services import membership_add
 from payments.services import payment_register
 from tests.factories import make_case
-
-PASSWORD = "a-long-demo-password"
+from tests.portal.members import sign_in
 
 
 @pytest.fixture
 def browser(client, creditor):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email="staff@acme.se", role=Role.READ_ONLY, password=PASSWORD)
-    assert client.login(username="staff@acme.se", password=PASSWORD)
-    return client
+    return sign_in(client, creditor, Role.READ_ONLY)
 
 
 def test_payments_matched_and_waiting_per_file_and_only_ones_own(browser, creditor, other_creditor):

@@ -3,22 +3,13 @@ import pytest
 
 from core.tenancy import creditor_scope
 from creditors.models import Role
-from creditors.services import membership_add
 from dunning.models import PolicyStep
-
-PASSWORD = "a-long-demo-password"
-
-
-def member(client, creditor, role, email):
-    with creditor_scope(creditor):
-        membership_add(creditor=creditor, email=email, role=role, password=PASSWORD)
-    assert client.login(username=email, password=PASSWORD)
-    return client
+from tests.portal.members import sign_in
 
 
 @pytest.fixture
 def admin(client, creditor):
-    return member(client, creditor, Role.ADMIN, "admin@acme.se")
+    return sign_in(client, creditor, Role.ADMIN, "admin@acme.se")
 
 
 def ladder(creditor, category="normal"):
@@ -84,7 +75,7 @@ def test_a_lawful_ladder_is_saved_with_a_new_step_and_one_removed(admin, credito
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.READ_ONLY])
 def test_only_the_creditors_administrators_change_a_ladder(client, creditor, role):
-    browser = member(client, creditor, role, "someone@acme.se")
+    browser = sign_in(client, creditor, role, "someone@acme.se")
     before = ladder(creditor)
     assert "Bara era administratörer kan ändra trappan." in browser.get("/policies/normal/").content.decode()
     assert browser.post("/policies/normal/", posted(creditor, **{"1-offset_days": "12"})).status_code == 403
