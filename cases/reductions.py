@@ -148,10 +148,13 @@ def reallocate_overpaid_interest(book: Book, *, on: datetime.date) -> None:
 
 def settled(book: Book, *, on: datetime.date) -> bool:
     """Whether nothing is owed as of `on`. If so, a fee charged after that day (a reminder
-    that crossed the payment in the post) is not owed either: it is written off."""
-    if book.balance(on).total > 0:
-        return False
+    that crossed the payment in the post) is not owed either: it is written off.
+
+    Nor is anything owed when the book's later entries pay the rest: a payment dated after
+    `on` that was booked before it (reported first, in an earlier file) counts as well."""
     latest = book.latest
+    if book.balance(on).total > 0 and (latest <= on or book.balance(latest).total > 0):
+        return False
     late_fees = book.balance(latest).fees
     if late_fees > 0:
         reduce(book, late_fees, on=latest, kind=EntryKind.WRITE_OFF, reference="fee after payment")

@@ -207,6 +207,15 @@ def spread_both_ways(amounts, paid):
                     assert Case.objects.get(pk=part.case_id).stage == Stage.CLOSED
 
 
+def test_a_case_closes_when_a_payment_dated_later_but_reported_earlier_pays_the_rest(db):
+    """Found by the property test above on 2026-12-03: a payment of 1,00 dated 20 October came
+    in the first file; the spread of 7 October paid the rest of the case, but as of 7 October
+    the 1,00 was still owed, so the case stayed open with nothing owed."""
+    spread_both_ways([Decimal("101.57"), Decimal("824.59")],
+                     [([0, 2], Decimal("1.00"), 45), ([1, 2, 0], Decimal("333.30"), 12),
+                      ([2, 0, 1], Decimal("32.64"), 29), ([0, 2, 3], Decimal("532.02"), 32)])
+
+
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason="known gap: a payment reported after a later step "
                    "charged its fee (a collection demand sent after the day the payer paid) leaves that fee owed, so "
                    "a case the spread paid in full as of the payment date stays open; whether such a fee is owed is "
