@@ -107,3 +107,40 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.language}"
+
+
+class AuditAction(models.TextChoices):
+    """What was done. Labelled in Swedish, as the portal shows them."""
+
+    MEMBER_INVITED = "member.invited", _("Användare inbjuden")
+    MEMBER_ROLE_CHANGED = "member.role_changed", _("Roll ändrad")
+    MEMBER_REMOVED = "member.removed", _("Användare borttagen")
+    API_KEY_CREATED = "api_key.created", _("API-nyckel skapad")
+    API_KEY_REVOKED = "api_key.revoked", _("API-nyckel återkallad")
+    IDENTITY_VIEWED = "identity.viewed", _("Personnummer visat")
+    CREDITOR_SWITCHED = "creditor.switched", _("Bytte borgenär")
+
+
+class AuditEvent(models.Model):
+    """Who did what at a creditor, and when. Append-only (the database refuses UPDATE and
+    DELETE). The actor is kept as id and e-mail, not a foreign key, so that removing a user
+    never rewrites the record of what they did."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="audit_events")
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    # What it was done to, as "<kind>:<id>" (say "membership:12", "debtor:44").
+    target = models.CharField(max_length=80, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["creditor", "-at"], name="audit_creditor_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action} {self.target}"
