@@ -226,11 +226,12 @@ def debtor_override(*, debtor: Debtor, category: str, until: datetime.date | Non
     if category:
         if category not in (Category.RISK, Category.NORMAL):
             raise ValidationError("an override sets the category to risk or normal; VIP is its own designation",
-                                  detail={"category": category})
+                                  code="override_category", detail={"category": category})
         if until is None or until < on:
-            raise ValidationError("an override needs an expiry date that has not passed", detail={"until": str(until)})
+            raise ValidationError("an override needs an expiry date that has not passed", code="override_until",
+                                  detail={"until": str(until)})
         if not note.strip():
-            raise ValidationError("an override needs a note saying why", detail={"note": note})
+            raise ValidationError("an override needs a note saying why", code="override_note", detail={"note": note})
     debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
     debtor.override_category = category or ""
     debtor.override_until = until if category else None

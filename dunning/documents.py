@@ -33,10 +33,10 @@ IMAGE_TYPES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg")}
 def dispute_document_add(*, case: Case, name: str, data: bytes, actor=None, note: str = "") -> DisputeDocument:
     """Check and store one document for the case's dispute; ValidationError says what is wrong."""
     if not data:
-        raise ValidationError("the file is empty", detail={"field": "file"})
+        raise ValidationError("the file is empty", code="file_empty", detail={"field": "file"})
     if len(data) > MAX_BYTES:
         raise ValidationError(f"the file is {len(data):,} bytes; at most {MAX_BYTES:,} are accepted".replace(",", " "),
-                              detail={"field": "file", "size": len(data)})
+                              code="file_too_large", detail={"field": "file", "size": len(data), "limit": MAX_BYTES})
     content_type, extension, data = _checked(data)
     digest = hashlib.sha256(data).hexdigest()
     document = DisputeDocument(creditor_id=case.creditor_id, case=case,
@@ -54,20 +54,21 @@ def _checked(data: bytes) -> tuple[str, str, bytes]:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError("the PDF is cut short (it has no end): send the whole file",
-                                  detail={"field": "file"})
+                                  code="pdf_cut_short", detail={"field": "file"})
         return "application/pdf", "pdf", data
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in IMAGE_TYPES:
-                raise ValidationError(f"a document is a PDF, PNG or JPEG, not {image.format}", detail={"field": "file"})
+                raise ValidationError(f"a document is a PDF, PNG or JPEG, not {image.format}", code="document_type",
+                                      detail={"field": "file"})
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(f"the image is {image.width}×{image.height} pixels; at most 40 megapixels",
-                                      detail={"field": "file"})
+                                      code="image_too_large", detail={"field": "file"})
             image.load()
             content_type, extension = IMAGE_TYPES[image.format]
             clean = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") and image.format == "PNG" else "RGB")
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-        raise ValidationError("a document is a PDF, PNG or JPEG; this file is none of them",
+        raise ValidationError("a document is a PDF, PNG or JPEG; this file is none of them", code="document_type",
                               detail={"field": "file"}) from None
     out = io.BytesIO()
     clean.save(out, format=image.format, **({"quality": 90} if image.format == "JPEG" else {"optimize": True}))

@@ -201,10 +201,10 @@ def filing_status_set(*, filing: PaymentOrderFiling, status: str, on: datetime.d
     if status not in NEXT_STATUS[filing.status]:
         allowed = ", ".join(sorted(NEXT_STATUS[filing.status])) or "nothing: it is withdrawn"
         raise Conflict(f"a filing that is {filing.status} can become {allowed}, not {status}",
-                       detail={"filing": filing.pk, "status": status})
+                       code="filing_status", detail={"filing": filing.pk, "status": status})
     if on < filing.status_on:
         raise ValidationError(f"the status date {on} is before the last one ({filing.status_on})",
-                              detail={"filing": filing.pk})
+                              code="filing_date", detail={"filing": filing.pk, "last": filing.status_on.isoformat()})
     filing.status, filing.status_on, filing.updated_by = status, on, actor_label(actor)
     filing.reference = reference.strip()[:40] or filing.reference
     filing.note = note.strip()[:500]

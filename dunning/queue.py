@@ -81,24 +81,27 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
     refused."""
     item = QueueItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_open:
-        raise Conflict("this item is already decided")
+        raise Conflict("this item is already decided", detail={"item": item.pk}, code="item_decided")
     if outcome not in OUTCOMES_OF_KIND[item.kind]:
         allowed = ", ".join(sorted(OUTCOMES_OF_KIND[item.kind]))
-        raise ValidationError(f"a {item.kind} item takes one of: {allowed}", detail={"item": item.pk,
-                                                                                     "outcome": outcome})
+        raise ValidationError(f"a {item.kind} item takes one of: {allowed}", code="outcome_not_for_kind",
+                              detail={"item": item.pk, "outcome": outcome})
     if isinstance(actor, get_user_model()):
         if AgencyStaff.objects.filter(user=actor, role=AgencyRole.AUDITOR).exists():
-            raise Forbidden("an auditor reads the queue and changes nothing", detail={"item": item.pk})
+            raise Forbidden("an auditor reads the queue and changes nothing", code="auditor_reads",
+                            detail={"item": item.pk})
         if held_by_other(item, actor, timezone.now()):
             until = timezone.localtime(item.claimed_until)
             raise Conflict(f"{item.claimed_by} is working this item until {until:%H:%M}; nothing was recorded",
-                           detail={"item": item.pk})
+                           code="item_held",
+                           detail={"item": item.pk, "agent": str(item.claimed_by), "until": f"{until:%H:%M}"})
     outcome = _what_was_agreed(item, outcome, promise, instalments)
     if outcome in SUPERVISOR_OUTCOMES and not is_supervisor(actor):
         raise Forbidden(f"only a supervisor may {SUPERVISOR_OUTCOMES[outcome]}; {actor_name(actor)} is not one",
+                        code="supervisor_only",
                         detail={"item": item.pk, "outcome": outcome, "actor": actor_name(actor)})
     if (write_down is not None) != (outcome == Outcome.WRITTEN_DOWN):
-        raise ValidationError("a write-down names its amount, and only a write-down does",
+        raise ValidationError("a write-down names its amount, and only a write-down does", code="write_down_amount",
                               detail={"item": item.pk, "outcome": outcome})
     case = _locked(item.case)
     data = {"item": item.pk, "outcome": outcome}
@@ -160,11 +163,11 @@ def _what_was_agreed(item: QueueItem, outcome: str, promise, instalments) -> str
     if outcome not in AGREED_OUTCOMES:
         if promise is not None or instalments is not None:
             raise ValidationError(f"a promise or instalments go with an agreement, not with {outcome}",
-                                  detail={"item": item.pk, "outcome": outcome})
+                                  code="terms_without_agreement", detail={"item": item.pk, "outcome": outcome})
         return outcome
     if promise is not None and instalments is not None:
         raise ValidationError("an agreement is a promise to pay or a payment plan, not both",
-                              detail={"item": item.pk, "outcome": outcome})
+                              code="promise_and_plan", detail={"item": item.pk, "outcome": outcome})
     if outcome == Outcome.AGREEMENT and (promise is not None or instalments is not None):
         return Outcome.PROMISED if promise is not None else Outcome.PAYMENT_PLAN
     if outcome == Outcome.PROMISED and promise is not None or outcome == Outcome.PAYMENT_PLAN and instalments:
@@ -173,6 +176,7 @@ def _what_was_agreed(item: QueueItem, outcome: str, promise, instalments) -> str
              Outcome.PROMISED: "the promise: the date and the amount promised",
              Outcome.PAYMENT_PLAN: "the payment plan's instalments (date and amount each)"}[outcome]
     raise ValidationError(f"a call that ends in {outcome} must say {needs}; nothing was recorded",
+                          code="agreement_terms_missing",
                           detail={"item": item.pk, "case": item.case_id, "outcome": outcome})
 
 
@@ -189,6 +193,7 @@ def _checked_write_down(case: Case, amount) -> Decimal:
     if not Decimal("0") < amount < principal:
         raise ValidationError(f"a write-down is more than 0 and less than the unpaid principal "
                               f"({format_sek(principal)} kr; all of it is a credit), not {format_sek(amount)} kr",
+                              code="write_down_range",
                               detail={"case": case.pk, "amount": str(amount), "principal": str(principal)})
     return amount
 
@@ -211,7 +216,7 @@ def _checked_promise(case: Case, promise, on: datetime.date) -> tuple[datetime.d
         raise ValidationError(f"a promise's date must be a date, not {until!r}", detail={"case": case.pk})
     if until < on:
         raise ValidationError(f"a promise to pay must name a day that has not passed ({until} is before {on})",
-                              detail={"case": case.pk, "until": until.isoformat()})
+                              code="promise_day_passed", detail={"case": case.pk, "until": until.isoformat()})
     if isinstance(amount, float):
         raise ValidationError("a promise's amount must be a Decimal or a string, not a float",
                               detail={"case": case.pk})
@@ -222,7 +227,7 @@ def _checked_promise(case: Case, promise, on: datetime.date) -> tuple[datetime.d
     owed = case_balance(case, as_of=on).total
     if not Decimal("0") < amount <= owed:
         raise ValidationError(f"a promise's amount is more than 0 and at most what is owed ({format_sek(owed)} kr), "
-                              f"not {format_sek(amount)} kr",
+                              f"not {format_sek(amount)} kr", code="promise_amount_range",
                               detail={"case": case.pk, "amount": str(amount), "owed": str(owed)})
     return until, amount
 

@@ -145,24 +145,25 @@ def queue_claim(*, item: QueueItem, user, now: datetime.datetime) -> QueueItem:
     """Lease a chosen item to `user` (again, if it is already theirs: the lease is renewed)."""
     _worker(user)
     if item.outcome:
-        raise Conflict("this item is already decided", detail={"item": item.pk})
+        raise Conflict("this item is already decided", detail={"item": item.pk}, code="item_decided")
     with transaction.atomic():
         if not _lease(item, user, now):
             holder = queue_item_get(item.pk)
             until = timezone.localtime(holder.claimed_until)
-            raise Conflict(f"{holder.claimed_by} is working this item until {until:%H:%M}", detail={"item": item.pk})
+            raise Conflict(f"{holder.claimed_by} is working this item until {until:%H:%M}", code="item_held",
+                           detail={"item": item.pk, "agent": str(holder.claimed_by), "until": f"{until:%H:%M}"})
     return queue_item_get(item.pk)
 
 
 def queue_assign(*, item: QueueItem, to, by, now: datetime.datetime) -> QueueItem:
     """A supervisor hands an open item to an agent (or a supervisor) for `ASSIGNED`, whoever held it."""
     if _worker(by).role != AgencyRole.SUPERVISOR:
-        raise Forbidden("only a supervisor hands work to an agent")
+        raise Forbidden("only a supervisor hands work to an agent", code="supervisor_assigns")
     _worker(to)
     taken = (QueueItem.objects.with_scopes_disabled().filter(pk=item.pk, outcome="")
              .update(claimed_by=to, claimed_until=now + ASSIGNED))
     if not taken:
-        raise Conflict("this item is already decided", detail={"item": item.pk})
+        raise Conflict("this item is already decided", detail={"item": item.pk}, code="item_decided")
     return queue_item_get(item.pk)
 
 
@@ -193,8 +194,8 @@ def _worker(user) -> AgencyStaff:
     """The user's agency role, refused for anyone who may not work the queue."""
     staff = agency_staff_of(user)
     if staff is None:
-        raise Forbidden("only the agency's staff work the queue")
+        raise Forbidden("only the agency's staff work the queue", code="agency_staff_only")
     if staff.role == AgencyRole.AUDITOR:
-        raise Forbidden("an auditor reads the queue and changes nothing")
+        raise Forbidden("an auditor reads the queue and changes nothing", code="auditor_reads")
     return staff
 

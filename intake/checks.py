@@ -74,22 +74,31 @@ def against_stored(rows: list[LedgerRow], *, invoices: dict, credited: dict[str,
             continue
         if invoice.customer_number != row.customer_number:
             problems.append(Problem(row.row, "customer_number", row.customer_number,
-                                    f"invoice {row.invoice_number} belongs to customer {invoice.customer_number}"))
+                                    f"invoice {row.invoice_number} belongs to customer {invoice.customer_number}",
+                                    "invoice_other_customer", (("invoice", row.invoice_number),
+                                                               ("customer", invoice.customer_number))))
             continue
         changed = next(((field, label) for field, label in IMMUTABLE if getattr(invoice, field) != getattr(row, field)),
                        None)
         if changed:
             field, label = changed
-            problems.append(Problem(row.row, field, str(getattr(row, field)),
+            problems.append(Problem(row.row, field, _shown(getattr(row, field)),
                                     f"invoice {row.invoice_number} was handed over with {label} "
                                     f"{getattr(invoice, field)}; a handed-over invoice cannot change (send a credit "
-                                    f"note instead)"))
+                                    f"note instead)", "invoice_handed_over",
+                                    (("invoice", row.invoice_number), ("value", _shown(getattr(invoice, field))))))
             continue
         before = reported_open(invoice)
         if row.open_amount > before:
             problems.append(Problem(row.row, "open_amount", format_sek(row.open_amount),
-                                    f"rose from {format_sek(before)}: an open amount can only fall"))
+                                    f"rose from {format_sek(before)}: an open amount can only fall", "open_amount_rose",
+                                    (("before", format_sek(before)),)))
     return problems
+
+
+def _shown(value) -> str:
+    """A stored value as the page shows it: an amount in Swedish form, a date as ISO."""
+    return format_sek(value) if isinstance(value, Decimal) else str(value)
 
 
 def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied: set[str]) -> list[Problem]:
@@ -97,19 +106,24 @@ def _credit_note_problems(row: LedgerRow, invoices: dict, in_file: dict, applied
         return []
     target = invoices.get(row.credited_invoice)
     if target is None and row.credited_invoice not in in_file:
-        return [Problem(row.row, "credited_invoice", row.credited_invoice, "no such invoice, here or in the file")]
+        return [Problem(row.row, "credited_invoice", row.credited_invoice, "no such invoice, here or in the file",
+                        "credited_unknown")]
     owner = target.customer_number if target is not None else in_file[row.credited_invoice].customer_number
     if owner != row.customer_number:
         return [Problem(row.row, "customer_number", row.customer_number,
-                        f"the credited invoice {row.credited_invoice} belongs to customer {owner}")]
+                        f"the credited invoice {row.credited_invoice} belongs to customer {owner}",
+                        "credited_other_customer",
+                        (("invoice", row.credited_invoice), ("customer", owner)))]
     if target is not None and target.case_id is None:
         return [Problem(row.row, "credited_invoice", row.credited_invoice,
-                        "that invoice is not under collection (it was paid before it was handed over)")]
+                        "that invoice is not under collection (it was paid before it was handed over)",
+                        "credited_not_collected")]
     invoiced = target.invoice_date if target is not None else in_file[row.credited_invoice].invoice_date
     if row.credit_date < invoiced:
         return [Problem(row.row, row.credit_date_column, row.credit_date.isoformat(),
                         f"a credit note counts from its date, and the credited invoice {row.credited_invoice} "
-                        f"is dated {invoiced}: it cannot be credited before it was issued")]
+                        f"is dated {invoiced}: it cannot be credited before it was issued", "credit_before_invoice",
+                        (("invoice", row.credited_invoice), ("invoice_date", invoiced.isoformat())))]
     return []
 
 
@@ -136,7 +150,7 @@ def without_reference_rates(rows: list[LedgerRow], *, invoices: dict, rate_start
             problems.append(Problem(row.row, "due_date", row.due_date.isoformat(),
                                     f"interest from then needs the reference rate of the half-year from {missing}, "
                                     f"which is not stored: add it (manage.py set_reference_rate {missing} RATE) and "
-                                    f"import again"))
+                                    f"import again", "reference_rate_missing", (("half_year", missing.isoformat()),)))
     return problems
 
 

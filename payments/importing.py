@@ -265,13 +265,18 @@ def payment_assign(*, payment: Payment, case: Case, actor=None) -> Payment:
     with scopes_disabled():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.case_id is not None:
-            raise Conflict(f"payment {payment.pk} is already allocated to case {payment.case_id}")
+            raise Conflict(f"payment {payment.pk} is already allocated to case {payment.case_id}",
+                           code="payment_allocated", detail={"payment": payment.pk, "case": payment.case_id})
         if payment.duplicate_confirmed_on is not None:
-            raise Conflict(f"payment {payment.pk} was confirmed a duplicate of payment {payment.duplicate_of_id}")
+            raise Conflict(f"payment {payment.pk} was confirmed a duplicate of payment {payment.duplicate_of_id}",
+                           code="payment_is_duplicate",
+                           detail={"payment": payment.pk, "original": payment.duplicate_of_id})
         if payment.amount <= 0:
-            raise ValidationError("a deduction cannot be allocated to a case; settle it with the bank")
+            raise ValidationError("a deduction cannot be allocated to a case; settle it with the bank",
+                                  code="payment_deduction")
         if payment.creditor_id not in (None, case.creditor_id):
-            raise ValidationError(f"payment {payment.pk} was received for another creditor")
+            raise ValidationError(f"payment {payment.pk} was received for another creditor",
+                                  code="payment_other_creditor")
     with creditor_scope(case.creditor_id):
         case = Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",)).get(pk=case.pk)
         payment.creditor_id, payment.case, payment.unmatched_reason = case.creditor_id, case, ""
@@ -290,9 +295,10 @@ def payment_duplicate_confirm(*, payment: Payment, on: datetime.date, actor=None
     with scopes_disabled():
         payment = Payment.objects.select_for_update(of=("self",)).select_related("duplicate_of").get(pk=payment.pk)
     if payment.duplicate_of_id is None or payment.case_id is not None:
-        raise Conflict(f"payment {payment.pk} is not a possible duplicate waiting for an agent")
+        raise Conflict(f"payment {payment.pk} is not a possible duplicate waiting for an agent",
+                       code="payment_not_duplicate")
     if payment.duplicate_confirmed_on is not None:
-        raise Conflict(f"payment {payment.pk} was already confirmed a duplicate")
+        raise Conflict(f"payment {payment.pk} was already confirmed a duplicate", code="payment_duplicate_confirmed")
     payment.duplicate_confirmed_on, payment.duplicate_confirmed_by = on, actor_label(actor)
     payment.save(update_fields=["duplicate_confirmed_on", "duplicate_confirmed_by"])
     earlier = payment.duplicate_of

@@ -46,6 +46,7 @@ from dunning.workqueue import (
 from .agency import agency_view
 from .agent_forms import DECIDED_KINDS, AddressForm, DecideForm
 from .payment_views import unmatched_payments
+from .refusals import refusal
 
 ITEMS_PER_PAGE = 50
 
@@ -170,7 +171,7 @@ def item_claim(request, item_id: int):
     try:
         queue_claim(item=item, user=request.user, now=timezone.now())
     except ApplicationError as error:
-        messages.error(request, _("Uppgiften kunde inte tas: %(error)s") % {"error": error.message})
+        messages.error(request, _("Uppgiften kunde inte tas: %(error)s") % {"error": refusal(error)})
     return redirect("portal:agent_item", item_id=item.pk)
 
 
@@ -181,10 +182,10 @@ def item_assign(request, item_id: int):
     to = AgencyStaff.objects.select_related("user").filter(user_id=request.POST.get("agent") or 0).first()
     try:
         if to is None:
-            raise NotFound("choose one of the agency's agents")
+            raise NotFound("choose one of the agency's agents", code="choose_agent")
         queue_assign(item=item, to=to.user, by=request.user, now=timezone.now())
     except ApplicationError as error:
-        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
     else:
         messages.success(request, _("Uppgiften är tilldelad %(agent)s.") % {"agent": to.user.email or to.user.username})
     return redirect("portal:agent_item", item_id=item.pk)
@@ -213,7 +214,7 @@ def item_decide(request, item_id: int):
         try:
             decided = queue_decide(item=item, on=timezone.localdate(), actor=request.user, **form.decision())
         except ApplicationError as error:
-            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
             return redirect("portal:agent_item", item_id=item.pk)
     messages.success(request, _("Ärende %(case)s: %(kind)s avgjord, %(outcome)s.") % {
         "case": item.case_id, "kind": decided.get_kind_display().lower(),
@@ -235,7 +236,7 @@ def item_address(request, item_id: int):
             debtor_address_set(debtor=item.case.debtor, on=timezone.localdate(), actor=request.user,
                                **{name: value for name, value in form.cleaned_data.items()})
         except ApplicationError as error:
-            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
             return redirect("portal:agent_item", item_id=item.pk)
     messages.success(request, _("Adressen är sparad; ärende %(case)s går vidare vid nästa körning.") % {
         "case": item.case_id})

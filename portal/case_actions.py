@@ -26,6 +26,7 @@ from payments.services import payment_register
 
 from .case_action_forms import DisputeForm, NoteForm, PauseForm, PaymentForm, ResumeForm, WithdrawForm
 from .creditor import creditor_view
+from .refusals import refusal
 
 
 def _case(case_id):
@@ -56,7 +57,7 @@ def _act(request, case_id, form_class, act) -> HttpResponse:
             with transaction.atomic():
                 done = act(case, form.cleaned_data)
         except ApplicationError as error:
-            messages.error(request, _("Inget sparades: %(reason)s") % {"reason": error.message})
+            messages.error(request, _("Inget sparades: %(reason)s") % {"reason": refusal(error)})
         else:
             messages.success(request, done)
     return redirect("portal:case_detail", case_id=case.pk)

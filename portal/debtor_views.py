@@ -26,6 +26,7 @@ from dunning.models import QueueItem, QueueKind
 
 from .creditor import creditor_view, may_edit
 from .debtor_forms import UNREACHABLE, ContactForm
+from .refusals import refusal
 
 DEBTORS_PER_PAGE = 50
 
@@ -112,7 +113,7 @@ def debtor_contact(request, debtor_id: int):
     except ApplicationError as error:
         unreachable = isinstance(error.detail, dict) and "missing" in error.detail
         messages.error(request, _("Inget sparades: %(reason)s")
-                       % {"reason": UNREACHABLE if unreachable else error.message})
+                       % {"reason": UNREACHABLE if unreachable else refusal(error)})
     else:
         messages.success(request, _("Kontaktuppgifterna är sparade."))
     return redirect("portal:debtor_detail", debtor_id=debtor.pk)
@@ -140,7 +141,7 @@ def debtor_override_view(request, debtor_id: int):
     except (KeyError, ValueError):
         messages.error(request, _("Ange ett giltigt datum (ÅÅÅÅ-MM-DD) för när den manuella kategorin upphör."))
     except ApplicationError as error:
-        messages.error(request, error.message)
+        messages.error(request, refusal(error))
     else:
         messages.success(request, _("%(name)s är nu %(category)s.")
                          % {"name": debtor.name, "category": debtor.get_category_display()})

@@ -19,6 +19,7 @@ from dunning.models import DisputeDocument
 
 from .agency import agency_view
 from .agent_views import _item
+from .refusals import refusal
 
 
 def _served(document: DisputeDocument) -> FileResponse:
@@ -67,7 +68,7 @@ def item_document(request, item_id: int):
                 document = dispute_document_add(case=item.case, name=upload.name, data=upload.read(),
                                                 actor=request.user, note=request.POST.get("note", ""))
             except ApplicationError as error:
-                messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+                messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
             else:
                 messages.success(request, _("%(name)s är sparad med ärendet.") % {"name": document.name})
     return redirect("portal:agent_item", item_id=item.pk)

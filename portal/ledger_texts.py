@@ -1,7 +1,6 @@
 """A ledger file's rejected rows as the portal says them: the file's columns by their names,
 and each reason in the page's language, from the code the importer gives it
-(`core.filereport.RowError`). A reason without a code (a conflict with what is stored, told
-in English by `intake.checks`) is shown as the importer wrote it."""
+(`core.filereport.RowError`). A reason without a code is shown as the importer wrote it (in English)."""
 from django.utils.translation import gettext_lazy as _
 
 COLUMNS = {
@@ -37,6 +36,19 @@ REASONS = {
     "control_character": _("innehåller ett styrtecken (%(character)s)"),
     "duplicate_invoice": _("finns redan på rad %(row)s"),
     "customer_differs": _("kund %(customer)s har %(value)s på rad %(row)s"),
+    # Conflicts with what is stored (intake.checks).
+    "invoice_other_customer": _("faktura %(invoice)s tillhör kund %(customer)s"),
+    "invoice_handed_over": _("faktura %(invoice)s lämnades över med %(value)s här; en överlämnad faktura ändras "
+                             "inte (skicka en kreditnota i stället)"),
+    "open_amount_rose": _("har ökat från %(before)s kr: ett öppet belopp kan bara minska"),
+    "credited_unknown": _("fakturan finns varken här eller i filen"),
+    "credited_other_customer": _("den krediterade fakturan %(invoice)s tillhör kund %(customer)s"),
+    "credited_not_collected": _("fakturan är inte under indrivning (den betalades innan den lämnades över)"),
+    "credit_before_invoice": _("en kreditnota räknas från sitt datum, och den krediterade fakturan %(invoice)s är "
+                               "daterad %(invoice_date)s: den kan inte krediteras innan den utfärdades"),
+    "reference_rate_missing": _("räntan från den dagen behöver referensräntan för halvåret från %(half_year)s, som "
+                                "saknas: lägg in den (manage.py set_reference_rate %(half_year)s RÄNTA) och importera "
+                                "igen"),
 }
 
 

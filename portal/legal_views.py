@@ -13,6 +13,7 @@ from dunning.legal import NEXT_STATUS, filing_status_set
 from dunning.models import FilingStatus, PaymentOrderFiling
 
 from .agency import agency_view
+from .refusals import refusal
 
 FILINGS_PER_PAGE = 50
 
@@ -60,7 +61,7 @@ def filing_status(request, filing_id: int):
                                        actor=request.user, reference=request.POST.get("reference", ""),
                                        note=request.POST.get("note", ""))
         except ApplicationError as error:
-            messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+            messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
         else:
             messages.success(request, _("Ärende %(case)s: %(status)s.") % {
                 "case": filing.case_id, "status": filing.get_status_display().lower()})

@@ -24,6 +24,7 @@ from payments.importing import cases_named, payment_assign, payment_duplicate_co
 
 from .agency import agency_view
 from .agent_forms import AssignForm
+from .refusals import refusal
 
 PAYMENTS_PER_PAGE = 50
 CANDIDATES = 20
@@ -91,7 +92,7 @@ def assign(request, payment_id: int):
     try:
         payment_assign(payment=payment, case=found[0], actor=request.user)
     except ApplicationError as error:
-        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
         return redirect("portal:agent_payment", payment_id=payment.pk)
     messages.success(request, _("Betalningen är fördelad på ärende %(case)s (%(creditor)s).") % {
         "case": found[0].pk, "creditor": found[0].creditor.name})
@@ -105,7 +106,7 @@ def duplicate_confirm(request, payment_id: int):
     try:
         payment_duplicate_confirm(payment=payment, on=timezone.localdate(), actor=request.user)
     except ApplicationError as error:
-        messages.error(request, _("Inget sparades: %(error)s") % {"error": error.message})
+        messages.error(request, _("Inget sparades: %(error)s") % {"error": refusal(error)})
         return redirect("portal:agent_payment", payment_id=payment.pk)
     messages.success(request, _("Betalningen %(payment)s är en dubblett av betalning %(original)s och bokas inte.") % {
         "payment": payment.pk, "original": payment.duplicate_of_id})

@@ -21,6 +21,7 @@ from dunning.services import policy_replace_steps
 from .creditor import creditor_view, member_role
 from .flow import ladders_svg
 from .policy_forms import FIELDS, LadderFormSet
+from .refusals import refusal
 
 
 @creditor_view()
@@ -52,7 +53,7 @@ def policy_edit(request, category: str):
             try:
                 policy_replace_steps(policy=policy, steps=formset.steps(), actor=request.user)
             except ApplicationError as error:
-                messages.error(request, _("Inget sparades: %(reason)s") % {"reason": error.message})
+                messages.error(request, _("Inget sparades: %(reason)s") % {"reason": refusal(error)})
             else:
                 if category == Category.VIP:
                     messages.success(request, _("Trappan för VIP är sparad; öppna ärenden planeras om efter den."))

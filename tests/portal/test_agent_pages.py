@@ -138,7 +138,7 @@ def test_an_item_another_agent_holds_is_theirs(client, agent, vip_call):
     page = other.get(f"/agent/items/{vip_call.pk}/").content.decode()
     assert "agent@fordra.demo arbetar med uppgiften" in page and "Spara utfallet" not in page
     answer = other.post(f"/agent/items/{vip_call.pk}/decide", {"outcome": "no_agreement"}, follow=True)
-    assert "Inget sparades" in answer.content.decode()
+    assert "Inget sparades: agent@fordra.demo arbetar med uppgiften till kl." in answer.content.decode()
     assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
 
 
@@ -151,7 +151,7 @@ def test_a_supervisor_approves_a_payment_order_an_agent_cannot(client, creditor,
     browser = signed_in(client, agent)
     assert "Bara en arbetsledare" in browser.get(f"/agent/items/{review.pk}/").content.decode()
     refused = browser.post(f"/agent/items/{review.pk}/decide", {"outcome": "approved"}, follow=True)
-    assert "only a supervisor may approve a payment order" in refused.content.decode()
+    assert "Inget sparades: bara en arbetsledare får välja utfallet ”godkänd”." in refused.content.decode()
     assert QueueItem.objects.with_scopes_disabled().get(pk=review.pk).outcome == ""
     client.logout()
     boss = signed_in(client, person("boss@fordra.demo", AgencyRole.SUPERVISOR))
@@ -250,7 +250,7 @@ def test_a_disputes_document_is_seen_only_by_those_who_may_see_the_case(client, 
     browser = signed_in(client, agent)
     refused = browser.post(f"/agent/items/{item.pk}/documents",
                            {"file": SimpleUploadedFile("virus.pdf", b"MZ" + b"\0" * 50)}, follow=True)
-    assert "Inget sparades: a document is a PDF, PNG or JPEG" in refused.content.decode()
+    assert "Inget sparades: ett dokument är en PDF, PNG eller JPEG" in refused.content.decode()
     browser.post(f"/agent/items/{item.pk}/documents", {"file": SimpleUploadedFile("följesedel.pdf", pdf),
                                                        "note": "Kvitterad av kunden"})
     document = DisputeDocument.objects.with_scopes_disabled().get()
@@ -340,7 +340,7 @@ def test_a_supervisor_assigns_an_item_from_its_page(client, agent, vip_call):
     page = signed_in(client, agent).get(f"/agent/items/{vip_call.pk}/").content.decode()
     assert "Din till" in page and "Tilldela" not in page  # an agent hands nothing out
     assert client.post(f"/agent/items/{vip_call.pk}/assign", {"agent": agent.pk}, follow=True).content.decode() \
-        .count("Inget sparades: only a supervisor") == 1
+        .count("Inget sparades: bara en arbetsledare fördelar uppgifter.") == 1
 
 
 def test_a_broken_promise_comes_back_to_an_agent_who_agrees_a_plan(client, creditor, agent, vip_call):
@@ -372,3 +372,22 @@ def _plan_text(creditor, case) -> str:
     first = timezone.localdate() + datetime.timedelta(days=30)
     half = (owed / 2).quantize(Decimal("1"))
     return f"{first.isoformat()} {half:.2f}\n{(first + datetime.timedelta(days=31)).isoformat()} {owed - half:.2f}"
+
+
+def test_a_promise_over_the_debt_is_refused_in_the_agents_language(client, creditor, agent, vip_call):
+    """The service's refusal (`promise_amount_range`) is said in words, with the amount owed in Swedish
+    form, and in English for an agent who chose English."""
+    with creditor_scope(creditor):
+        owed = case_balance(vip_call.case, as_of=timezone.localdate()).total
+    browser = signed_in(client, agent)
+    until = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    over = {"outcome": "promised", "promise_on": until, "promise_amount": "99 000,00"}
+    page = browser.post(f"/agent/items/{vip_call.pk}/decide", over, follow=True).content.decode()
+    shown = f"{owed:,.2f}".replace(",", " ").replace(".", ",")
+    assert (f"Inget sparades: ett betalningslöfte är mer än 0 och högst det som är skuld ({shown} kr)."
+            in page.replace("\xa0", " "))
+    browser.post("/language", {"language": "en", "next": "/agent/"})
+    page = browser.post(f"/agent/items/{vip_call.pk}/decide", over, follow=True).content.decode()
+    assert f"Nothing was saved: a promise to pay is more than 0 and at most what is owed ({shown} kr)." in \
+        page.replace("\xa0", " ")
+    assert QueueItem.objects.with_scopes_disabled().get(pk=vip_call.pk).outcome == ""
