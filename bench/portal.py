@@ -104,6 +104,40 @@ def profile_overview(creditor) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
+def replan(creditor, runs: int = 3) -> None:
+    """Saving a ladder: the request (the steps replaced, the replan queued: the category has more
+    than REPLAN_INLINE open cases) and the worker's replan of the category's open cases
+    (`dunning.planning.replan_open_cases`), for the normal ladder, its first step moved a day and back."""
+    import dunning.services
+    from cases.models import Case
+    from cases.stages import OPEN_STAGES
+    from core.tenancy import creditor_scope
+    from dunning.models import Policy
+    from dunning.planning import replan_open_cases
+    from dunning.services import policy_replace_steps
+    from portal.policy_forms import FIELDS
+
+    queued = []
+    dunning.services.replan_after_commit = lambda **task: queued.append(task)  # the worker's part is timed below
+    with creditor_scope(creditor):
+        policy = Policy.objects.get(category="normal")
+        ladder = [{name: getattr(step, name) for name in ("number", *FIELDS)}
+                  for step in policy.steps.order_by("number")]
+        count = Case.objects.filter(stage__in=OPEN_STAGES, debtor__category="normal").count()
+        saves, replans = [], []
+        for run in range(runs):
+            ladder[0]["offset_days"] += 1 if run % 2 == 0 else -1
+            started = time.perf_counter()
+            policy_replace_steps(policy=policy, steps=ladder)
+            saves.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            replan_open_cases(category="normal")
+            replans.append(time.perf_counter() - started)
+    print(f"saving the normal ladder ({count:,} open cases): the request {statistics.median(saves) * 1000:.0f} ms "
+          f"p50 ({len(queued)} replans queued); the worker's replan {', '.join(f'{t:.1f}' for t in replans)} s "
+          f"(median {statistics.median(replans):.1f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -111,6 +145,7 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print each page's slowest query and its plan")
     parser.add_argument("--profile-overview", action="store_true",
                         help="profile the overview's balances once, then stop")
+    parser.add_argument("--replan", action="store_true", help="time saving a ladder (the replan), then stop")
     args = parser.parse_args()
     print(host_speed())
     with scratch_database() as connection:
@@ -135,6 +170,9 @@ def main() -> None:
                                   password="a-long-bench-password").user
         if args.profile_overview:
             profile_overview(creditor)
+            return
+        if args.replan:
+            replan(creditor)
             return
         client = Client()
         client.force_login(user)

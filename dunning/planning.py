@@ -3,6 +3,9 @@
 Called after anything that can change the plan: a case opened, a payment, a hold lifted,
 an agent's decision, a category change. The daily cycle selects cases by `next_step_on`.
 """
+from django.db import transaction
+
+from cases.models import Case
 from cases.stages import OPEN_STAGES
 from law.selectors import fee_caps
 
@@ -49,3 +52,33 @@ def case_replan(case) -> None:
     else:
         set_plan(case, None, review_open=False)
     case.save(update_fields=["next_action", "next_step_on"])
+
+
+REPLAN_CHUNK = 2_000
+REPLAN_INLINE = 2_000
+
+
+def replans_in_background(category: str) -> bool:
+    """Whether a new ladder for the category is applied to its open cases by a worker."""
+    return _open_cases(category).count() > REPLAN_INLINE
+
+
+def _open_cases(category: str):
+    return Case.objects.filter(stage__in=OPEN_STAGES, debtor__category=category)
+
+
+def replan_open_cases(*, category: str) -> int:
+    """Plan the category's open cases again under its ladder: a chunk of cases at a time,
+    their facts read together and their plans written in one UPDATE per chunk, each chunk in
+    a transaction of its own (a worker replanning 100 000 cases holds no lock for a minute).
+    Returns the cases planned."""
+    open_cases = _open_cases(category).select_related("invoice", "debtor").order_by("pk")
+    last, planned = 0, 0
+    while True:
+        with transaction.atomic():
+            chunk = list(open_cases.filter(pk__gt=last).select_for_update(of=("self",))[:REPLAN_CHUNK])
+            if not chunk:
+                return planned
+            cases_replan(chunk)
+            Case.objects.bulk_update(chunk, ["next_action", "next_step_on"])
+        last, planned = chunk[-1].pk, planned + len(chunk)

@@ -19,8 +19,9 @@ from letters.tasks import letters_render_after_commit
 from .defaults import DEFAULT_LADDERS
 from .facts import facts_for
 from .models import Policy, PolicyStep
-from .planning import case_replan, cases_replan
+from .planning import case_replan, replan_open_cases, replans_in_background
 from .steps import CASE_PLAN_FIELDS, CycleReport, case_step, step_context
+from .tasks import replan_after_commit
 
 
 @transaction.atomic
@@ -49,7 +50,13 @@ def ladder_violations(steps: list[dict], *, on=None) -> list:
 
 @transaction.atomic
 def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Policy:
-    """Replace the policy's ladder, if the new one obeys the law; else nothing changes."""
+    """Replace the policy's ladder, if the new one obeys the law; else nothing changes.
+
+    The category's open cases are planned again under it: here, up to REPLAN_INLINE of them;
+    more (100 000 take about a minute) by a worker once the new ladder is committed
+    (`dunning.tasks.replan_category`). Until then a case's stored next step may be the old
+    ladder's: the daily cycle plans each case it takes from the ladder as it stands, so such
+    a case gets no wrong step, at most its next step a cycle late."""
     violations = ladder_violations(steps)
     if violations:
         raise ValidationError(
@@ -62,24 +69,14 @@ def policy_replace_steps(*, policy: Policy, steps: list[dict], actor=None) -> Po
     policy.steps.all().delete()
     PolicyStep.objects.bulk_create(PolicyStep(creditor_id=policy.creditor_id, policy=policy, **step) for step in steps)
     policy.save(update_fields=["updated_at"])
-    _replan_open_cases(category=policy.category)
+    if replans_in_background(policy.category):
+        creditor_id, category = policy.creditor_id, policy.category
+        transaction.on_commit(lambda: replan_after_commit(creditor_id=creditor_id, category=category))
+    else:
+        replan_open_cases(category=policy.category)
     return policy
 
 
-REPLAN_CHUNK = 2_000
-
-
-def _replan_open_cases(*, category: str) -> None:
-    """Plan the category's open cases again under the new ladder: a chunk of cases at a time,
-    their facts read together and their plans written in one UPDATE per chunk (a creditor's
-    100 000 cases are not planned one query at a time inside the request that saved the policy)."""
-    open_cases = (Case.objects.select_related("invoice", "debtor")
-                  .filter(stage__in=OPEN_STAGES, debtor__category=category).order_by("pk"))
-    last = 0
-    while chunk := list(open_cases.filter(pk__gt=last)[:REPLAN_CHUNK]):
-        cases_replan(chunk)
-        Case.objects.bulk_update(chunk, ["next_action", "next_step_on"])
-        last = chunk[-1].pk
 
 
 @transaction.atomic

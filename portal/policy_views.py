@@ -3,7 +3,7 @@
 Every member sees them; only the creditor's administrators change them (a staff member's
 or a read-only member's forged POST answers 403). A ladder that breaks the law is refused
 with the rule named on its field, and nothing changes; a saved one replans the category's
-open cases (`dunning.services.policy_replace_steps`).
+open cases (`dunning.services.policy_replace_steps`), a large category's in the background.
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +15,7 @@ from core.errors import ApplicationError
 from creditors.models import Role
 from debtors.models import Category
 from dunning.models import Policy
+from dunning.planning import replans_in_background
 from dunning.selectors import ladders_by_category
 from dunning.services import policy_replace_steps
 
@@ -55,11 +56,7 @@ def policy_edit(request, category: str):
             except ApplicationError as error:
                 messages.error(request, _("Inget sparades: %(reason)s") % {"reason": refusal(error)})
             else:
-                if category == Category.VIP:
-                    messages.success(request, _("Trappan för VIP är sparad; öppna ärenden planeras om efter den."))
-                else:
-                    messages.success(request, _("Trappan för %(name)s är sparad; öppna ärenden planeras om efter den.")
-                                     % {"name": Category(category).label.lower()})
+                messages.success(request, _saved(category))
                 return redirect("portal:policy_overview")
         else:
             messages.error(request, _("Inget sparades: trappan bryter mot reglerna nedan."))
@@ -68,6 +65,14 @@ def policy_edit(request, category: str):
     return render(request, "policies/edit.html", {
         "policy": policy, "category": Category(category), "formset": formset, "may_change": may_change,
     })
+
+
+def _saved(category: str) -> str:
+    name = "VIP" if category == Category.VIP else Category(category).label.lower()
+    if replans_in_background(category):
+        return _("Trappan för %(name)s är sparad. De öppna ärendena planeras om efter den i bakgrunden, på någon "
+                 "minut; inget steg tas längre efter den gamla trappan.") % {"name": name}
+    return _("Trappan för %(name)s är sparad; öppna ärenden planeras om efter den.") % {"name": name}
 
 
 def _initial(step) -> dict:

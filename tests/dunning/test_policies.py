@@ -7,12 +7,15 @@ import pytest
 from cases.models import Case, LedgerEntry
 from cases.timeline import event_text
 from classification.services import debtor_override
+from config.celery import app as celery_app
 from core.errors import ValidationError
 from cycle.run import run_cycle
 from debtors.models import Category
+from dunning import planning
 from dunning.defaults import DEFAULT_LADDERS
 from dunning.models import Policy
 from dunning.services import ladder_violations, policy_replace_steps
+from dunning.tasks import replan_category
 from tests.factories import make_case
 
 D = datetime.date
@@ -68,6 +71,46 @@ def test_a_lawful_change_replans_open_cases(scoped):
     policy_replace_steps(policy=Policy.objects.get(category=Category.NORMAL),
                          steps=ladder("normal", {1: {"offset_days": 20}}))
     assert Case.objects.get(pk=case.pk).next_step_on == D(2026, 3, 23)  # 22 March is a Sunday
+
+
+def test_a_large_category_is_replanned_by_a_worker_after_the_ladder_commits(scoped, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    """Past REPLAN_INLINE open cases the request only queues the replan; until the worker runs,
+    the cases keep their plans, and the daily cycle plans each case it takes from the new ladder."""
+    monkeypatch.setattr(planning, "REPLAN_INLINE", 1)
+    cases = [make_case(scoped, due_date=D(2026, 3, 2)) for _ in range(3)]
+    queued = []
+    monkeypatch.setattr(replan_category, "delay", lambda **task: queued.append(task))
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_replace_steps(policy=Policy.objects.get(category=Category.NORMAL),
+                             steps=ladder("normal", {1: {"offset_days": 20}}))
+    assert queued == [{"creditor_id": scoped.pk, "category": Category.NORMAL}]
+    assert {c.next_step_on for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {D(2026, 3, 12)}
+    run_cycle(creditor=scoped, day=D(2026, 3, 12))  # the old plan's day: the new ladder applies nothing yet
+    assert not LedgerEntry.objects.filter(case__in=cases).exclude(kind="principal").exists()
+    # The cycle planned the cases it took from the new ladder; the worker, later, changes nothing more.
+    assert {c.next_step_on for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {D(2026, 3, 23)}
+    assert replan_category(**queued[0]) == 3
+    assert {c.next_step_on for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {D(2026, 3, 23)}
+
+
+@pytest.fixture
+def eager():
+    """The task runs where it is queued, as with no broker (.ci/run's second pass has one)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def test_the_worker_replans_what_the_cycle_did_not_take(scoped, monkeypatch, django_capture_on_commit_callbacks,
+                                                        eager):
+    monkeypatch.setattr(planning, "REPLAN_INLINE", 1)
+    cases = [make_case(scoped, due_date=D(2026, 3, 2)) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_replace_steps(policy=Policy.objects.get(category=Category.NORMAL),
+                             steps=ladder("normal", {1: {"offset_days": 20}}))
+    assert {c.next_step_on for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {D(2026, 3, 23)}
 
 
 def test_category_change_continues_on_the_new_ladder_without_repeating_a_fee(scoped):

@@ -1,8 +1,10 @@
 """The creditor's policies: the PS method drawn, and each ladder edited as a form the law checks."""
 import pytest
 
+import dunning.services
 from core.tenancy import creditor_scope
 from creditors.models import Role
+from dunning import planning
 from dunning.models import PolicyStep
 from tests.portal.members import sign_in
 
@@ -71,6 +73,19 @@ def test_a_lawful_ladder_is_saved_with_a_new_step_and_one_removed(admin, credito
     assert "Trappan för normal är sparad" in answer
     assert [(action, offset) for action, offset, *_ in ladder(creditor)] == [
         ("reminder", 12), ("collection_demand", 5), ("payment_order", 20)]
+
+
+def test_a_large_categorys_cases_are_replanned_in_the_background_and_the_page_says_so(
+        admin, creditor, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(planning, "REPLAN_INLINE", -1)  # every category is large
+    queued = []
+    monkeypatch.setattr(dunning.services, "replan_after_commit", lambda **task: queued.append(task))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin.post("/policies/risk/", posted(creditor, "risk", **{"1-offset_days": "4"}), follow=True)
+    assert ("Trappan för risk är sparad. De öppna ärendena planeras om efter den i bakgrunden"
+            in answer.content.decode())
+    assert ladder(creditor, "risk")[0][1] == 4
+    assert queued == [{"creditor_id": creditor.pk, "category": "risk"}]  # queued once the ladder is committed
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.READ_ONLY])
