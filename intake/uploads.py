@@ -1,5 +1,5 @@
 """A ledger file uploaded in the portal: where it waits between preview and import
-(`intake.tasks.import_staged_ledger` imports a large one).
+(`intake.tasks.preview_staged_ledger` previews a large one, `import_staged_ledger` imports it).
 
 The portal previews a file (a dry run) and imports the same bytes once the user confirms,
 so the bytes never travel back through the browser, where they could be swapped. They wait
@@ -29,6 +29,7 @@ KEPT_FOR = datetime.timedelta(hours=24)
 
 
 class State:
+    ANALYSING = "analysing"  # a large file: a worker is previewing it (the dry run)
     STAGED = "staged"  # previewed, waits for the user's confirmation
     QUEUED = "queued"
     RUNNING = "running"
@@ -61,14 +62,14 @@ class StagedUpload:
 
     @classmethod
     def stage(cls, *, creditor_id: int, user_id: int, name: str, data: bytes, rows: int, rejected: int,
-              who: str = "") -> "StagedUpload":
+              who: str = "", state: str = State.STAGED) -> "StagedUpload":
         folder = _folder(creditor_id)
         folder.mkdir(parents=True, exist_ok=True)
         folder.parent.chmod(0o700)
         folder.chmod(0o700)
         _sweep(folder)
         upload = cls(creditor_id, secrets.token_urlsafe(32), {
-            "user_id": user_id, "who": who, "name": name, "rows": rows, "rejected": rejected, "state": State.STAGED,
+            "user_id": user_id, "who": who, "name": name, "rows": rows, "rejected": rejected, "state": state,
             "staged_at": time.time()})
         _write_private(upload._bytes, data)
         upload.update()

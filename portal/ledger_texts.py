@@ -52,6 +52,29 @@ REASONS = {
 }
 
 
+FAILURES = {
+    "unreadable": _("Filen kunde inte läsas: %(reason)s."),
+    "preview_unexpected": _("Granskningen avbröts av ett oväntat fel. Inget importerades; ladda upp filen igen."),
+    "rejected": _("%(rejected)s av %(rows)s rader avvisades; inget importerades."),
+    "refused": _("Importen avbröts: %(reason)s. Inget importerades."),
+    "unexpected": _("Importen avbröts av ett oväntat fel. Inget importerades."),
+}
+
+
+def failure_text(upload) -> str:
+    """Why a large file's preview or import (a worker's, `intake.tasks`) failed, in the page's language."""
+    meta = upload.meta
+    text = FAILURES.get(meta.get("failure", ""))
+    if text is None:
+        return meta.get("message", "")  # a status written before the failures had codes
+    return text % {"reason": meta.get("reason", ""), "rejected": _number(meta.get("rejected", 0)),
+                   "rows": _number(meta.get("rows", 0))}
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def problem_row(problem) -> dict:
     """One rejected row for the page: row, the column's name, the value, and the reason."""
     reason = REASONS.get(problem.code)

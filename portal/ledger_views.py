@@ -4,14 +4,18 @@ The preview is the import itself as a dry run (`intake.service.ledger_import`), 
 it shows is what the import will do: counts, and every rejected row with its column,
 value and reason. The bytes wait on the server under a random token bound to the
 creditor and the user (`intake.uploads.StagedUpload`); the confirmation names only the
-token. A file of more than LARGE_FILE_ROWS rows is imported by a Celery task, and the
-history shows its progress. Read-only members see the history; their POSTs answer 403.
+token. A file of more than PREVIEW_INLINE_BYTES is previewed by a Celery task while its page
+shows the progress, and one of more than LARGE_FILE_ROWS rows is imported by a task while the
+history shows its progress: a request never holds a worker of the web server for long.
+Read-only members see the history; their POSTs answer 403.
 """
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,15 +24,19 @@ from core.errors import ApplicationError
 from creditors.models import Membership, Role
 from intake.models import LedgerImport
 from intake.service import LedgerRejected, ledger_import
-from intake.tasks import import_staged_ledger
+from intake.tasks import import_staged_ledger, preview_staged_ledger, preview_summary, summary_problems
 from intake.uploads import StagedUpload, State
 
 from .ledger_forms import MEGABYTE, UPLOAD_MAX_BYTES, LedgerUploadForm
-from .ledger_texts import problem_row
+from .ledger_texts import failure_text, problem_row
 
 # A file with more rows than this is imported by a worker while the page shows its progress;
 # a smaller one takes a few seconds at most and is imported within the request.
 LARGE_FILE_ROWS = 5000
+PREVIEW_FAILURES = ("unreadable", "preview_unexpected")  # intake.tasks.preview_staged_ledger's
+# A file larger than this (some 10 000 rows of CSV) is previewed by a worker: its dry run would
+# take longer than a web request should (a 50 MB file, the most accepted, takes about a minute).
+PREVIEW_INLINE_BYTES = 1024 * 1024
 IMPORTS_PER_PAGE = 25
 # The preview lists this many rejected rows; the import history keeps as many.
 PROBLEMS_SHOWN = 1000
@@ -104,6 +112,11 @@ def ledger_preview(request):
     if not form.is_valid():
         return _page(request, form, status=400)
     data, name = form.data_and_name
+    if len(data) > PREVIEW_INLINE_BYTES:
+        upload = StagedUpload.stage(creditor_id=creditor.pk, user_id=request.user.pk, name=name, data=data, rows=0,
+                                    rejected=0, who=request.user.get_username(), state=State.ANALYSING)
+        preview_staged_ledger.delay(creditor_id=creditor.pk, token=upload.token, user_id=request.user.pk)
+        return redirect("portal:ledger_staged", token=upload.token)
     try:
         # skip_invalid: the counts say what the valid rows would do, beside the rejected ones.
         report = ledger_import(creditor=creditor, data=data, name=name, dry_run=True, skip_invalid=True,
@@ -116,11 +129,37 @@ def ledger_preview(request):
         return _page(request, form, status=400)
     upload = StagedUpload.stage(creditor_id=creditor.pk, user_id=request.user.pk, who=request.user.get_username(),
                                 name=name, data=data, rows=report.rows, rejected=report.rejected)
+    upload.update(preview=preview_summary(report))  # the page can be shown again (ledger_staged)
+    return _preview(request, upload, upload.meta["preview"])
+
+
+def _preview(request, upload: StagedUpload, summary: dict):
+    """The preview page of a dry run's summary (`intake.tasks.preview_summary`)."""
+    problems = summary_problems(summary)
     return render(request, "ledger/preview.html", {
-        "report": report, "upload": upload,
-        "problems": [problem_row(problem) for problem in report.problems[:PROBLEMS_SHOWN]],
-        "more_problems": max(0, len(report.problems) - PROBLEMS_SHOWN), "large": report.rows > LARGE_FILE_ROWS,
+        "report": SimpleNamespace(**summary), "upload": upload,
+        "problems": [problem_row(problem) for problem in problems[:PROBLEMS_SHOWN]],
+        "more_problems": max(0, summary["problem_count"] - PROBLEMS_SHOWN), "large": summary["rows"] > LARGE_FILE_ROWS,
     })
+
+
+@login_required
+def ledger_staged(request, token: str):
+    """A large file's preview: its progress while a worker reads it (polled by htmx, which
+    reloads the page when it is done), then the preview; only the uploader sees it."""
+    creditor = _importer(request)
+    upload = StagedUpload.find(creditor_id=creditor.pk, token=token, user_id=request.user.pk)
+    if upload is None:
+        raise Http404("No such upload.")
+    if upload.state == State.STAGED:
+        if request.headers.get("HX-Request"):
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return _preview(request, upload, upload.meta["preview"])
+    if upload.state == State.ANALYSING or upload.meta.get("failure") in PREVIEW_FAILURES:
+        template = "ledger/_analysing.html" if request.headers.get("HX-Request") else "ledger/analysing.html"
+        failure = failure_text(upload) if upload.state == State.FAILED else ""
+        return render(request, template, {"upload": upload, "failure": failure})
+    return redirect("portal:ledger")  # confirmed: the history shows it
 
 
 @login_required
@@ -175,7 +214,7 @@ def _queue(request, upload: StagedUpload, *, skip_invalid: bool):
         messages.success(request, _("%(file)s är importerad: %(counts)s.")
                          % {"file": upload.name, "counts": counts_text(upload.meta)})
     elif upload.state == State.FAILED:
-        messages.error(request, f"{upload.name}: {upload.meta['message']}")
+        messages.error(request, f"{upload.name}: {failure_text(upload)}")
     else:
         messages.success(request, _("%(file)s (%(rows)s rader) importeras nu; förloppet syns i historiken.")
                          % {"file": upload.name, "rows": number(upload.meta["rows"])})

@@ -46,6 +46,7 @@ urlpatterns = [
     path("ledger/", ledger_views.ledger_page, name="ledger"),
     path("ledger/preview", ledger_views.ledger_preview, name="ledger_preview"),
     path("ledger/confirm", ledger_views.ledger_confirm, name="ledger_confirm"),
+    path("ledger/preview/<str:token>", ledger_views.ledger_staged, name="ledger_staged"),
     path("ledger/imports/<str:token>/progress", ledger_views.ledger_progress, name="ledger_progress"),
     # The agency's staff, across creditors (portal.agent_views).
     path("agent/", agent_views.queue, name="agent_queue"),

@@ -6,8 +6,15 @@ from django.utils import translation
 from cases import timeline
 from core.money import format_sek
 from law.actions import Action
+from portal.ledger_texts import failure_text
 
 register = template.Library()
+
+
+@register.filter
+def ledger_failure(upload) -> str:
+    """Why a worker's preview or import of a ledger file failed (portal.ledger_texts)."""
+    return failure_text(upload)
 
 
 @register.filter
