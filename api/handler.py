@@ -36,6 +36,9 @@ def exception_handler(exc, context):
     else:  # pragma: no cover - DRF only handles APIException subclasses
         code, message = "error", "Error"
     detail = response.data if isinstance(exc, exceptions.ValidationError) else None
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF has set the `Retry-After` header already; the body says the same for a client that reads only JSON.
+        detail = {"retry_after": int(exc.wait)}
     response.data = {"code": code, "message": str(message), "detail": detail}
     return response
 

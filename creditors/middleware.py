@@ -5,12 +5,35 @@
   member of it, else the user's first membership.
 - Django's admin, for agency superusers, runs with scopes disabled: it is an agency tool.
 - Anyone else gets an empty scope: tenant queries return nothing rather than everything.
+
+A member's creditors and role are read from the database on every request (one query), so a
+role changed or taken away holds from the member's next request. The session remembers the
+(creditor, role) it last worked as; when that changes (another admin changed the role, the
+member switched creditor) the session key is rotated, as on sign-in: a session id learnt
+before the privilege change is worth nothing after it.
 """
 from django_scopes import scope, scopes_disabled
 
-from .selectors import api_client_for_header, creditor_for_user
+from .selectors import api_client_for_header, membership_chosen, memberships_for_user
 
 SESSION_CREDITOR_KEY = "fordra_creditor_id"
+SESSION_PRIVILEGE_KEY = "fordra_privilege"
+
+
+def privilege_of(membership) -> str:
+    """What a session works as: "<creditor id>:<role>", or "" for no creditor."""
+    return f"{membership.creditor_id}:{membership.role}" if membership is not None else ""
+
+
+def privilege_note(request, membership) -> None:
+    """Rotate the session key if the session's privilege changed since its last request."""
+    held = privilege_of(membership)
+    seen = request.session.get(SESSION_PRIVILEGE_KEY)
+    if seen == held:
+        return
+    if seen is not None:
+        request.session.cycle_key()
+    request.session[SESSION_PRIVILEGE_KEY] = held
 
 
 class TenantScopeMiddleware:
@@ -20,6 +43,8 @@ class TenantScopeMiddleware:
     def __call__(self, request):
         request.api_client = None
         request.creditor = None
+        request.memberships = []
+        request.member_role = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             request.api_client = api_client_for_header(header)
@@ -29,9 +54,11 @@ class TenantScopeMiddleware:
             if request.path.startswith("/admin/") and request.user.is_superuser:
                 with scopes_disabled():
                     return self.get_response(request)
-            request.creditor = creditor_for_user(
-                request.user, request.session.get(SESSION_CREDITOR_KEY)
-            )
+            request.memberships = memberships_for_user(request.user)
+            chosen = membership_chosen(request.memberships, request.session.get(SESSION_CREDITOR_KEY))
+            if chosen is not None:
+                request.creditor, request.member_role = chosen.creditor, chosen.role
+            privilege_note(request, chosen)
         value = request.creditor.pk if request.creditor is not None else []
         with scope(creditor=value):
             return self.get_response(request)

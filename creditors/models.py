@@ -75,6 +75,15 @@ class AgencyStaff(models.Model):
         return f"{self.user} ({self.role})"
 
 
+class ApiScopes(models.TextChoices):
+    """What an API key may do: `read` (GET, HEAD, OPTIONS), `write` (POST, PUT, PATCH, DELETE), or both.
+    Stored space-separated, as OAuth writes scopes."""
+
+    READ_WRITE = "read write", _("Läsa och skriva")
+    READ = "read", _("Läsa")
+    WRITE = "write", _("Skriva")
+
+
 class ApiClient(models.Model):
     """A partner ERP's credentials. Only the token's SHA-256 is stored; the token is shown once."""
 
@@ -82,18 +91,31 @@ class ApiClient(models.Model):
     name = models.CharField(max_length=100)
     token_prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.CharField(max_length=20, choices=ApiScopes.choices, default=ApiScopes.READ_WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept when the person leaves: the key's history should not vanish with them.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    # Written at most once a minute per key (`api_client_touch`): a busy key must not write on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["creditor", "name"], name="api_client_unique_name"),
+            # A revoked key's name may be given to its successor.
+            models.UniqueConstraint(fields=["creditor", "name"], condition=models.Q(revoked_at__isnull=True),
+                                    name="api_client_unique_live_name"),
+            models.CheckConstraint(condition=models.Q(scopes__in=ApiScopes.values), name="api_client_scopes_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.token_prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        """Whether the key holds `scope` ("read" or "write")."""
+        return scope in self.scopes.split()
 
     # DRF treats the authenticated principal as a user.
     is_authenticated = True
