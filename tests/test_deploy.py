@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -36,3 +38,16 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must name" in result.stderr
+
+
+@pytest.mark.parametrize("key, says", [
+    ("x" * 49, "at least 50 characters, not 49"),
+    ("ab" * 40, "fewer than 5 different characters"),
+    ("django-insecure-" + "k9#xW2!pQ7@vL4$zR8^mN1&bT6*yH3(cJ5)fG0_dS-aE+uI=oP", "a development key"),
+    ("insecure-local-key-only-for-the-embedded-default" + "-2x", "a development key"),
+])
+def test_production_refuses_a_guessable_secret_key(tmp_path, key, says):
+    result = manage("check", env={**PRODUCTION, "SECRET_KEY": key, "FORDRA_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert says in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr

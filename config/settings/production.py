@@ -6,8 +6,19 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Refused, not only warned about (check --deploy's W009): a guessable key forges sessions, reset links
+# and signed values. The local settings' key and Django's startproject keys are public.
+LOCAL_SECRET_KEY = "insecure-local-key-only-for-the-embedded-default"
+_HOW = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))"'
+if not SECRET_KEY:
+    raise ImproperlyConfigured(f"SECRET_KEY must be set to a random value of at least 50 characters. {_HOW}")
 if len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+    raise ImproperlyConfigured(f"SECRET_KEY must be set to a random value of at least 50 characters, "
+                               f"not {len(SECRET_KEY)}. {_HOW}")
+if len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(f"SECRET_KEY has fewer than 5 different characters: it is not random. {_HOW}")
+if SECRET_KEY.startswith("django-insecure") or LOCAL_SECRET_KEY in SECRET_KEY:
+    raise ImproperlyConfigured(f"SECRET_KEY is a development key, published with the code. {_HOW}")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts Fordra is served on.")
