@@ -1,10 +1,11 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import JSONErrorsMixin, endpoint_not_found
+from portal import security_views
 
 
 def healthz(request):
@@ -17,9 +18,20 @@ class SchemaView(JSONErrorsMixin, SpectacularAPIView):
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The admin site signs in through the portal's page: one sign-in, one lockout, one second factor.
+    path("admin/login/", security_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth's pages. Before its include: its own sign-in address leads to /login/, and
+    # managing e-mail addresses is not offered (the address is the account: an admin changes it).
+    path("accounts/login/", security_views.to_login),
+    path("accounts/email/", security_views.not_offered),
+    path("accounts/", include("allauth.urls")),
+    # The sign-in address is /login/: named `login` (Django's) and, defined after the include so
+    # that reverse() picks it, `account_login` (allauth's). The same for signing out (POST).
+    path("login/", account_views.login, name="login"),
+    path("login/", account_views.login, name="account_login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("logout/", account_views.logout, name="account_logout"),
     path("api/v1/schema/", SchemaView.as_view(permission_classes=[], authentication_classes=[]), name="api-schema"),
     # The split view serves its start-up script as a file of its own: the CSP allows no inline script.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(

@@ -43,6 +43,12 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "demo",
+    # Sign-in (portal.signin): e-mail and password, TOTP and recovery codes, a lockout per (account,
+    # IP). After the portal: its templates (portal/templates/account, mfa) override theirs.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -55,10 +61,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.language.PortalLanguageMiddleware",
+    # After the language (their pages and redirects speak it), before any view.
+    "portal.signin_rules.SessionLifetimeMiddleware",
+    "portal.signin_rules.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "creditors.middleware.TenantScopeMiddleware",
+    # Last: turns a sign-in refused for a locked (account, IP) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,6 +112,62 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (portal.signin, portal.signin_rules). Axes comes first: it refuses a locked (account, IP)
+# before any password is checked. allauth's backend finds a user by User.email, so the users made
+# before allauth (no EmailAddress row) sign in as before.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "portal.signin.AccountAdapter"  # closed signup: a creditor's admin invites
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Users are made by an admin or a command; an invitation's link proves the address (portal.signin).
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "portal.signin_tokens.ResetOrInvitationTokenGenerator"
+# No "there is no account for this address" mail: it would let anyone mail anyone from us.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end (the session auth hash)
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "two-factor was turned off"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Fordra: "
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins are axes' (per account and IP): allauth's own per-address limit would let
+    # anyone lock any user out from everywhere.
+    "login_failed": False,
+}
+# Reset links: one use (the token covers the password hash and the last sign-in), then this long.
+PASSWORD_RESET_TIMEOUT = env.int("FORDRA_PASSWORD_RESET_MINUTES", default=60) * 60
+# An invitation's link (portal.signin.invitation_link) lives longer than a reset link.
+FORDRA_INVITATION_DAYS = env.int("FORDRA_INVITATION_DAYS", default=7)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Fordra"
+MFA_RECOVERY_CODE_COUNT = 10
+
+# Brute force (django-axes): 5 failures for one account from one address lock that pair for 15
+# minutes; the account still signs in from elsewhere, and a success clears the count.
+AXES_FAILURE_LIMIT = env.int("FORDRA_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("FORDRA_SIGNIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "portal.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "portal.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# X-Forwarded-For is trusted only from this many proxies in front of the app (0: REMOTE_ADDR only).
+FORDRA_TRUSTED_PROXY_COUNT = env.int("FORDRA_TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions: gone after this long idle (a request moves the expiry on, portal.signin_rules), this
+# long after sign-in whatever happens, and when the browser closes.
+FORDRA_SESSION_IDLE_MINUTES = env.int("FORDRA_SESSION_IDLE_MINUTES", default=30)
+FORDRA_SESSION_MAX_HOURS = env.int("FORDRA_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = FORDRA_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Security headers on every answer: pages, admin, API, its docs, error pages and static files.
 # No inline script or style anywhere (htmx's indicator styles are in fordra.css, base.html turns

@@ -7,9 +7,14 @@ skipped with the reason; CI's second pass installs Debian's chromium and runs th
 """
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from portal.signin import two_factor_required
 
 CHROMIUM = os.environ.get("FORDRA_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -55,10 +60,39 @@ def page(chromium, live_server):
 
 
 def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the page; a user who must use two-factor (portal.signin) is given a TOTP
+    authenticator if they have none, and types its current code when asked."""
+    user = get_user_model().objects.get(email=email)
+    secret = totp_secret(user) if two_factor_required(user) else None
     page.goto("/login/")
-    page.fill("input[name=username]", email)
+    page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.locator("main form button[type=submit]").click()  # the sign-in form's, not the header's language switch
+    if secret:
+        page.wait_for_url("**/2fa/authenticate/")
+        cache.clear()  # a code counts once per user (allauth): two sign-ins in one 30 s window may repeat it
+        page.fill("input[name=code]", totp_code(secret))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_url(lambda url: "/2fa/" not in url)
+
+
+def totp_secret(user) -> str:
+    """The user's TOTP secret: their authenticator's, else a new one's."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return TOTP.activate(user, generate_totp_secret()).instance and totp_secret(user)
+    return decrypt(authenticator.data["secret"])
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (allauth's own RFC 6238 arithmetic)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def looked_at(page, name: str) -> None:

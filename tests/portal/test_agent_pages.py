@@ -20,6 +20,7 @@ from dunning.queue import queue_decide
 from payments.services import payment_register
 from tests.cycling import reload, run_days
 from tests.factories import DebtorFactory, make_case
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 D = datetime.date
@@ -35,8 +36,7 @@ def person(email, role=None):
 
 
 def signed_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+    return sign_in_user(client, user)
 
 
 @pytest.fixture

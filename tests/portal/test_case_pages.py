@@ -10,6 +10,7 @@ from creditors.models import Role
 from creditors.services import membership_add
 from dunning.holds import case_promise
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 
@@ -22,8 +23,7 @@ def staff(creditor):
 
 @pytest.fixture
 def browser(client, staff):
-    assert client.login(username="staff@acme.se", password=PASSWORD)
-    return client
+    return sign_in_user(client, staff)
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -32,7 +32,7 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 def test_login_form_logs_in(client, staff):
-    response = client.post("/login/", {"username": "staff@acme.se", "password": PASSWORD}, follow=True)
+    response = client.post("/login/", {"login": "staff@acme.se", "password": PASSWORD}, follow=True)
     assert response.status_code == 200
     assert "Acme Bygg AB" in response.content.decode()
 
@@ -63,8 +63,7 @@ def test_another_creditors_case_answers_404_like_a_missing_one(browser, other_cr
 
 
 def test_user_without_membership_sees_no_portfolio(client, db, django_user_model):
-    django_user_model.objects.create_user("lost@example.se", password=PASSWORD)
-    client.login(username="lost@example.se", password=PASSWORD)
+    sign_in_user(client, django_user_model.objects.create_user("lost@example.se", password=PASSWORD))
     assert client.get("/").status_code == 404
 
 
@@ -85,9 +84,9 @@ def test_the_portals_own_error_pages_speak_swedish(browser, creditor, client):
     assert "Traceback" not in missing.content.decode()
     assert "Något gick fel hos oss" in render_to_string("500.html")  # rendered with no context, as Django does
     with creditor_scope(creditor):
-        membership_add(creditor=creditor, email="reader@acme.se", role=Role.READ_ONLY, password=PASSWORD)
+        reader = membership_add(creditor=creditor, email="reader@acme.se", role=Role.READ_ONLY, password=PASSWORD).user
     client.logout()
-    client.login(username="reader@acme.se", password=PASSWORD)
+    sign_in_user(client, reader)
     case = make_case(creditor)
     forbidden = client.post(f"/cases/{case.pk}/note", {"text": "x"})
     assert forbidden.status_code == 403 and "Det här får du inte göra" in forbidden.content.decode()

@@ -20,6 +20,7 @@ from dunning.models import DisputeDocument, QueueItem
 from letters.models import Letter, LetterKind
 from payments.services import payment_register
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 MISSING = 999_999
@@ -78,8 +79,8 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
     with creditor_scope(other_creditor):
         before = CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()
     with creditor_scope(creditor):
-        membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD)
-    assert client.login(username="admin@acme.se", password=PASSWORD)
+        admin = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
+    sign_in_user(client, admin)
     walked = []
     for pattern in portal_routes():
         if not id_names(pattern):

@@ -6,6 +6,7 @@ from core.tenancy import creditor_scope
 from creditors.models import Role, UserPreference
 from creditors.services import membership_add
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 
@@ -17,8 +18,7 @@ def staff(creditor):
 
 
 def signed_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+    return sign_in_user(client, user)
 
 
 def test_swedish_until_told_otherwise_whatever_the_browser_asks(client, staff):

@@ -17,6 +17,7 @@ from intake.models import LedgerImport
 from intake.tasks import import_staged_ledger
 from intake.uploads import StagedUpload
 from portal import ledger_views
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 DAY = datetime.date.today()
@@ -38,9 +39,8 @@ def media(settings, tmp_path):
 
 def sign_in(client, creditor, email, role=Role.STAFF):
     with creditor_scope(creditor):
-        membership_add(creditor=creditor, email=email, role=role, password=PASSWORD)
-    assert client.login(username=email, password=PASSWORD)
-    return client
+        member = membership_add(creditor=creditor, email=email, role=role, password=PASSWORD).user
+    return sign_in_user(client, member)
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_another_creditors_token_answers_404(client, creditor, other_creditor, m
 def test_agency_staff_without_a_creditor_get_404(client, db, django_user_model):
     user = django_user_model.objects.create_user("agent@fordra.se", password=PASSWORD)
     AgencyStaff.objects.create(user=user, role=AgencyRole.SUPERVISOR)
-    client.login(username="agent@fordra.se", password=PASSWORD)
+    sign_in_user(client, user)
     assert client.get("/ledger/").status_code == 404
     assert client.post("/ledger/preview", upload(GOOD)).status_code == 404
 

@@ -28,6 +28,7 @@ from portal import charts
 from portal.overview import ageing_bucket, cases_nearing_limitation, latest_start_nearing
 from portal.selectors import portfolio_overview
 from tests.factories import DebtorFactory, make_case
+from tests.portal.members import sign_in_user
 
 PASSWORD = "a-long-demo-password"
 TODAY = datetime.date(2026, 11, 23)
@@ -44,9 +45,8 @@ def frozen_today():
 @pytest.fixture
 def browser(client, creditor):
     with creditor_scope(creditor):
-        membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD)
-    assert client.login(username="staff@acme.se", password=PASSWORD)
-    return client
+        staff = membership_add(creditor=creditor, email="staff@acme.se", role=Role.STAFF, password=PASSWORD).user
+    return sign_in_user(client, staff)
 
 
 def _case(creditor, *, category=Category.NORMAL, amount="1000.00", due: datetime.date,
