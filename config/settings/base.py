@@ -212,14 +212,24 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["creditors.authentication.ApiTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The bearer token; a request without a valid one is first counted against its address (api.throttles).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.throttles.ThrottledTokenAuthentication"],
+    # A key acts within its scopes (api.permissions): every endpoint, unless it says otherwise.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.permissions.ApiKeyScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ApiClientRateThrottle", "api.throttles.AddressRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only, with a nesting limit: a deeply nested body is a 400, never a RecursionError.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
 }
+# Requests per API key, and per address for requests without a valid key ("N/sec|min|hour|day").
+# Counted in the default cache below: shared by every process only when that is Redis.
+FORDRA_API_RATE = env.str("FORDRA_API_RATE", default="600/min")
+FORDRA_API_ANON_RATE = env.str("FORDRA_API_ANON_RATE", default="60/min")
+# The default cache: CACHE_URL (say redis://redis:6379/1, another database than the broker's),
+# else each process's own memory.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fordra API",
     "DESCRIPTION": "Collection-service API for partner ERPs: invoices, cases, payments, letters.",
