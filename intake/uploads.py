@@ -64,7 +64,10 @@ class StagedUpload:
     def stage(cls, *, creditor_id: int, user_id: int, name: str, data: bytes, rows: int, rejected: int,
               who: str = "", state: str = State.STAGED) -> "StagedUpload":
         folder = _folder(creditor_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        # Each missing folder, the media root too, as the storage makes them (FILE_UPLOAD_DIRECTORY_PERMISSIONS):
+        # mkdir(parents=True) would make the parents by the umask, readable by all.
+        for each in [*reversed(folder.parents[:2]), folder]:
+            each.mkdir(mode=0o700, exist_ok=True)
         folder.parent.chmod(0o700)
         folder.chmod(0o700)
         _sweep(folder)

@@ -210,6 +210,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Letters, print batches, dispute documents and logos hold personal data: the app's own user alone
+# reads them (FileSystemStorage chmods each file and makes its folders with these modes).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REST_FRAMEWORK = {
     # The bearer token; a request without a valid one is first counted against its address (api.throttles).
