@@ -3,12 +3,18 @@ from rest_framework.routers import SimpleRouter
 
 from .cases import CaseViewSet
 from .debtors import DebtorViewSet
+from .invoices import InvoicesView
 from .letters import LetterPdfView
+from .webhooks import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("cases", CaseViewSet, basename="case")
 router.register("debtors", DebtorViewSet, basename="debtor")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls + [
+    path("invoices/", InvoicesView.as_view(), name="invoices"),
     path("letters/<int:pk>/pdf", LetterPdfView.as_view(), name="letter-pdf"),
+    path("webhooks/<int:pk>/events/<int:event_id>/replay", WebhookEndpointViewSet.as_view({"post": "replay"}),
+         name="webhook-replay"),
 ]

@@ -20,7 +20,7 @@ New invoices go in by bulk insert (`openings`), so a file of 100 000 rows takes 
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,6 +56,8 @@ CHUNK = 2000
 class LedgerImportReport(FileReport):
     updated: int = 0
     counted = ("created", "updated", "unchanged")
+    # row number → "created", "updated" or "unchanged", for each row stored
+    outcomes: dict[int, str] = field(default_factory=dict)
 
 
 class LedgerRejected(FileRejected):
@@ -83,6 +85,18 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
             rows.append(parse_row(number, values, positions, today=today))
         except RowError as error:
             report.problems.append(Problem(number, error.column, error.value, error.reason, error.code, error.params))
+    return rows_import(creditor=creditor, rows=rows, present=set(positions), report=report,
+                       sha256=hashlib.sha256(data).hexdigest(), skip_invalid=skip_invalid, today=today, actor=actor,
+                       deadline=deadline, progress=progress)
+
+
+def rows_import(*, creditor, rows: list[LedgerRow], present: set[str], report: LedgerImportReport, sha256: str,
+                skip_invalid: bool, today: datetime.date, actor, deadline: Deadline,
+                progress: Callable[[str, int, int], None]) -> LedgerImportReport:
+    """The checked rows (`report.problems` holds those that failed already) checked across rows and
+    against what is stored, then written, all in one transaction; `present`: the fields the rows
+    were given (a debtor's field no row gives is left as stored). Shared by the ledger file and the
+    API's invoices (`intake.records`)."""
     with transaction.atomic():
         rows = _drop(rows, within_file(rows), report)
         invoices = _stored_invoices(rows)
@@ -94,17 +108,17 @@ def ledger_import(*, creditor, data: bytes, name: str = "ledger", dry_run: bool 
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)
         deadline.check("comparing the rows with what is stored")
-        _write(creditor, rows, present=set(positions), invoices=invoices, applied=applied, today=today, report=report,
+        _write(creditor, rows, present=present, invoices=invoices, applied=applied, today=today, report=report,
                actor=actor, deadline=deadline, progress=progress)
         if report.problems and not skip_invalid:
             raise LedgerRejected(report)  # a service refused a row while writing: roll everything back
         deadline.check("storing the rows")  # the last moment: past it, the transaction rolls back
         LedgerImport.objects.create(
-            creditor=creditor, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), format=table.format,
+            creditor=creditor, name=report.name[:255], sha256=sha256, format=report.format,
             actor=actor_label(actor), rows=report.rows, created=report.created, updated=report.updated,
             unchanged=report.unchanged, rejected=report.rejected,
             problems=[p.as_dict() for p in report.problems[:1000]], ignored_columns=report.ignored_columns)
-        if dry_run:
+        if report.dry_run:
             transaction.set_rollback(True)
     return report
 
@@ -171,6 +185,7 @@ def _write(creditor, rows: list[LedgerRow], *, present: set[str], invoices: dict
                 lambda: _credit(row, invoices[row.credited_invoice], today=today, actor=actor))
         elif row.row in new_row_numbers:
             report.created += 1
+            report.outcomes[row.row] = "created"
             continue
         elif not invoice_changes(invoices[row.invoice_number], row):
             changed = False
@@ -183,10 +198,13 @@ def _write(creditor, rows: list[LedgerRow], *, present: set[str], invoices: dict
             continue
         if row.is_credit_note and changed:
             report.created += 1
+            report.outcomes[row.row] = "created"
         elif changed or debtor_changed:
             report.updated += 1
+            report.outcomes[row.row] = "updated"
         else:
             report.unchanged += 1
+            report.outcomes[row.row] = "unchanged"
     _classify(creditor, to_classify, today=today, actor=actor)
 
 
