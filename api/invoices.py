@@ -6,7 +6,12 @@ One invoice object or a list of up to `MAX_INVOICES`, with the ledger file's fie
 again changes nothing (`unchanged`). A rejected request answers 400 `invoices_rejected`
 with one entry per problem, `index` pointing into the list sent (0 for a single object).
 """
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
