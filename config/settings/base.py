@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "portal.signin_rules.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "creditors.middleware.TenantScopeMiddleware",
+    # Inside the tenant scope (it needs the API client): a repeated Idempotency-Key replays the first answer.
+    "api.idempotency.IdempotencyMiddleware",
     # Last: turns a sign-in refused for a locked (account, IP) into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -261,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-dunning-cycle": {"task": "dunning.run_daily_cycle", "schedule": crontab(hour=5, minute=30)},
     # Letters are rendered (and e-mailed) right after the cycle commits; the rest go to the mail house at 14:00.
     "daily-letter-delivery": {"task": "letters.deliver_all", "schedule": crontab(hour=14, minute=0)},
+    # Idempotency-Keys live 24 hours (api.idempotency); older rows are already ignored, this frees the space.
+    "hourly-idempotency-sweep": {"task": "api.sweep_idempotency_keys", "schedule": crontab(minute=17)},
 }
 
 LOGGING = {
