@@ -10,11 +10,14 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import OneByOne
 from core.errors import TransitionNotAllowed, ValidationError
 from core.money import round_ore
+from webhooks.outbox import outbox_for
 
 from .event_texts import CASE_OPENED, NOTE_ADDED, STAGE_CHANGED
 from .events import log_event
+from .hooks import stage_hooks
 from .ledger import NewEntry
 from .models import KIND_COMPONENT, Case, EntryKind, Invoice, LedgerEntry
 from .ocr import ocr_reference
@@ -130,6 +133,7 @@ def case_transition(*, case: Case, to: str, on: datetime.date, actor=None, close
     if why:
         data["why"] = why
     log_event(case=case, code=STAGE_CHANGED, actor=actor, on=on, data=data)
+    stage_hooks(outbox_for(case.creditor_id), OneByOne(), case=case, source=source, to=to, reason=reason, on=on)
     return case
 
 

@@ -21,10 +21,12 @@ from django.utils import timezone
 from cases.events import EVENT_FIELDS, actor_label
 from cases.models import Case, CaseEvent
 from cases.stages import Stage
-from core.bulk import bulk_set, insert_rows
+from core.bulk import BulkWriter, bulk_set, insert_rows
 from core.errors import ValidationError
 from debtors.models import Category, Debtor
 from dunning.planning import cases_replan
+from webhooks import events as hooks
+from webhooks.outbox import outbox_for
 
 from .daily import SWEEP_DAYS, debtors_to_reclassify
 from .features import features_for, features_of_new
@@ -191,6 +193,7 @@ def _write(creditor, updates: list, on: datetime.date, actor, report: Reclassify
         report.changed[(update.old, update.category)] = report.changed.get((update.old, update.category), 0) + 1
     if not moved:
         return
+    _hooks(creditor, moved.values(), on)
     cases = list(Case.objects.select_related("invoice", "debtor").select_for_update(of=("self",))
                  .filter(creditor=creditor, debtor_id__any=list(moved)).exclude(stage=Stage.CLOSED).order_by("pk"))
     now, who = timezone.now(), actor_label(actor)
@@ -203,6 +206,17 @@ def _write(creditor, updates: list, on: datetime.date, actor, report: Reclassify
     insert_rows(CaseEvent, EVENT_FIELDS, events)
     cases_replan(cases)
     bulk_set(Case, [c for c in cases if c.stage != Stage.ON_HOLD], ["next_action", "next_step_on"])
+
+
+def _hooks(creditor, moved, on: datetime.date) -> None:
+    """`debtor.category_changed` for each debtor moved, if the creditor listens (`webhooks`)."""
+    outbox = outbox_for(creditor.pk)
+    if not outbox.wants(hooks.DEBTOR_CATEGORY_CHANGED):
+        return
+    with BulkWriter() as writer:
+        for update in moved:
+            outbox.add(writer, hooks.DEBTOR_CATEGORY_CHANGED, hooks.category_changed(
+                debtor_id=update.pk, source=update.old, to=update.category, on=on))
 
 
 @transaction.atomic

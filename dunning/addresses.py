@@ -21,6 +21,7 @@ from core.errors import ValidationError
 from debtors.models import Debtor
 
 from .event_texts import ADDRESS_SET
+from .hooks import queue_item_opened
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 from .rows import queue_row
@@ -74,7 +75,8 @@ def address_missing_open(*, case, on: datetime.date, note: str, code: str, actor
     unless one is open already (then nothing). Returns the item opened, or None."""
     if QueueItem.objects.filter(case=case, kind=QueueKind.ADDRESS_MISSING, outcome="").exists():
         return None
-    item = QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=on, note=note)._asdict())
+    item = queue_item_opened(QueueItem.objects.create(
+        **queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=on, note=note)._asdict()))
     log_event(case=case, code=code, actor=actor, on=on, data={**(data or {}), "item": item.pk})
     return item
 

@@ -33,6 +33,7 @@ from .event_texts import (
     WHY_PROMISE_LAPSED,
     WHY_PROMISED,
 )
+from .hooks import queue_item_opened
 from .models import Outcome, QueueItem, QueueKind
 from .planning import case_replan
 from .rows import queue_row
@@ -87,7 +88,8 @@ def case_dispute(*, case: Case, on: datetime.date, actor=None, text: str = "") -
     """The debtor disputes (bestrider) the claim: nothing more happens until an agent decides."""
     case = case_hold(case=case, reason=HoldReason.DISPUTE, on=on, actor=actor, why=WHY_DISPUTED,
                      details={"note": text} if text else None)
-    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.DISPUTE_REVIEW, on=on, note=text)._asdict())
+    queue_item_opened(QueueItem.objects.create(
+        **queue_row(case=case, kind=QueueKind.DISPUTE_REVIEW, on=on, note=text)._asdict()))
     return case
 
 
@@ -183,6 +185,6 @@ def _promise_broken(case: Case, on: datetime.date, amount: Decimal | None, paid:
     case = case_resume(case=case, on=on, why=WHY_PROMISE_LAPSED, details={"promised": promised.isoformat()})
     log_event(case=case, code=PROMISE_BROKEN, on=on, data={"promised": promised.isoformat()})
     what = f"{format_sek(amount)} kr till {promised}" if amount is not None else f"till {promised}"
-    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PROMISE_BROKEN, on=on, note=(
+    queue_item_opened(QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PROMISE_BROKEN, on=on, note=(
         f"Betalningslöftet {what} hölls inte ({format_sek(paid)} kr betalt sedan dess). Ring upp.")
-    )._asdict())
+    )._asdict()))

@@ -27,6 +27,7 @@ from letters.tasks import letters_render_after_commit
 from .balances import case_letter_record
 from .event_texts import PAYMENT_PLAN_CREATED, WHY_PAYMENT_PLAN, WHY_PLAN_KEPT, WHY_PLAN_LAPSED
 from .holds import _locked, case_hold, case_resume
+from .hooks import letter_sent, queue_item_opened
 from .models import QueueItem, QueueKind
 from .rows import queue_row
 
@@ -87,6 +88,7 @@ def letter_payment_plan_create(*, case, instalments: list[tuple[datetime.date, D
                               detail={"instalments": str(planned), "debt": str(values["total"])})
     values["amounts"]["instalments"] = [{"due_on": on.isoformat(), "amount": str(amount)} for on, amount in parts]
     letter = Letter.objects.create(**values)
+    letter_sent(letter, currency=case.currency)
     log_event(case=case, code=PAYMENT_PLAN_CREATED, actor=actor, on=sent_on,
               data={"letter": letter.pk, "instalments": values["amounts"]["instalments"]})
     letters_render_after_commit(creditor_id=case.creditor_id)
@@ -169,7 +171,7 @@ def _broken(case: Case, on: datetime.date, letter, missed: datetime.date, owed: 
                        details={"letter": letter.pk, "missed": missed.isoformat()})
     log_event(case=case, code=PAYMENT_PLAN_BROKEN, on=on,
               data={"letter": letter.pk, "missed": missed.isoformat(), "owed": str(owed), "paid": str(paid)})
-    QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PLAN_BROKEN, on=on, note=(
+    queue_item_opened(QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PLAN_BROKEN, on=on, note=(
         f"Delbetalningen {missed} uteblev: {format_sek(paid)} kr betalt av {format_sek(owed)} kr förfallet. "
         "Ring upp.")
-    )._asdict())
+    )._asdict()))

@@ -35,6 +35,7 @@ from .event_texts import (
     unanswered_note,
 )
 from .holds import _locked, _replan, case_promise, case_resume, queue_cancel
+from .hooks import queue_item_opened
 from .legal import filing_open
 from .models import AppliedStep, Outcome, PolicyStep, QueueItem, QueueKind
 from .plans import case_payment_plan
@@ -151,8 +152,9 @@ def queue_decide(*, item: QueueItem, outcome: str, on: datetime.date, actor, not
         filing_open(review=item, on=on, actor=actor)  # the application as approved, to be filed
         _replan(case)
     elif retry_on is not None:
-        QueueItem.objects.create(**queue_row(case=case, kind=QueueKind.PHONE_CALL, on=on, due_on=retry_on,
-                                             note=f"Nytt försök efter obesvarat samtal {on}")._asdict())
+        queue_item_opened(QueueItem.objects.create(**queue_row(
+            case=case, kind=QueueKind.PHONE_CALL, on=on, due_on=retry_on,
+            note=f"Nytt försök efter obesvarat samtal {on}")._asdict()))
     elif case.stage != Stage.CLOSED:
         _replan(case)
     return item

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.events import event_row
+from cases.hooks import stage_hooks
 from cases.interest import periods as interest_periods_of
 from cases.ledger import EntryRow, balance_of, entry_rows, interest_until
 from cases.models import Case, CaseEvent, Component, Invoice, LedgerEntry
@@ -35,10 +36,13 @@ from law.selectors import rule_pack
 from letters.models import Letter
 from letters.records import KIND_OF_ACTION, fee_lines, letter_row
 from letters.tasks import letters_render_after_commit
+from webhooks import events as hooks
+from webhooks.outbox import Outbox, outbox_for
 
 from .engine import PHONE_CALL, CaseFacts, Plan, Taken, deadline_for, plan_next
 from .facts import facts_for, ladders
-from .models import AppliedStep, QueueItem, QueueKind
+from .hooks import letter_data, queue_add
+from .models import AppliedStep, QueueKind
 from .planning import set_plan
 from .rows import queue_row, step_row
 
@@ -84,10 +88,12 @@ class StepContext:
     ladders: dict  # category → ladder
     day: datetime.date
     now: datetime.datetime
+    outbox: Outbox  # the creditor's webhooks, loaded with the rest (`webhooks.outbox`)
 
 
 def step_context(*, creditor: Creditor, day: datetime.date, pack: RulePack | None = None) -> StepContext:
-    return StepContext(creditor=creditor, pack=pack or rule_pack(), ladders=ladders(), day=day, now=timezone.now())
+    return StepContext(creditor=creditor, pack=pack or rule_pack(), ladders=ladders(), day=day, now=timezone.now(),
+                       outbox=outbox_for(creditor.pk))
 
 
 def steps_apply_due(*, creditor, day: datetime.date, report: CycleReport, pack=None) -> CycleReport:
@@ -153,15 +159,16 @@ def case_step(case: Case, *, facts: CaseFacts, entries: list[EntryRow], context:
         report.applied[plan.step.action] += 1
         plan = plan_next(new_facts, ladder, context.pack.fee_caps)
     if plan is not None and plan.needs_review and plan.on <= day and not review_open:
-        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW, on=day))
+        queue_add(writer, context.outbox, queue_row(case=case, kind=QueueKind.PAYMENT_ORDER_REVIEW, on=day),
+                  at=context.now)
         _event(writer, case, context, "dunning.payment_order.review_requested")
         report.reviews_opened += 1
         review_open = True
     if plan is not None and plan.needs_address and plan.on <= day and not address_open:
         # Not the step: no letter, no fee, no stage change; the case waits for an agent, and
         # (no date) is not taken again until an address is added (debtors.services).
-        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=day,
-                                        note=ADDRESS_MISSING_NOTE % plan.step.action))
+        queue_add(writer, context.outbox, queue_row(case=case, kind=QueueKind.ADDRESS_MISSING, on=day,
+                                                    note=ADDRESS_MISSING_NOTE % plan.step.action), at=context.now)
         _event(writer, case, context, "dunning.address.missing",
                {"action": plan.step.action, "ladder_step": plan.step.number})
         report.addresses_missing += 1
@@ -191,13 +198,14 @@ def _apply(case: Case, *, plan: Plan, facts: CaseFacts, entries: list[EntryRow],
     target = STAGE_OF_ACTION.get(action)
     if target and case.stage != target and can_transition(case.stage, target):
         _event(writer, case, context, "cases.stage.changed", {"from": case.stage, "to": target, "reason": action})
+        stage_hooks(context.outbox, writer, case=case, source=case.stage, to=target, reason=action, on=day, at=now)
         case.stage = target
     _event(writer, case, context, EVENT_OF_ACTION[action],
            {"sequence": sequence, "category": case.debtor.category, "ladder_step": plan.step.number,
             "deadline": deadline.isoformat() if deadline else None,
             "fees": [{"kind": f.kind, "amount": str(f.amount)} for f in plan.fees]})
     if action == PHONE_CALL:
-        writer.add(QueueItem, queue_row(case=case, kind=QueueKind.PHONE_CALL, on=day))
+        queue_add(writer, context.outbox, queue_row(case=case, kind=QueueKind.PHONE_CALL, on=day), at=now)
     letters = 0
     if action in KIND_OF_ACTION:
         all_entries = entries + fee_rows
@@ -207,8 +215,13 @@ def _apply(case: Case, *, plan: Plan, facts: CaseFacts, entries: list[EntryRow],
         movements = [(e.booked_on, e.amount) for e in all_entries if e.component == Component.PRINCIPAL]
         periods = interest_periods_of(movements=movements, due_date=case.invoice.due_date,
                                       until=interest_until(case, day), rates=rates, fixed_rate=fixed)
-        writer.add(Letter, letter_row(case=case, action=action, sent_on=day, deadline=deadline, balance=balance,
-                                      fees=fee_lines(all_entries), periods=periods, step_id=step_id, at=now))
+        row = letter_row(case=case, action=action, sent_on=day, deadline=deadline, balance=balance,
+                         fees=fee_lines(all_entries), periods=periods, step_id=step_id, at=now)
+        hooked = context.outbox.wants(hooks.LETTER_SENT)  # then the letter's id is drawn, for its event to name
+        letter_id = writer.add(Letter, row, keyed=hooked)
+        if hooked:
+            context.outbox.add(writer, hooks.LETTER_SENT, letter_data(letter_id=letter_id, row=row,
+                                                                      currency=case.currency), at=now)
         letters = 1
     return dataclasses.replace(
         facts, taken=facts.taken + (Taken(action, day, deadline),),

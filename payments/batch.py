@@ -25,6 +25,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from cases.events import SYSTEM, EventRow, event_row
+from cases.hooks import stage_hooks
 from cases.models import Case, CaseEvent, EntryKind, LedgerEntry, Payment, PaymentFile
 from cases.reductions import ROW_FIELDS, Book, Row, reduce, settled
 from cases.stages import OPEN_STAGES, ClosedReason, Stage, can_transition
@@ -38,6 +39,8 @@ from law.allocation import Allocation
 from law.fees import FeeCaps
 from law.interest import ReferenceRates
 from law.selectors import fee_caps, reference_rates
+from webhooks import events as hooks
+from webhooks.outbox import Outbox, outbox_for
 
 from .files.records import ParsedPayment
 from .services import payment_event
@@ -133,6 +136,7 @@ class FileContext:
     rates: ReferenceRates
     ladders: dict
     caps: FeeCaps
+    outbox: Outbox  # the creditor's webhooks (`webhooks.outbox`)
 
 
 @dataclass
@@ -157,7 +161,8 @@ def allocate_matched(creditor_id: int, items: list[Matched], *, file: PaymentFil
     parts = sum(len(item.case_ids) for item in items)
     with creditor_scope(creditor_id), BulkWriter(expect={Payment: parts}) as writer:
         context = FileContext(creditor_id=creditor_id, file=file, source=source, now=timezone.now(),
-                              rates=reference_rates(), ladders=ladders(), caps=fee_caps())
+                              rates=reference_rates(), ladders=ladders(), caps=fee_caps(),
+                              outbox=outbox_for(creditor_id))
         batches = list(_batches(items))
         loaded = _load(_case_ids(batches[0]), previous=None, creditor_id=creditor_id) if batches else None
         for index, batch in enumerate(batches):
@@ -229,7 +234,7 @@ def _allocate(batch: list[Matched], *, loaded: Loaded, context: FileContext, wri
         for number, (book, reference, part) in enumerate(parts, start=1):
             item.allocation = _pay(item.parsed, book, context=context, writer=writer, out=out, amount=part,
                                    part=number, ocr_reference=reference)
-    for event in _close(out.closing, now=context.now):
+    for event in _close(out.closing, now=context.now, outbox=context.outbox, writer=writer):
         writer.add(CaseEvent, event)
     _replan(out.replanning, loaded=loaded, context=context)
     return out
@@ -252,6 +257,11 @@ def _pay(parsed: ParsedPayment, book: Book, *, context: FileContext, writer: Bul
     allocation = reduce(book, payment.amount, on=payment.paid_on, kind=EntryKind.PAYMENT, payment=payment,
                         reference=payment.reference)
     writer.add(CaseEvent, event_row(case=case, at=context.now, **payment_event(payment, allocation)))
+    if context.outbox.wants(hooks.PAYMENT_ALLOCATED):
+        context.outbox.add(writer, hooks.PAYMENT_ALLOCATED, hooks.payment_allocated(
+            payment_id=payment.pk, case_id=case.pk, amount=payment.amount, currency=row.currency,
+            paid_on=payment.paid_on, source=payment.source, fees=allocation.fees, interest=allocation.interest,
+            principal=allocation.principal, overpayment=allocation.overpayment), at=context.now)
     if case.stage != Stage.CLOSED:
         if settled(book, on=payment.paid_on) and can_transition(case.stage, Stage.CLOSED):
             out.closing.append((case, payment.paid_on))
@@ -344,8 +354,10 @@ def _cases_locked(ids: list[int]) -> dict[int, LockedCase]:
             for pk, *fields, due_date, fee_agreed, category, customer_type in rows}
 
 
-def _close(closing: list[tuple[LockedCase, datetime.date]], *, now: datetime.datetime) -> list[EventRow]:
-    """Close the settled cases as paid (what `case_transition` does, for many); their events."""
+def _close(closing: list[tuple[LockedCase, datetime.date]], *, now: datetime.datetime, outbox: Outbox,
+           writer: BulkWriter) -> list[EventRow]:
+    """Close the settled cases as paid (what `case_transition` does, for many); their events
+    (the webhooks' go to `writer`)."""
     events = []
     for case, on in closing:
         source = case.stage
@@ -353,6 +365,7 @@ def _close(closing: list[tuple[LockedCase, datetime.date]], *, now: datetime.dat
         case.hold_reason = case.resume_stage = ""
         events.append(event_row(case=case, at=now, on=on, actor=SYSTEM, code="cases.stage.changed",
                                 data={"from": source, "to": Stage.CLOSED, "reason": ClosedReason.PAID}))
+        stage_hooks(outbox, writer, case=case, source=source, to=Stage.CLOSED, reason=ClosedReason.PAID, on=on, at=now)
     return events
 
 

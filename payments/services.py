@@ -21,6 +21,8 @@ from core.money import format_sek, round_ore
 from dunning.balances import book_of
 from dunning.holds import queue_cancel
 from dunning.planning import case_replan
+from webhooks import events as hooks
+from webhooks.outbox import emit
 
 from .event_texts import CREDIT_APPLIED, PAYMENT_ALLOCATED, WHY_SETTLED_BY_CREDITOR
 
@@ -55,6 +57,7 @@ def payment_allocate(case: Case, payment: Payment, *, actor=None) -> Payment:
                                 reference=payment.reference)
     event = payment_event(payment, payment.allocation)
     log_event(case=case, actor=actor, code=event["code"], on=event["on"], data=event["data"])
+    emit(creditor_id=case.creditor_id, type=hooks.PAYMENT_ALLOCATED, data=payment_hook(payment, payment.allocation))
     _close_if_settled(book, on=payment.paid_on, reason=ClosedReason.PAID, actor=actor)
     return payment
 
@@ -66,6 +69,14 @@ def payment_event(payment: Payment, allocation) -> dict:
             "fees": [[k, str(a)] for k, a in allocation.fees], "interest": str(allocation.interest),
             "principal": str(allocation.principal), "overpayment": str(allocation.overpayment)}
     return dict(code=PAYMENT_ALLOCATED, on=paid_on, data=data)
+
+
+def payment_hook(payment: Payment, allocation) -> dict:
+    """The `payment.allocated` webhook's data (`webhooks.events`)."""
+    return hooks.payment_allocated(payment_id=payment.pk, case_id=payment.case_id, amount=payment.amount,
+                                   currency=payment.currency, paid_on=payment.paid_on, source=payment.source,
+                                   fees=allocation.fees, interest=allocation.interest,
+                                   principal=allocation.principal, overpayment=allocation.overpayment)
 
 
 def _close_if_settled(book: Book, *, on: datetime.date, reason: str, actor=None) -> None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "law",
     "creditors",
     "debtors",
+    "webhooks",
     "cases",
     "letters",
     "dunning",
@@ -265,7 +266,12 @@ CELERY_BEAT_SCHEDULE = {
     "daily-letter-delivery": {"task": "letters.deliver_all", "schedule": crontab(hour=14, minute=0)},
     # Idempotency-Keys live 24 hours (api.idempotency); older rows are already ignored, this frees the space.
     "hourly-idempotency-sweep": {"task": "api.sweep_idempotency_keys", "schedule": crontab(minute=17)},
+    # Webhook deliveries that are due (webhooks.delivery): a commit asks at once, this catches the rest and the retries.
+    "webhook-delivery-sweep": {"task": "webhooks.deliver_due", "schedule": 60.0},
 }
+# The SSRF guard (webhooks.guard): a receiver on a private address or over plain http, for development only.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("FORDRA_WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOKS_ALLOW_HTTP = env.bool("FORDRA_WEBHOOKS_ALLOW_HTTP", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,133 @@
+"""Webhook endpoints over the API: register, list, change, remove; see deliveries; replay an event.
+
+The secret (`whsec_…`, Standard Webhooks) is in the answer to the POST that creates the
+endpoint, and never again. Events, their bodies and how to verify a signature: the docs page.
+"""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.errors import ValidationError
+from webhooks import selectors
+from webhooks.events import EVENT_TYPES
+from webhooks.services import endpoint_create, endpoint_delete, endpoint_update, event_replay
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+EVENT_ID = OpenApiParameter("event_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class EndpointSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES))
+    active = serializers.BooleanField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EndpointCreatedSerializer(EndpointSerializer):
+    secret = serializers.CharField(help_text="The signing secret, shown only in this answer.")
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class EndpointInputSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=500, help_text="https://, on a public address")
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), allow_empty=False)
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    active = StrictBooleanField(required=False)
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    event_id = serializers.IntegerField()
+    webhook_id = serializers.CharField(source="event.webhook_id")
+    type = serializers.CharField(source="event.type")
+    state = serializers.ChoiceField(choices=["pending", "delivered", "failed"])
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_status = serializers.IntegerField(allow_null=True)
+    last_error = serializers.CharField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    failed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+def _input(request, *, partial: bool) -> dict:
+    if not isinstance(request.data, dict):
+        raise ValidationError("the body is a JSON object", code="invalid")
+    unknown = set(request.data) - set(EndpointInputSerializer().fields)
+    if unknown:
+        raise ValidationError(f"unknown fields: {', '.join(sorted(unknown))}",
+                              detail={name: ["unknown field"] for name in sorted(unknown)})
+    given = EndpointInputSerializer(data=request.data, partial=partial)
+    given.is_valid(raise_exception=True)
+    return given.validated_data
+
+
+CREATED_EXAMPLE = OpenApiExample("Created", response_only=True, status_codes=["201"], value={
+    "id": 7, "url": "https://erp.example.com/fordra/webhooks", "events": ["case.closed", "payment.allocated"],
+    "active": True, "description": "ERP", "created_at": "2026-12-03T09:00:00+01:00",
+    "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
+
+
+class WebhookEndpointViewSet(viewsets.GenericViewSet):
+    """The API client's creditor's webhook endpoints. `replay` is routed in api.urls (no trailing
+    slash, as the case actions)."""
+
+    lookup_value_regex = r"[0-9]+"
+    serializer_class = EndpointSerializer
+    pagination_class = None
+
+    def list(self, request):
+        return Response(EndpointSerializer(selectors.endpoint_list(), many=True).data)
+
+    @extend_schema(request=EndpointInputSerializer, responses={201: EndpointCreatedSerializer},
+                   examples=[OpenApiExample("Register", request_only=True, value={
+                       "url": "https://erp.example.com/fordra/webhooks", "events": ["case.closed", "payment.allocated"],
+                       "description": "ERP"}), CREATED_EXAMPLE])
+    def create(self, request):
+        data = _input(request, partial=False)
+        endpoint, secret = endpoint_create(creditor=request.auth.creditor, **data)
+        return Response({**EndpointSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[ID])
+    def retrieve(self, request, pk=None):
+        return Response(EndpointSerializer(selectors.endpoint_get(pk)).data)
+
+    @extend_schema(parameters=[ID], request=EndpointInputSerializer)
+    def partial_update(self, request, pk=None):
+        endpoint = selectors.endpoint_get(pk)
+        endpoint = endpoint_update(endpoint=endpoint, **_input(request, partial=True))
+        return Response(EndpointSerializer(endpoint).data)
+
+    @extend_schema(parameters=[ID], responses={204: None})
+    def destroy(self, request, pk=None):
+        endpoint_delete(endpoint=selectors.endpoint_get(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(parameters=[ID, OpenApiParameter("state", str, enum=["failed"])],
+                   responses=DeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        """The endpoint's latest 50 deliveries (`?state=failed`: the failed ones), newest first."""
+        endpoint = selectors.endpoint_get(pk)
+        failed = request.query_params.get("state") == "failed"
+        return Response(DeliverySerializer(selectors.deliveries_recent(endpoint, failed=failed), many=True).data)
+
+    @extend_schema(parameters=[ID, EVENT_ID], request=None, responses={202: DeliverySerializer})
+    def replay(self, request, pk=None, event_id=None):
+        """Send the event to the endpoint again: a new delivery, with the event's own `webhook-id`."""
+        endpoint = selectors.endpoint_get(pk)
+        delivery = event_replay(endpoint=endpoint, event=selectors.event_get(event_id))
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
