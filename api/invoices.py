@@ -82,7 +82,7 @@ class RowProblemSerializer(serializers.Serializer):
 
 INVOICES_IN = PolymorphicProxySerializer(
     component_name="InvoicesIn", serializers=[InvoiceInSerializer, InvoiceInSerializer(many=True)],
-    resource_type_field_name=None)
+    resource_type_field_name=None, many=False)
 EXAMPLE = {"customer_number": "K-1001", "customer_name": "Anna Andersson", "invoice_number": "F-2026-0042",
            "invoice_date": "2026-10-01", "due_date": "2026-10-31", "amount": "1250.50", "customer_type": "consumer",
            "identity_number": "19800101-0001", "email": "anna@example.se", "reminder_fee_agreed": True}
