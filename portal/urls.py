@@ -2,6 +2,8 @@ from django.urls import path, re_path
 
 from . import (
     agent_views,
+    apikey_views,
+    audit_views,
     case_actions,
     debtor_views,
     documents,
@@ -9,9 +11,11 @@ from . import (
     ledger_views,
     legal_views,
     letter_views,
+    member_views,
     payment_pages,
     payment_views,
     policy_views,
+    switch,
 )
 from . import case_views as views
 
@@ -48,6 +52,17 @@ urlpatterns = [
     path("ledger/confirm", ledger_views.ledger_confirm, name="ledger_confirm"),
     path("ledger/preview/<str:token>", ledger_views.ledger_staged, name="ledger_staged"),
     path("ledger/imports/<str:token>/progress", ledger_views.ledger_progress, name="ledger_progress"),
+    # The creditor's administrators: users, API keys, the audit log (portal.creditor_admin).
+    path("settings/users/", member_views.member_list, name="member_list"),
+    path("settings/users/invite", member_views.member_invite_view, name="member_invite"),
+    path("settings/users/<int:membership_id>/role", member_views.member_role_view, name="member_role"),
+    path("settings/users/<int:membership_id>/resend", member_views.member_resend, name="member_resend"),
+    path("settings/users/<int:membership_id>/remove", member_views.member_remove_view, name="member_remove"),
+    path("settings/api-keys/", apikey_views.api_key_list, name="api_key_list"),
+    path("settings/api-keys/new", apikey_views.api_key_create_view, name="api_key_create"),
+    path("settings/api-keys/<int:api_key_id>/revoke", apikey_views.api_key_revoke_view, name="api_key_revoke"),
+    path("settings/log/", audit_views.audit_log, name="audit_log"),
+    path("creditor", switch.creditor_switch, name="creditor_switch"),
     # The agency's staff, across creditors (portal.agent_views).
     path("agent/", agent_views.queue, name="agent_queue"),
     path("agent/next", agent_views.claim_next, name="agent_next"),

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.tenant",
                 "portal.context_processors.agency",
+                "portal.member_context.membership",
             ],
         },
     },

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, Payment
 from core.tenancy import creditor_scope
-from creditors.models import Role
-from creditors.services import membership_add
+from creditors.models import ApiClient, Membership, Role
+from creditors.services import api_client_create, membership_add
 from dunning.balances import case_letter_record
 from dunning.documents import dispute_document_add
 from dunning.holds import case_dispute
@@ -53,9 +53,13 @@ def theirs(other_creditor) -> dict:
         document = dispute_document_add(case=case, name="a.pdf", data=PDF)
         item = QueueItem.objects.get(case=case)
         payment = payment_register(case=case, amount="100.00", paid_on=today)
+        # Their only admin, and a live key: a forged role change, removal or revocation would show.
+        membership = membership_add(creditor=other_creditor, email="boss@other.se", role=Role.ADMIN)
+        api_key, _token = api_client_create(creditor=other_creditor, name="ERP")
     # A filing is the agency's page only (404 to any creditor's member): a missing id stands in.
     return {"case_id": case.pk, "debtor_id": case.debtor_id, "letter_id": letter.pk, "document_id": document.pk,
-            "item_id": item.pk, "payment_id": payment.pk, "filing_id": MISSING}
+            "item_id": item.pk, "payment_id": payment.pk, "filing_id": MISSING, "membership_id": membership.pk,
+            "api_key_id": api_key.pk}
 
 
 def kwargs_for(pattern: URLPattern, ids: dict) -> dict:
@@ -78,6 +82,7 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
                                                                              theirs):
     with creditor_scope(other_creditor):
         before = CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()
+        people = list(Membership.objects.values_list("pk", "role")), list(ApiClient.objects.values_list("pk", "revoked_at"))
     with creditor_scope(creditor):
         admin = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
     sign_in_user(client, admin)
@@ -95,6 +100,8 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
         assert 404 in answers.values() and set(answers.values()) <= {404, 405}, (pattern.name, answers)
         walked.append(pattern.name)
     assert {"case_detail", "case_letter_pdf", "case_pause", "case_document", "debtor_detail",
-            "debtor_contact"} <= set(walked)
+            "debtor_contact", "member_role", "member_remove", "api_key_revoke"} <= set(walked)
     with creditor_scope(other_creditor):
         assert (CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()) == before
+        assert (list(Membership.objects.values_list("pk", "role")),
+                list(ApiClient.objects.values_list("pk", "revoked_at"))) == people
