@@ -25,7 +25,8 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvw
     ALLOWED_HOSTS=build python manage.py collectstatic --noinput --verbosity 0 \
  && useradd --system --home /app fordra \
  && mkdir -p /app/var/media \
- && chown -R fordra /app/var
+ && chown -R fordra /app/var \
+ && chmod 700 /app/var /app/var/media  # letters and documents: the app user's alone
 
 USER fordra
 VOLUME ["/app/var"]
