@@ -1,18 +1,22 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .case_actions import ACTIONS
 from .cases import CaseViewSet
 from .debtors import DebtorViewSet
 from .invoices import InvoicesView
 from .letters import LetterPdfView
+from .payments import PaymentViewSet
 from .webhooks import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("cases", CaseViewSet, basename="case")
 router.register("debtors", DebtorViewSet, basename="debtor")
+router.register("payments", PaymentViewSet, basename="payment")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls + [
+    *(path(f"cases/<int:pk>/{name}", CaseViewSet.as_view({"post": name}), name=f"case-{name}") for name in ACTIONS),
     path("invoices/", InvoicesView.as_view(), name="invoices"),
     path("letters/<int:pk>/pdf", LetterPdfView.as_view(), name="letter-pdf"),
     path("webhooks/<int:pk>/events/<int:event_id>/replay", WebhookEndpointViewSet.as_view({"post": "replay"}),
