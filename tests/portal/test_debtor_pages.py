@@ -41,7 +41,7 @@ def test_staff_designate_a_vip_and_set_a_manual_category(client, creditor, risky
     assert "Berit Sen är nu Normal." in page and "Avbetalningsplan avtalad" in page
     page = browser.post(f"/debtors/{risky.pk}/override", {"category": "risk", "until": "2020-01-01", "note": "x"},
                         follow=True).content.decode()
-    assert "an override needs an expiry date that has not passed" in page
+    assert "en manuell kategori behöver ett slutdatum som inte har passerat." in page
     with creditor_scope(creditor):
         assert Debtor.objects.get(pk=risky.pk).override_category == "normal"  # the refused change stored nothing
     browser.post(f"/debtors/{risky.pk}/override", {"category": ""})
