@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.tenancy import creditor_scope
 from creditors.models import AgencyRole, AgencyStaff, Role
 from creditors.services import membership_add
-from tests.factories import make_case
+from tests.factories import DebtorFactory, make_case
 from tests.portal.members import sign_in_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -46,15 +46,20 @@ def visit(page, paths) -> None:
 
 def test_the_portal_pages_load_with_nothing_refused(chromium, live_server, creditor, tmp_path):
     today = timezone.localdate()
-    case = make_case(creditor, amount="4200.00", due_date=today - datetime.timedelta(days=30))
+    with creditor_scope(creditor):
+        debtor = DebtorFactory(creditor=creditor, name="Anna Andersson", identity_number="19811218-9876")
+    case = make_case(creditor, amount="4200.00", due_date=today - datetime.timedelta(days=30), debtor=debtor)
     with creditor_scope(creditor):
         user = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
     page, refusals = browser_page(chromium, live_server, user)
     visit(page, ["/", "/cases/", f"/cases/{case.pk}/", "/debtors/", f"/debtors/{case.debtor_id}/", "/payments/",
                  "/policies/", "/policies/normal/", "/letters/", "/ledger/"])
-    # An htmx request: the case list filters without a reload, and its indicator is fordra.css's.
-    page.goto("/cases/")
+    # An htmx request under the policy: the whole personnummer is swapped into the debtor's page.
+    page.goto(f"/debtors/{case.debtor_id}/")
     assert page.evaluate("typeof htmx") == "object", "htmx did not load"
+    page.get_by_role("button", name="Visa personnummer").click()
+    page.get_by_role("status").filter(has_text="19811218-9876").wait_for()
+    assert page.url.endswith(f"/debtors/{case.debtor_id}/"), "the page was left: htmx did not take the form"
     assert refusals == [], "\n".join(refusals)
     assert not page.locator("head style").count(), "htmx injected an inline <style>"
 
