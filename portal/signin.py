@@ -93,10 +93,17 @@ def _signed_in(sender, request, user, **kwargs):
         record_authentication(request, user, method="password", reauthenticated=True)
 
 
-def _authenticator_added(sender, request, user, authenticator, **kwargs):
-    """Activating TOTP means typing a code from the device just set up: the session has proved it."""
-    if authenticator.type == authenticator.Type.TOTP:
-        record_two_factor(request, user, authenticator_type=authenticator.type)
+def _authenticator_saved(sender, instance, created, **kwargs):
+    """Activating TOTP means typing a code from the device just set up: this session has proved it.
+
+    On the model's save, not allauth's `authenticator_added` (sent on commit, when a test's
+    transaction never commits); the request is allauth's current one (its AccountMiddleware)."""
+    from allauth.core import context
+
+    request = context.request
+    if (created and instance.type == instance.Type.TOTP and request is not None
+            and getattr(request, "user", None) is not None and request.user.pk == instance.user_id):
+        record_two_factor(request, request.user, authenticator_type=instance.type)
 
 
 def _step_completed(sender, request, user, method, **kwargs):
@@ -107,12 +114,13 @@ def _step_completed(sender, request, user, method, **kwargs):
 
 def connect_signals() -> None:
     from allauth.account.signals import authentication_step_completed, password_reset
-    from allauth.mfa.signals import authenticator_added
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth.signals import user_logged_in
+    from django.db.models.signals import post_save
 
     user_logged_in.connect(_signed_in, dispatch_uid="fordra.signed_in")
     password_reset.connect(_address_proved, dispatch_uid="fordra.address_proved")
-    authenticator_added.connect(_authenticator_added, dispatch_uid="fordra.authenticator_added")
+    post_save.connect(_authenticator_saved, sender=Authenticator, dispatch_uid="fordra.authenticator_saved")
     authentication_step_completed.connect(_step_completed, dispatch_uid="fordra.step_completed")
 
 
