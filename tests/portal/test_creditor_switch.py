@@ -48,6 +48,8 @@ def test_switching_works_in_the_other_creditor_with_a_new_session_key(client, cr
 def test_a_creditor_one_is_not_a_member_of_is_not_found(client, creditor, other_creditor):
     browser = sign_in(client, creditor, Role.ADMIN, "bo@example.se")
     stranger = make_creditor("third", "Tredje AB", "556677-8899")
+    with creditor_scope(other_creditor):
+        membership_add(creditor=other_creditor, email="someone@other.se", role=Role.ADMIN)  # not bo
     for value in (other_creditor.pk, stranger.pk, 999_999, "x", ""):
         assert browser.post("/creditor", {"creditor": value}).status_code == 404, value
     assert browser.get("/creditor").status_code == 405
