@@ -122,8 +122,8 @@ def test_the_command_refuses_a_role_that_could_undo_the_rules(app_role):
 
 @pytest.mark.parametrize("table", APPEND_ONLY)
 def test_even_the_owner_cannot_truncate_an_append_only_table_by_a_slip(table, entry):
-    with pytest.raises(Exception, match="append-only: TRUNCATE refused"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL fordra.allow_truncate = off")  # a session as production opens it
-            cursor.execute(f"TRUNCATE {table} CASCADE")
+    with pytest.raises(Exception, match="append-only: TRUNCATE refused"), transaction.atomic(), \
+            connection.cursor() as cursor:
+        cursor.execute("SET LOCAL fordra.allow_truncate = off")  # a session as production opens it
+        cursor.execute(f"TRUNCATE {table} CASCADE")
     assert count("SELECT count(*) FROM cases_ledgerentry") >= 1

@@ -14,7 +14,8 @@ from dunning.holds import case_dispute
 from intake.uploads import StagedUpload
 from letters.delivery import print_batch_build
 from letters.rendering import letter_render
-from tests.letters.conftest import SENT_ON, claim_case, debtor, make_letter  # noqa: F401 (fixtures)
+from tests.factories import make_case
+from tests.letters.conftest import SENT_ON, make_letter
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes: Windows has ACLs instead")
 
@@ -24,6 +25,11 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def claim_case(scoped):
+    return make_case(scoped, amount="1200.00")
 
 
 @pytest.fixture(autouse=True)

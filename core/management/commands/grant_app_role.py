@@ -65,8 +65,8 @@ def grant_app_role(*, role: str, using: str = "default") -> list[str]:
             *(f"REVOKE UPDATE, DELETE ON {schema_q}.{quoted(connection, table)} FROM {app}" for table in append_only),
             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema_q} FROM {app}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_q} TO {app}",
-            f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA {schema_q} "
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}",
+            (f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA {schema_q} "
+             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {app}"),
             f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner_q} IN SCHEMA {schema_q} GRANT USAGE, SELECT ON SEQUENCES TO {app}",
         ]
         for statement in statements:
