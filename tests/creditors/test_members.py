@@ -110,3 +110,59 @@ def test_create_api_client_takes_scopes_and_keeps_read_write_by_default(creditor
     assert token.startswith("fd_")
     with creditor_scope(creditor):
         assert ApiClient.objects.get(name="ERP").scopes == scopes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_each_other_at_once_leave_one(creditor, monkeypatch):
+    """The first has checked that another admin remains and not yet saved when the second starts:
+    the lock on the creditor makes the second wait, then see the first's change and refuse."""
+    import threading
+
+    from django.db import connection, connections
+
+    from creditors import services
+
+    with creditor_scope(creditor):
+        first = membership_add(creditor=creditor, email="a@acme.se", role=Role.ADMIN)
+        second = membership_add(creditor=creditor, email="b@acme.se", role=Role.ADMIN)
+    checked, go, outcomes = threading.Event(), threading.Event(), {}
+    refuse = services._refuse_last_admin
+
+    def refuse_then_pause(membership):
+        refuse(membership)
+        if threading.current_thread().name == "first":
+            checked.set()
+            go.wait()
+
+    monkeypatch.setattr(services, "_refuse_last_admin", refuse_then_pause)
+
+    def demote(membership, name):
+        try:
+            with creditor_scope(creditor):
+                services.member_role_set(membership=membership, role=Role.STAFF, actor=None)
+            outcomes[name] = "demoted"
+        except Conflict as refused:
+            outcomes[name] = refused.code
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=demote, args=(first, "first"), name="first")
+    one.start()
+    checked.wait()
+    two = threading.Thread(target=demote, args=(second, "second"), name="second")
+    two.start()
+    # Let the first go on once the second has finished or waits for a lock.
+    with connection.cursor() as cursor:
+        while two.is_alive():
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            two.join(0.01)
+    go.set()
+    one.join()
+    two.join()
+    assert outcomes == {"first": "demoted", "second": "last_admin"}
+    with creditor_scope(creditor):
+        assert list(Membership.objects.filter(role=Role.ADMIN).values_list("user__email", flat=True)) == ["b@acme.se"]
