@@ -11,6 +11,7 @@
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from creditors.models import Role
 
@@ -32,6 +34,17 @@ SEEN_AT_KEY = "fordra_seen_at"
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _("Ditt konto kräver tvåstegsverifiering: den kan inte stängas av."),
+    }
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Those who must use two-factor cannot turn it off (they would be sent to set it up again)."""
+        return authenticator.type != authenticator.Type.TOTP or not two_factor_required(authenticator.user)
 
 
 def two_factor_required(user) -> bool:

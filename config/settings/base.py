@@ -150,6 +150,7 @@ PASSWORD_RESET_TIMEOUT = env.int("FORDRA_PASSWORD_RESET_MINUTES", default=60) * 
 # An invitation's link (portal.signin.invitation_link) lives longer than a reset link.
 FORDRA_INVITATION_DAYS = env.int("FORDRA_INVITATION_DAYS", default=7)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "portal.signin.MFAAdapter"  # those who must use two-factor cannot turn it off
 MFA_TOTP_ISSUER = "Fordra"
 MFA_RECOVERY_CODE_COUNT = 10
 

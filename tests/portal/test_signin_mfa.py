@@ -116,6 +116,21 @@ def test_the_security_page_shows_two_factor_and_recovery_codes(client, creditor)
     assert "Påslagen" in page and "Byt lösenord" in page
 
 
+def test_those_who_must_cannot_turn_two_factor_off_and_others_can(client, creditor):
+    admin = member(creditor, "admin@acme.se", Role.ADMIN)
+    sign_in_user(client, admin)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.post("/accounts/2fa/totp/deactivate/")
+    assert page.status_code == 200 and "den kan inte stängas av" in page.content.decode()
+    assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists()
+    staff = member(creditor, "staff@acme.se", Role.STAFF)
+    add_totp(staff)
+    other = sign_in_user(client.__class__(), staff)
+    other.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert other.post("/accounts/2fa/totp/deactivate/").status_code == 302
+    assert not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+
+
 def test_a_reset_link_works_once(client, creditor):
     member(creditor, "staff@acme.se", Role.STAFF)
     response = client.post("/accounts/password/reset/", {"email": "staff@acme.se"})
