@@ -36,6 +36,15 @@ def privilege_note(request, membership) -> None:
     request.session[SESSION_PRIVILEGE_KEY] = held
 
 
+def privilege_at_sign_in(sender, request, user, **kwargs):
+    """Note the privilege a session starts with (sign-in rotates its key anyway): the first
+    request then has nothing to write, and a change made before it still rotates the key."""
+    if request is None or not hasattr(request, "session"):
+        return
+    chosen = membership_chosen(memberships_for_user(user), request.session.get(SESSION_CREDITOR_KEY))
+    request.session[SESSION_PRIVILEGE_KEY] = privilege_of(chosen)
+
+
 class TenantScopeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
