@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.db.models import OuterRef, Subquery
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from cases import selectors, timeline
+from cases.models import CaseEvent
 from cases.stages import Stage
 from core.errors import Unprocessable
 from dunning import balances
@@ -23,7 +25,9 @@ from dunning.selectors import next_step_of
 from law.interest import MissingReferenceRate
 from letters.selectors import letter_pdf_url
 
+from .case_actions import case_action
 from .params import StrictPageNumberPagination, choice_param, date_param
+from .sync import SyncMixin, sync_parameters
 
 # The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
 # start there), and past 2099 the question is a typo. Beyond them `as_of` is a 400.
@@ -136,22 +140,36 @@ class CasePagination(StrictPageNumberPagination):
     pass
 
 
-class CaseViewSet(viewsets.GenericViewSet):
+class CaseViewSet(SyncMixin, viewsets.GenericViewSet):
     """Cases of the API client's creditor, with balances as of a date."""
 
     lookup_value_regex = r"[0-9]+"
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 
+    def changed_at(self, cases):
+        """A case changes when something happens to it, and everything that does leaves an
+        event on its timeline (STYLE.md): a step and its fee, a letter, a payment, a credit,
+        a hold, a category change, its closing. So its changed time is its latest event's.
+        Not a change: interest growing by the day (ask `as_of`), and the next step's date
+        moving because the creditor replaced the category's ladder (re-read after a PUT)."""
+        latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
+        return cases.annotate(changed_at=Subquery(latest))
+
     @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE),
-                               OpenApiParameter("stage", str, enum=Stage.values)])
+                               OpenApiParameter("stage", str, enum=Stage.values), *sync_parameters()])
     def list(self, request):
         as_of = parse_as_of(request)
         cases = selectors.case_list(stage=choice_param(request, "stage", Stage.values))
-        page = self.paginate_queryset(cases)
-        with reference_rate_known(as_of):
-            views = balances.with_balances(page, as_of=as_of)
-        return self.get_paginated_response(self.get_serializer(views, many=True).data)
+
+        def serialize(page):
+            with reference_rate_known(as_of):
+                views = balances.with_balances(page, as_of=as_of)
+            return self.get_serializer(views, many=True).data
+        return self.sync_or_page(cases, serialize)
+
+    def case_detail(self, view) -> dict:
+        return CaseDetailSerializer(view, context={"language": reader_language(self.request)}).data
 
     @extend_schema(responses=CaseDetailSerializer, parameters=[
         OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
@@ -159,4 +177,10 @@ class CaseViewSet(viewsets.GenericViewSet):
         as_of = parse_as_of(request)
         with reference_rate_known(as_of):
             view = balances.case_with_balance(pk, as_of=as_of)
-        return Response(CaseDetailSerializer(view, context={"language": reader_language(request)}).data)
+        return Response(self.case_detail(view))
+
+    # POST /cases/{id}/pause and the others: routed in api.urls, without a trailing slash (CONTRACT.md).
+    pause = case_action("pause", CaseDetailSerializer)
+    resume = case_action("resume", CaseDetailSerializer)
+    withdraw = case_action("withdraw", CaseDetailSerializer)
+    dispute = case_action("dispute", CaseDetailSerializer)
