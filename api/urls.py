@@ -7,12 +7,14 @@ from .debtors import DebtorViewSet
 from .invoices import InvoicesView
 from .letters import LetterPdfView
 from .payments import PaymentViewSet
+from .policies import PolicyViewSet
 from .webhooks import WebhookEndpointViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("cases", CaseViewSet, basename="case")
 router.register("debtors", DebtorViewSet, basename="debtor")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("policies", PolicyViewSet, basename="policy")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls + [
