@@ -8,6 +8,7 @@ outside /api/.
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.renderers import JSONRenderer
 
 from .params import echo
@@ -37,6 +38,7 @@ def _slash_twin(path: str) -> str | None:
     return None if match.func is endpoint_not_found else twin
 
 
+@csrf_exempt  # an API client sends no CSRF token: a POST to a wrong path is a JSON 404, not CSRF's HTML 403
 def endpoint_not_found(request, *args, **kwargs):
     """No endpoint at this path. A GET or HEAD that only lacks the trailing slash is redirected,
     as Django's APPEND_SLASH did before this route existed; any other request is told the right path."""
