@@ -147,6 +147,16 @@ def test_a_reset_link_works_once(client, creditor):
     assert EmailAddress.objects.get(user__username="staff@acme.se").verified
 
 
+def test_a_reset_link_expires(client, creditor):
+    member(creditor, "staff@acme.se", Role.STAFF)
+    client.post("/accounts/password/reset/", {"email": "staff@acme.se"})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    # FORDRA_PASSWORD_RESET_MINUTES is 60. (Wide margins: Django's token reads naive local time.)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=3)):
+        assert "Länken har redan använts eller har gått ut." in client.get(link, follow=True).content.decode()
+    assert "Välj lösenord" in client.get(link, follow=True).content.decode()
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
     response = client.post("/accounts/password/reset/", {"email": "nobody@acme.se"})
     assert response.status_code == 302 and mail.outbox == []
