@@ -127,3 +127,19 @@ def test_even_the_owner_cannot_truncate_an_append_only_table_by_a_slip(table, en
         cursor.execute("SET LOCAL fordra.allow_truncate = off")  # a session as production opens it
         cursor.execute(f"TRUNCATE {table} CASCADE")
     assert count("SELECT count(*) FROM cases_ledgerentry") >= 1
+
+
+def test_an_append_only_table_without_a_truncate_trigger_is_named(app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE fordra_later_log (id bigint PRIMARY KEY)")
+        cursor.execute("CREATE TRIGGER fordra_later_log_append_only BEFORE UPDATE OR DELETE ON fordra_later_log "
+                       "FOR EACH ROW EXECUTE FUNCTION fordra_refuse_change()")
+    try:
+        with pytest.raises(CommandError, match="fordra_later_log append-only without a BEFORE TRUNCATE"):
+            call_command("grant_app_role", app_role[0], stdout=StringIO())
+        app = connect_as(*app_role)  # granted all the same: SELECT and INSERT only
+        assert "permission denied" in refused(app, "DELETE FROM fordra_later_log")
+        app.close()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE fordra_later_log")

@@ -26,6 +26,13 @@ ORDER BY c.relname
 """
 
 
+WITHOUT_TRUNCATE_TRIGGER = """
+SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)
+AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = c.relname || '_no_truncate')
+ORDER BY c.relname
+"""
+
+
 def quoted(connection, name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -71,6 +78,12 @@ def grant_app_role(*, role: str, using: str = "default") -> list[str]:
         ]
         for statement in statements:
             cursor.execute(statement)
+        cursor.execute(WITHOUT_TRUNCATE_TRIGGER, [append_only])
+        unguarded = [name for (name,) in cursor.fetchall()]
+    if unguarded:
+        # The app's role cannot TRUNCATE them (no privilege); the owner could, by a slip.
+        raise CommandError(f"Privileges granted, but {', '.join(unguarded)} append-only without a BEFORE TRUNCATE "
+                           f"trigger: add `<table>_no_truncate` (cases/migrations/0019_append_only_truncate.py).")
     return append_only
 
 
