@@ -17,6 +17,7 @@ from . import (
     payment_views,
     policy_views,
     switch,
+    webhook_views,
 )
 from . import case_views as views
 
@@ -49,6 +50,11 @@ urlpatterns = [
     path("debtors/<int:debtor_id>/vip", debtor_views.debtor_vip, name="debtor_vip"),
     path("debtors/<int:debtor_id>/override", debtor_views.debtor_override_view, name="debtor_override"),
     path("debtors/<int:debtor_id>/identity", identity_views.debtor_identity, name="debtor_identity"),
+    path("settings/webhooks/", webhook_views.webhook_list, name="webhook_list"),
+    path("settings/webhooks/<int:endpoint_id>/", webhook_views.webhook_detail, name="webhook_detail"),
+    path("settings/webhooks/<int:endpoint_id>/delete", webhook_views.webhook_delete, name="webhook_delete"),
+    path("settings/webhooks/<int:endpoint_id>/events/<int:event_id>/replay", webhook_views.webhook_replay,
+         name="webhook_replay"),
     path("ledger/", ledger_views.ledger_page, name="ledger"),
     path("ledger/preview", ledger_views.ledger_preview, name="ledger_preview"),
     path("ledger/confirm", ledger_views.ledger_confirm, name="ledger_confirm"),

@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.conf import settings
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -112,7 +112,7 @@ def _kick() -> None:
 def deliver_after_commit() -> None:
     """Ask a worker to send once the transaction commits (once per transaction). Not with
     eager tasks (the embedded default and the tests): the request would wait on the receivers."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if current_app.conf.task_always_eager:
         return
     connection = transaction.get_connection()
     if any(hook[1] is _kick for hook in connection.run_on_commit):

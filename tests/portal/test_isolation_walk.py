@@ -21,6 +21,9 @@ from letters.models import Letter, LetterKind
 from payments.services import payment_register
 from tests.factories import make_case
 from tests.portal.members import sign_in_user
+from webhooks.models import WebhookDelivery
+from webhooks.outbox import emit
+from webhooks.services import endpoint_create
 
 PASSWORD = "a-long-demo-password"
 MISSING = 999_999
@@ -56,10 +59,14 @@ def theirs(other_creditor) -> dict:
         # Their only admin, and a live key: a forged role change, removal or revocation would show.
         membership = membership_add(creditor=other_creditor, email="boss@other.se", role=Role.ADMIN)
         api_key, _token = api_client_create(creditor=other_creditor, name="ERP")
+        # An address literal: the SSRF guard resolves it without asking DNS.
+        endpoint, _secret = endpoint_create(creditor=other_creditor, url="https://93.184.216.34/hook",
+                                            events=["case.closed"])
+        event_id = emit(creditor_id=other_creditor.pk, type="case.closed", data={"case": case.pk})
     # A filing is the agency's page only (404 to any creditor's member): a missing id stands in.
     return {"case_id": case.pk, "debtor_id": case.debtor_id, "letter_id": letter.pk, "document_id": document.pk,
             "item_id": item.pk, "payment_id": payment.pk, "filing_id": MISSING, "membership_id": membership.pk,
-            "api_key_id": api_key.pk}
+            "api_key_id": api_key.pk, "endpoint_id": endpoint.pk, "event_id": event_id}
 
 
 def kwargs_for(pattern: URLPattern, ids: dict) -> dict:
@@ -82,6 +89,7 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
                                                                              theirs):
     with creditor_scope(other_creditor):
         before = CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()
+        hooks = list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active"))
         people = list(Membership.objects.values_list("pk", "role")), list(ApiClient.objects.values_list("pk", "revoked_at"))
     with creditor_scope(creditor):
         admin = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
@@ -101,7 +109,9 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
         walked.append(pattern.name)
     assert {"case_detail", "case_letter_pdf", "case_pause", "case_document", "debtor_detail",
             "debtor_contact", "member_role", "member_remove", "api_key_revoke"} <= set(walked)
+    assert {"webhook_detail", "webhook_delete", "webhook_replay"} <= set(walked)
     with creditor_scope(other_creditor):
         assert (CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()) == before
+        assert list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active")) == hooks
         assert (list(Membership.objects.values_list("pk", "role")),
                 list(ApiClient.objects.values_list("pk", "revoked_at"))) == people

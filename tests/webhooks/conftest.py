@@ -7,11 +7,22 @@ import threading
 
 import pytest
 
+from config.celery import app as celery_app
 from core.tenancy import creditor_scope
 from webhooks.services import endpoint_create
 
 PUBLIC = "93.184.216.34"  # an address the guard lets through; nothing connects to it in the tests
 REAL_GETADDRINFO = socket.getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def eager():
+    """The sweep and its tasks run where the test calls them, also with a broker (.ci/run's
+    second pass), as with none."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
