@@ -81,6 +81,31 @@ CREATED_EXAMPLE = OpenApiExample("Created", response_only=True, status_codes=["2
     "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
 
 
+VERIFYING = """Register a URL and the events it hears; the answer holds the endpoint's `secret`,
+shown only here.
+
+**Events**: `case.stage_changed` `{case, from, to, reason, on}`, `case.closed` `{case,
+closed_reason, on}`, `letter.sent` `{letter, case, kind, sent_on, deadline, total, currency,
+ocr_reference}`, `payment.allocated` `{payment, case, amount, currency, paid_on, source,
+allocation {fees, interest, principal, overpayment}}`, `debtor.category_changed` `{debtor, from,
+to, on}`, `queue.item_created` `{queue_item, case, kind, due_on}`. Each is written in the
+transaction of the change: an event is sent only for a change that was stored.
+
+**Delivery**: a POST of `{"type", "timestamp", "data"}` with the headers `webhook-id`,
+`webhook-timestamp` and `webhook-signature` of the
+[Standard Webhooks](https://www.standardwebhooks.com/) specification: `v1,` and the base64
+HMAC-SHA256, keyed with the base64-decoded part of the secret after `whsec_`, of
+`{webhook-id}.{webhook-timestamp}.{body}`. Verify it with a Standard Webhooks library, e.g. in
+Python `standardwebhooks.Webhook(secret).verify(body, headers)`, and refuse a timestamp more
+than five minutes off. Answer 2xx to acknowledge. Anything else (a 3xx too: redirects are not
+followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h, for three days; then
+the delivery is marked failed. An event may come twice: tell by `webhook-id`.
+
+**Addresses**: `https://` on a public address. A host that is, or resolves to, a loopback,
+private, link-local, shared, multicast, reserved or unspecified address (IPv4 or IPv6) is
+refused with `url_private`, here and again at every delivery."""
+
+
 class WebhookEndpointViewSet(viewsets.GenericViewSet):
     """The API client's creditor's webhook endpoints. `replay` is routed in api.urls (no trailing
     slash, as the case actions)."""
@@ -90,29 +115,35 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
     pagination_class = None
 
     def list(self, request):
+        """The creditor's webhook endpoints (their secrets are not shown again)."""
         return Response(EndpointSerializer(selectors.endpoint_list(), many=True).data)
 
     @extend_schema(request=EndpointInputSerializer, responses={201: EndpointCreatedSerializer},
-                   examples=[OpenApiExample("Register", request_only=True, value={
+                   description=VERIFYING, examples=[OpenApiExample("Register", request_only=True, value={
                        "url": "https://erp.example.com/fordra/webhooks", "events": ["case.closed", "payment.allocated"],
                        "description": "ERP"}), CREATED_EXAMPLE])
     def create(self, request):
+        """Register a webhook endpoint."""
         data = _input(request, partial=False)
         endpoint, secret = endpoint_create(creditor=request.auth.creditor, **data)
         return Response({**EndpointSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[ID])
     def retrieve(self, request, pk=None):
+        """One webhook endpoint."""
         return Response(EndpointSerializer(selectors.endpoint_get(pk)).data)
 
     @extend_schema(parameters=[ID], request=EndpointInputSerializer)
     def partial_update(self, request, pk=None):
+        """Change an endpoint's URL, events, description or `active`. Deliveries already written
+        keep going to it."""
         endpoint = selectors.endpoint_get(pk)
         endpoint = endpoint_update(endpoint=endpoint, **_input(request, partial=True))
         return Response(EndpointSerializer(endpoint).data)
 
     @extend_schema(parameters=[ID], responses={204: None})
     def destroy(self, request, pk=None):
+        """Remove an endpoint and its deliveries."""
         endpoint_delete(endpoint=selectors.endpoint_get(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
