@@ -5,12 +5,16 @@ Swedish). A PATCH sets `vip` (CONTRACT.md) and, as an extension, a manual `overr
 either reclassifies the debtor at once and its open cases follow the new ladder. `vip` is
 a JSON boolean (not "yes", 1 or null); a field Fordra does not change here is a 400 naming it.
 """
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from cases.models import CaseEvent
+from classification.services import CHANGED as CATEGORY_CHANGED
 from classification.services import debtor_override, debtor_set_vip
 from classification.texts import reasons_text
 from core.errors import ValidationError
@@ -18,6 +22,7 @@ from debtors import selectors
 from debtors.models import Category
 
 from .params import StrictPageNumberPagination, bool_param, choice_param
+from .sync import SyncMixin, sync_parameters
 
 
 class OverrideSerializer(serializers.Serializer):
@@ -73,7 +78,7 @@ def _language(request) -> str:
     return "en" if get_language_from_request(request) == "en" else "sv"
 
 
-class DebtorViewSet(viewsets.GenericViewSet):
+class DebtorViewSet(SyncMixin, viewsets.GenericViewSet):
     """Debtors of the API client's creditor."""
 
     lookup_value_regex = r"[0-9]+"
@@ -83,13 +88,22 @@ class DebtorViewSet(viewsets.GenericViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "language": _language(self.request)}
 
+    def changed_at(self, debtors):
+        """A debtor changes when it is created and when its category changes (by the daily
+        reclassification, a VIP designation or an override): that writes a
+        `classification.category.changed` event on each of its open cases, so its changed
+        time is the latest such event on any of its cases, or its creation. Contact details a
+        later invoice brings are not counted: the ERP sent them itself."""
+        latest = (CaseEvent.objects.filter(case__debtor=OuterRef("pk"), code=CATEGORY_CHANGED)
+                  .order_by("-at").values("at")[:1])
+        return debtors.annotate(changed_at=Greatest(F("created_at"), Coalesce(Subquery(latest), F("created_at"))))
+
     @extend_schema(parameters=[OpenApiParameter("category", str, enum=Category.values),
-                               OpenApiParameter("vip", OpenApiTypes.BOOL)])
+                               OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters()])
     def list(self, request):
         debtors = selectors.debtor_list(category=choice_param(request, "category", Category.values),
                                         vip=bool_param(request, "vip"))
-        page = self.paginate_queryset(debtors)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.sync_or_page(debtors)
 
     @extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)])
     def retrieve(self, request, pk=None):

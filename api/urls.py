@@ -5,7 +5,7 @@ from .case_actions import ACTIONS
 from .cases import CaseViewSet
 from .debtors import DebtorViewSet
 from .invoices import InvoicesView
-from .letters import LetterPdfView
+from .letters import LetterPdfView, LetterViewSet
 from .payments import PaymentViewSet
 from .policies import PolicyViewSet
 from .webhooks import WebhookEndpointViewSet
@@ -13,6 +13,7 @@ from .webhooks import WebhookEndpointViewSet
 router = SimpleRouter(trailing_slash=True)
 router.register("cases", CaseViewSet, basename="case")
 router.register("debtors", DebtorViewSet, basename="debtor")
+router.register("letters", LetterViewSet, basename="letter")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("policies", PolicyViewSet, basename="policy")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
