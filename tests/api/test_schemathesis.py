@@ -14,7 +14,9 @@ import socket
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
@@ -57,7 +59,13 @@ def token(creditor, other_creditor, monkeypatch):
         make_case(owner, amount="99.00")
     with creditor_scope(creditor):
         _client, token = api_client_create(creditor=creditor, name="ERP")
-    return token
+    # As Django's test client does: the WSGI handler would close the test's database connection after
+    # each request (on PostgreSQL, the transaction the test runs in).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield token
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
