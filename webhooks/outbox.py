@@ -63,12 +63,13 @@ class Outbox:
 
     creditor_id: int
     endpoints: tuple  # ((endpoint id, frozenset of types), …)
+    types: frozenset = frozenset()  # every type some endpoint subscribes to: `wants` is asked per step
 
     def __bool__(self) -> bool:
         return bool(self.endpoints)
 
     def wants(self, type: str) -> bool:
-        return any(type in types for _, types in self.endpoints)
+        return type in self.types
 
     def add(self, writer, type: str, data: dict, *, at: datetime.datetime | None = None) -> int | None:
         """Write the event and its deliveries through `writer` (a BulkWriter or OneByOne) if
@@ -94,7 +95,7 @@ def outbox_for(creditor_id: int) -> Outbox:
     with scopes_disabled():
         rows = WebhookEndpoint.objects.filter(creditor_id=creditor_id, active=True).values_list("pk", "events")
         endpoints = tuple((pk, frozenset(events)) for pk, events in rows)
-    return Outbox(creditor_id=creditor_id, endpoints=endpoints)
+    return Outbox(creditor_id=creditor_id, endpoints=endpoints, types=frozenset().union(*(t for _, t in endpoints)))
 
 
 def emit(*, creditor_id: int, type: str, data: dict, at: datetime.datetime | None = None) -> int | None:
