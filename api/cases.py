@@ -27,7 +27,7 @@ from letters.selectors import letter_pdf_url
 
 from .case_actions import case_action
 from .params import StrictPageNumberPagination, choice_param, date_param
-from .sync import SyncMixin, sync_parameters
+from .sync import SyncMixin, list_response, sync_parameters
 
 # The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
 # start there), and past 2099 the question is a typo. Beyond them `as_of` is a 400.
@@ -157,7 +157,8 @@ class CaseViewSet(SyncMixin, viewsets.GenericViewSet):
         return cases.annotate(changed_at=Subquery(latest))
 
     @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE),
-                               OpenApiParameter("stage", str, enum=Stage.values), *sync_parameters()])
+                               OpenApiParameter("stage", str, enum=Stage.values), *sync_parameters()],
+                   responses={200: list_response(CaseSerializer, "Case")})
     def list(self, request):
         as_of = parse_as_of(request)
         cases = selectors.case_list(stage=choice_param(request, "stage", Stage.values))

@@ -22,7 +22,7 @@ from debtors import selectors
 from debtors.models import Category
 
 from .params import StrictPageNumberPagination, bool_param, choice_param
-from .sync import SyncMixin, sync_parameters
+from .sync import SyncMixin, list_response, sync_parameters
 
 
 class OverrideSerializer(serializers.Serializer):
@@ -99,7 +99,8 @@ class DebtorViewSet(SyncMixin, viewsets.GenericViewSet):
         return debtors.annotate(changed_at=Greatest(F("created_at"), Coalesce(Subquery(latest), F("created_at"))))
 
     @extend_schema(parameters=[OpenApiParameter("category", str, enum=Category.values),
-                               OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters()])
+                               OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters()],
+                   responses={200: list_response(DebtorSerializer, "Debtor")})
     def list(self, request):
         debtors = selectors.debtor_list(category=choice_param(request, "category", Category.values),
                                         vip=bool_param(request, "vip"))

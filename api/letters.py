@@ -14,7 +14,7 @@ from letters.models import Letter, LetterKind
 from letters.selectors import letter_archived_pdf, letter_pdf_url
 
 from .params import StrictPageNumberPagination, choice_param
-from .sync import SyncMixin, sync_parameters
+from .sync import SyncMixin, list_response, sync_parameters
 from .views import JSONErrorsMixin
 
 
@@ -46,7 +46,8 @@ class LetterViewSet(SyncMixin, viewsets.GenericViewSet):
         rendered (`pdf_url` appears)."""
         return letters.annotate(changed_at=Greatest(F("created_at"), Coalesce(F("rendered_at"), F("created_at"))))
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=LetterKind.values), *sync_parameters()])
+    @extend_schema(parameters=[OpenApiParameter("kind", str, enum=LetterKind.values), *sync_parameters()],
+                   responses={200: list_response(LetterListSerializer, "Letter")})
     def list(self, request):
         letters = Letter.objects.order_by("sent_on", "id")
         kind = choice_param(request, "kind", LetterKind.values)

@@ -25,7 +25,7 @@ from payments.services import payment_register
 from .fields import Id, Money, StrictSerializer, Text
 from .params import StrictPageNumberPagination, bool_param
 from .schema import ERROR, NOT_FOUND, error_example
-from .sync import SyncMixin, sync_parameters
+from .sync import SyncMixin, list_response, sync_parameters
 
 # A payment more than this far back is a typing error (the portal's form says the same).
 OLDEST = datetime.timedelta(days=3650)
@@ -117,7 +117,8 @@ class PaymentViewSet(SyncMixin, viewsets.GenericViewSet):
         changes that case (its payment event), not the payment's place here."""
         return payments.annotate(changed_at=F("created_at"))
 
-    @extend_schema(parameters=[OpenApiParameter("matched", OpenApiTypes.BOOL), *sync_parameters()])
+    @extend_schema(parameters=[OpenApiParameter("matched", OpenApiTypes.BOOL), *sync_parameters()],
+                   responses={200: list_response(PaymentSerializer, "Payment")})
     def list(self, request):
         payments = payment_queryset().order_by("paid_on", "id")
         matched = bool_param(request, "matched")

@@ -23,7 +23,8 @@ import json
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from .params import invalid
@@ -36,6 +37,24 @@ def sync_parameters() -> list[OpenApiParameter]:
         OpenApiParameter("cursor", str, description=(
             "Go on from a `cursor` an earlier answer gave: the next page, or later what changed since")),
     ]
+
+
+def list_response(item_serializer, name: str) -> PolymorphicProxySerializer:
+    """A list's 200 answer: a numbered page, or with `updated_since`/`cursor` a page of changes."""
+    changed = type(f"{name}Changed", (item_serializer,), {
+        "changed_at": serializers.DateTimeField(help_text="When it last changed: the order of the changes"),
+        "__module__": __name__})
+    page = serializers.Serializer  # built inline: DRF's own paginated component lives under another name
+    numbered = type(f"{name}Page", (page,), {
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": item_serializer(many=True),
+        "__module__": __name__})
+    changes = type(f"{name}Changes", (page,), {
+        "next": serializers.URLField(allow_null=True, help_text="The next page of changes; null: this was the last"),
+        "cursor": serializers.CharField(help_text="Keep it: `?cursor=` later answers what changed since"),
+        "results": changed(many=True), "__module__": __name__})
+    return PolymorphicProxySerializer(component_name=f"{name}ListOrChanges", serializers=[numbered, changes],
+                                      resource_type_field_name=None, many=False)
 
 
 def encode_cursor(at: datetime.datetime, pk: int) -> str:
