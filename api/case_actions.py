@@ -20,7 +20,7 @@ from dunning import balances
 from dunning.holds import case_dispute, case_dispute_answer, case_pause, case_resume, case_withdraw
 
 from .fields import StrictSerializer, Text
-from .schema import ERROR, NOT_FOUND, error_example
+from .schema import ACCEPT_LANGUAGE, ERROR, NOT_FOUND, error_example
 
 
 class PauseSerializer(StrictSerializer):
@@ -115,7 +115,7 @@ def case_action(name: str, response):
 
     @extend_schema(
         operation_id=f"cases_{name}", summary=SUMMARIES[name], request=serializer_class,
-        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), ACCEPT_LANGUAGE],
         examples=[OpenApiExample(name, value=EXAMPLES[name], request_only=True), NOT_FOUND,
                   error_example("Refused", 409, "case_closed", "The case is closed.", {"stage": "closed"})],
         responses={200: OpenApiResponse(response, description="The case after the action, as GET /cases/{id}/"),

@@ -27,6 +27,7 @@ from letters.selectors import letter_pdf_url
 
 from .case_actions import case_action
 from .params import StrictPageNumberPagination, choice_param, date_param
+from .schema import ACCEPT_LANGUAGE
 from .sync import SyncMixin, list_response, sync_parameters
 
 # The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
@@ -173,7 +174,8 @@ class CaseViewSet(SyncMixin, viewsets.GenericViewSet):
         return CaseDetailSerializer(view, context={"language": reader_language(self.request)}).data
 
     @extend_schema(responses=CaseDetailSerializer, parameters=[
-        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE)])
+        OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), OpenApiParameter("as_of", OpenApiTypes.DATE),
+        ACCEPT_LANGUAGE])
     def retrieve(self, request, pk=None):
         as_of = parse_as_of(request)
         with reference_rate_known(as_of):

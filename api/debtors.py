@@ -22,6 +22,7 @@ from debtors import selectors
 from debtors.models import Category
 
 from .params import StrictPageNumberPagination, bool_param, choice_param
+from .schema import ACCEPT_LANGUAGE
 from .sync import SyncMixin, list_response, sync_parameters
 
 
@@ -99,14 +100,14 @@ class DebtorViewSet(SyncMixin, viewsets.GenericViewSet):
         return debtors.annotate(changed_at=Greatest(F("created_at"), Coalesce(Subquery(latest), F("created_at"))))
 
     @extend_schema(parameters=[OpenApiParameter("category", str, enum=Category.values),
-                               OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters()],
+                               OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters(), ACCEPT_LANGUAGE],
                    responses={200: list_response(DebtorSerializer, "Debtor")})
     def list(self, request):
         debtors = selectors.debtor_list(category=choice_param(request, "category", Category.values),
                                         vip=bool_param(request, "vip"))
         return self.sync_or_page(debtors)
 
-    @extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)])
+    @extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH), ACCEPT_LANGUAGE])
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(selectors.debtor_get(pk)).data)
 

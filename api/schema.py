@@ -1,5 +1,5 @@
 """What every endpoint's documentation shares: the error body and its examples."""
-from drf_spectacular.utils import OpenApiExample, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
 ERROR = inline_serializer("Error", fields={
@@ -15,3 +15,9 @@ def error_example(name: str, status: int, code: str, message: str, detail=None) 
 
 
 NOT_FOUND = error_example("Not found", 404, "not_found", "Not found.")
+
+# The language of the sentences an answer holds (a case's events, a debtor's category reasons).
+ACCEPT_LANGUAGE = OpenApiParameter(
+    "Accept-Language", str, OpenApiParameter.HEADER, enum=["sv", "en"], description=(
+        "The language of the answer's sentences (a case's `events[].text`, a debtor's `category_reasons`): "
+        "`en` for English, else Swedish"))
