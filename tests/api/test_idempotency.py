@@ -118,6 +118,9 @@ def test_keys_belong_to_their_api_client(creditor, other_creditor):
     answers = [post(api, {"item": "bolts"}).json()["order"] for api in (mine, same_creditor_other_key, theirs)]
     assert len(set(answers)) == 3 and len(runs) == 3
     assert post(mine, {"item": "bolts"}).json()["order"] == answers[0]
+    assert post(same_creditor_other_key, {"item": "bolts"}).json()["order"] == answers[1]
+    assert post(theirs, {"item": "bolts"}).json()["order"] == answers[2]
+    assert len(runs) == 3
 
 
 def test_a_patch_on_a_debtor_is_replayed_not_run_again(creditor, case):
