@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.urls import include, path
@@ -150,6 +151,18 @@ def test_a_server_error_releases_the_key_so_a_retry_runs(creditor):
     assert len(runs) == 2
     with creditor_scope(creditor):
         assert not IdempotentRequest.objects.exists()
+
+
+def test_a_throttled_request_is_not_kept_so_its_retry_runs(settings, creditor):
+    cache.clear()  # the rate's counts live in the cache, which outlives a test's database
+    settings.FORDRA_API_RATE = "1/min"
+    api = api_client_for(creditor)
+    assert post(api, {"item": "bolts"}, key="first").status_code == 201
+    assert post(api, {"item": "nuts"}, key="second").status_code == 429
+    settings.FORDRA_API_RATE = None
+    assert post(api, {"item": "nuts"}, key="second").status_code == 201
+    assert [run["item"] for run in runs] == ["bolts", "nuts"]
+    cache.clear()
 
 
 def test_a_key_in_flight_answers_409_with_retry_after(creditor):
