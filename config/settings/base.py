@@ -286,6 +286,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
+        # axes says "BEGIN" at every start and a line per sign-in; a lockout (a WARNING) is what matters.
+        "axes": {"level": "WARNING"},
         # Tasks run in-process on the embedded default: a line per task (hundreds in seed_demo)
         # says nothing there that the command does not. A worker logs them as usual.
         **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
