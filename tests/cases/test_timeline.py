@@ -12,6 +12,7 @@ from cases.stages import Stage
 from cases.timeline import event_text, language_of, render
 from dunning.holds import case_pause, case_promise
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 D = datetime.date
 
@@ -114,6 +115,6 @@ def test_a_paused_case_reads_as_its_arrow(scoped):
 
 def test_the_admin_shows_each_event_as_its_sentence(scoped, client, django_user_model):
     case = case_pause(case=make_case(scoped, due_date=D(2026, 3, 2)), on=D(2026, 3, 9))
-    client.force_login(django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
+    sign_in_user(client, django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
     page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
     assert "Påminnelse → Vilande (Pausat av borgenären)" in page

@@ -12,6 +12,7 @@ from classification.credit_reports import CreditReportsRejected, credit_reports_
 from classification.models import ClassificationRules, CreditReport
 from core.errors import Conflict, ValidationError
 from core.tenancy import creditor_scope
+from tests.portal.members import sign_in_user
 
 TODAY = datetime.date(2026, 11, 23)
 REPORTS = ("identity_number,score,risk_class,payment_remarks,reported_on,source\n"
@@ -291,7 +292,7 @@ def test_an_invalid_identity_number_is_not_sent_to_the_bureau(creditor):
 
 @pytest.fixture
 def agency(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
+    sign_in_user(client, django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
     return client
 
 

@@ -17,6 +17,7 @@ from dunning.balances import case_balance
 from payments.importing import payment_assign, payments_import
 from payments.services import payment_register
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 from .test_batch import state
 
@@ -222,7 +223,7 @@ def test_the_admin_shows_a_held_payment_with_its_first(cases, client, django_use
     payments_import(name="a.csv", data=csv_file(row))
     payments_import(name="b.csv", data=csv_file(row, ""))
     [kept] = held()
-    client.force_login(django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
+    sign_in_user(client, django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
     page = client.get(f"/admin/cases/payment/{kept.pk}/change/").content.decode()
     assert f"possible duplicate of payment #{kept.duplicate_of_id}" in page
     assert 'name="duplicate_of"' not in page  # shown, not a list of every payment to choose from

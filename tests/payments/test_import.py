@@ -13,6 +13,7 @@ from core.tenancy import creditor_scope, scopes_disabled
 from dunning.balances import case_balance
 from payments.importing import payment_assign, payments_import
 from tests.factories import make_case
+from tests.portal.members import sign_in_user
 
 PAID_ON = datetime.date(2026, 11, 20)
 
@@ -211,7 +212,7 @@ def test_an_agent_assigns_in_the_admin_by_ocr_reference(cases, client, django_us
     payments_import(name="in.csv", data=csv_file(f"betalning {mine.invoice.invoice_number};400,00;{PAID_ON};X"))
     with scopes_disabled():
         payment = Payment.objects.get()
-    client.force_login(django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
+    sign_in_user(client, django_user_model.objects.create_superuser("boss@fordra.demo", "boss@fordra.demo", "x"))
     listing = client.get("/admin/cases/payment/?case__isempty=1")
     assert listing.status_code == 200 and "no OCR reference" in listing.content.decode()
     response = client.post(f"/admin/cases/payment/{payment.pk}/change/", {"assign_to": "000000"})
