@@ -24,6 +24,13 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts Fordra is served on.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Keep each worker's database connection for a minute (checked before reuse) instead of one per
+# request: 8 ms less per API request and some 40 % more throughput (bench/api.py). A
+# `conn_max_age` in DATABASE_URL's query wins; CONN_MAX_AGE=0 turns it off (say, behind PgBouncer).
+if "conn_max_age" not in env.str("DATABASE_URL", default=""):
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+
 # TLS ends at the reverse proxy in front of gunicorn, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
