@@ -84,7 +84,11 @@ def since_param(request) -> datetime.datetime | None:
     if moment is None or moment.tzinfo is None:
         raise invalid("updated_since", value, "updated_since must be an ISO 8601 time with a time zone, "
                                               "such as 2026-11-23T05:30:00Z")
-    return moment
+    try:
+        # In UTC: Python takes offsets up to ±23:59, PostgreSQL only to ±15:59 (Schemathesis sent -22:02).
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise invalid("updated_since", value, "updated_since is out of range") from None
 
 
 class SyncMixin:
