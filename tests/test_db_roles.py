@@ -16,7 +16,8 @@ from django.db import connection, transaction
 
 from tests.factories import make_case
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test leaves the database as the next serialized test expects it
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 APPEND_ONLY = ["cases_caseevent", "cases_ledgerentry", "creditors_auditevent"]
 

@@ -113,7 +113,7 @@ def test_create_api_client_takes_scopes_and_keeps_read_write_by_default(creditor
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the shipped rule pack
 def test_two_admins_demoting_each_other_at_once_leave_one(creditor, monkeypatch):
     """The first has checked that another admin remains and not yet saved when the second starts:
     the lock on the creditor makes the second wait, then see the first's change and refuse."""
