@@ -227,7 +227,8 @@ def _in_thread(fn):
 
 
 @pytest.mark.postgres
-def test_concurrent_requests_with_one_key_run_once(transactional_db, creditor):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the other serialized tests expect
+def test_concurrent_requests_with_one_key_run_once(creditor):
     """Eight identical requests at once: one runs (held open until the other seven have their
     answer), the others get 409; once it is done, a retry gets its answer."""
     api = api_client_for(creditor)
@@ -250,7 +251,8 @@ def test_concurrent_requests_with_one_key_run_once(transactional_db, creditor):
 
 
 @pytest.mark.postgres
-def test_concurrent_patches_of_a_debtor_run_once(transactional_db, creditor, case):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as the other serialized tests expect
+def test_concurrent_patches_of_a_debtor_run_once(creditor, case):
     """The real endpoint, eight at once: exactly one runs; each other answer is a 409 or the replay."""
     api = api_client_for(creditor)
     url = f"/api/v1/debtors/{case.debtor_id}/"
