@@ -67,11 +67,12 @@ def failure_text(upload) -> str:
     text = FAILURES.get(meta.get("failure", ""))
     if text is None:
         return meta.get("message", "")  # a status written before the failures had codes
-    return text % {"reason": meta.get("reason", ""), "rejected": _number(meta.get("rejected", 0)),
-                   "rows": _number(meta.get("rows", 0))}
+    return text % {"reason": meta.get("reason", ""), "rejected": number(meta.get("rejected", 0)),
+                   "rows": number(meta.get("rows", 0))}
 
 
-def _number(n: int) -> str:
+def number(n: int) -> str:
+    """`12 500`: thousands apart by a non-breaking space, as Swedish writes them."""
     return f"{n:,}".replace(",", "\u00a0")
 
 

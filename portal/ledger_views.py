@@ -28,7 +28,7 @@ from intake.tasks import import_staged_ledger, preview_staged_ledger, preview_su
 from intake.uploads import StagedUpload, State
 
 from .ledger_forms import MEGABYTE, UPLOAD_MAX_BYTES, LedgerUploadForm
-from .ledger_texts import failure_text, problem_row
+from .ledger_texts import failure_text, number, problem_row
 
 # A file with more rows than this is imported by a worker while the page shows its progress;
 # a smaller one takes a few seconds at most and is imported within the request.
@@ -69,11 +69,6 @@ def who(actor: str) -> str:
     if kind == "api":
         return f"API: {name}"
     return _("Fordra (kommandoraden)") if actor == "system" else actor
-
-
-def number(n: int) -> str:
-    """`12 500`: thousands apart by a non-breaking space, as Swedish writes them."""
-    return f"{n:,}".replace(",", "\u00a0")
 
 
 def counts_text(counts) -> str:
