@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.errors import ValidationError
+from creditors.audit import request_ip
 from webhooks import selectors
 from webhooks.events import EVENT_TYPES
 from webhooks.services import endpoint_create, endpoint_delete, endpoint_update, event_replay
@@ -61,6 +62,11 @@ class DeliverySerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
     failed_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+def _actor(request) -> dict:
+    """The API client acts (its name goes in the audit trail), from the request's address."""
+    return {"actor": request.auth, "ip": request_ip(request)}
 
 
 def _input(request, *, partial: bool) -> dict:
@@ -125,7 +131,7 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
     def create(self, request):
         """Register a webhook endpoint."""
         data = _input(request, partial=False)
-        endpoint, secret = endpoint_create(creditor=request.auth.creditor, **data)
+        endpoint, secret = endpoint_create(creditor=request.auth.creditor, **data, **_actor(request))
         return Response({**EndpointSerializer(endpoint).data, "secret": secret}, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[ID])
@@ -138,13 +144,13 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         """Change an endpoint's URL, events, description or `active`. Deliveries already written
         keep going to it."""
         endpoint = selectors.endpoint_get(pk)
-        endpoint = endpoint_update(endpoint=endpoint, **_input(request, partial=True))
+        endpoint = endpoint_update(endpoint=endpoint, **_input(request, partial=True), **_actor(request))
         return Response(EndpointSerializer(endpoint).data)
 
     @extend_schema(parameters=[ID], responses={204: None})
     def destroy(self, request, pk=None):
         """Remove an endpoint and its deliveries."""
-        endpoint_delete(endpoint=selectors.endpoint_get(pk))
+        endpoint_delete(endpoint=selectors.endpoint_get(pk), **_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[ID, OpenApiParameter("state", str, enum=["failed"])],
@@ -160,5 +166,5 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
     def replay(self, request, pk=None, event_id=None):
         """Send the event to the endpoint again: a new delivery, with the event's own `webhook-id`."""
         endpoint = selectors.endpoint_get(pk)
-        delivery = event_replay(endpoint=endpoint, event=selectors.event_get(event_id))
+        delivery = event_replay(endpoint=endpoint, event=selectors.event_get(event_id), **_actor(request))
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

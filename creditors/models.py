@@ -141,6 +141,10 @@ class AuditAction(models.TextChoices):
     API_KEY_REVOKED = "api_key.revoked", _("API-nyckel återkallad")
     IDENTITY_VIEWED = "identity.viewed", _("Personnummer visat")
     CREDITOR_SWITCHED = "creditor.switched", _("Bytte borgenär")
+    WEBHOOK_CREATED = "webhook.created", _("Webhook skapad")
+    WEBHOOK_CHANGED = "webhook.changed", _("Webhook ändrad")
+    WEBHOOK_DELETED = "webhook.deleted", _("Webhook borttagen")
+    WEBHOOK_REPLAYED = "webhook.replayed", _("Webhookhändelse skickad igen")
 
 
 class AuditEvent(models.Model):

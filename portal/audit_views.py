@@ -1,6 +1,6 @@
 """The creditor's audit log (Händelselogg), for its administrators: who invited, changed or removed
-whom, made or revoked which API key, switched to the creditor, looked at an identity number.
-Newest first."""
+whom, made or revoked which API key, switched to the creditor, looked at an identity number,
+registered, changed or removed a webhook endpoint or sent an event to it again. Newest first."""
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +9,25 @@ from creditors.models import ApiScopes, AuditEvent, Role
 from creditors.selectors import audit_events_of
 
 from .creditor_admin import creditor_admin_view
+from .webhook_views import EVENT_LABELS
 
 EVENTS_PER_PAGE = 50
 # An event's details by name, in the page's language; a name not here is shown as stored.
 DETAILS = {"email": _("e-post"), "role": _("roll"), "old_role": _("från"), "new_role": _("till"),
-           "name": _("namn"), "prefix": _("början"), "scopes": _("får"), "new_user": _("nytt konto")}
+           "name": _("namn"), "prefix": _("början"), "scopes": _("får"), "new_user": _("nytt konto"),
+           "url": _("adress"), "old_url": _("tidigare adress"), "events": _("händelser"),
+           "old_events": _("tidigare händelser"), "description": _("beskrivning"), "active": _("på"),
+           "event": _("händelse-id"), "type": _("händelse")}
 VALUES = {"role": Role, "old_role": Role, "new_role": Role, "scopes": ApiScopes}
+# Webhook event types by name, in the page's language (a type no longer known: as stored).
+EVENT_TYPE_DETAILS = frozenset({"events", "old_events", "type"})
 
 
 def _value(name: str, value) -> str:
+    if name in EVENT_TYPE_DETAILS:
+        return ", ".join(str(EVENT_LABELS.get(v, v)) for v in (value if isinstance(value, list) else [value]))
+    if isinstance(value, list):
+        return ", ".join(_value(name, v) for v in value)
     if isinstance(value, bool):
         return str(_("ja") if value else _("nej"))
     choices = VALUES.get(name)

@@ -27,6 +27,7 @@ from webhooks.services import (
 )
 
 from .creditor import creditor_view, member_role
+from .creditor_admin import actor_of
 
 EVENT_LABELS = {
     "case.stage_changed": gettext_lazy("Ärendets steg har ändrats"),
@@ -96,7 +97,7 @@ def webhook_list(request):
     if request.method == "POST":
         form = _form(request)
         try:
-            endpoint, secret = endpoint_create(creditor=request.creditor, **form)
+            endpoint, secret = endpoint_create(creditor=request.creditor, **form, **actor_of(request))
         except ApplicationError as error:
             messages.error(request, refusal(error))
         else:
@@ -119,7 +120,8 @@ def webhook_detail(request, endpoint_id: int):
     status = 200
     if request.method == "POST":
         try:
-            endpoint = endpoint_update(endpoint=endpoint, active=request.POST.get("active") == "yes", **_form(request))
+            endpoint = endpoint_update(endpoint=endpoint, active=request.POST.get("active") == "yes", **_form(request),
+                                       **actor_of(request))
         except ApplicationError as error:
             messages.error(request, refusal(error))
             status = 400
@@ -136,7 +138,7 @@ def webhook_detail(request, endpoint_id: int):
 @admin_view
 @require_POST
 def webhook_delete(request, endpoint_id: int):
-    endpoint_delete(endpoint=_endpoint(endpoint_id))
+    endpoint_delete(endpoint=_endpoint(endpoint_id), **actor_of(request))
     messages.success(request, _("Mottagaren är borttagen; inget mer skickas dit."))
     return redirect("portal:webhook_list")
 
@@ -150,7 +152,7 @@ def webhook_replay(request, endpoint_id: int, event_id: int):
     except NotFound:
         raise Http404("No such webhook event.") from None
     try:
-        event_replay(endpoint=endpoint, event=event)
+        event_replay(endpoint=endpoint, event=event, **actor_of(request))
     except ApplicationError as error:
         messages.error(request, refusal(error))
     else:

@@ -2,6 +2,9 @@
 
 The URL is checked by the SSRF guard (`webhooks.guard`) when it is registered or changed,
 and again at every delivery. The secret is made here and returned once, by `endpoint_create`.
+Each change, and each replay, is an AuditEvent (`webhook.*`, target `webhook:<id>`) in the same
+transaction, naming the `actor` (a user, an API client, or None for the system) and their `ip`.
+The secret is never in it.
 """
 import datetime
 
@@ -9,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationError
+from creditors.audit import audit_record
+from creditors.models import AuditAction
 
 from .events import EVENT_TYPES
 from .guard import target_of
@@ -52,9 +57,14 @@ def description_clean(description) -> str:
     return description
 
 
+def _audit(endpoint: WebhookEndpoint, action: str, *, actor, ip: str | None, **details) -> None:
+    audit_record(creditor=endpoint.creditor_id, actor=actor, action=action, target=f"webhook:{endpoint.pk}",
+                 details={"url": endpoint.url, "events": list(endpoint.events), **details}, ip=ip)
+
+
 @transaction.atomic
-def endpoint_create(*, creditor, url: str, events, description: str = "",
-                    active: bool = True) -> tuple[WebhookEndpoint, str]:
+def endpoint_create(*, creditor, url: str, events, description: str = "", active: bool = True,
+                    actor=None, ip: str | None = None) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its secret (`whsec_…`), which is not shown again."""
     url, events, description = url_clean(url), events_clean(events), description_clean(description)
     if WebhookEndpoint.objects.filter(creditor=creditor).count() >= MAX_ENDPOINTS:
@@ -62,41 +72,55 @@ def endpoint_create(*, creditor, url: str, events, description: str = "",
     secret = secret_new()
     endpoint = WebhookEndpoint.objects.create(creditor=creditor, url=url, events=events, description=description,
                                               active=bool(active), secret_encrypted=secret_encrypt(secret))
+    _audit(endpoint, AuditAction.WEBHOOK_CREATED, actor=actor, ip=ip)
     return endpoint, secret
 
 
 @transaction.atomic
 def endpoint_update(*, endpoint: WebhookEndpoint, url: str | None = None, events=None, description: str | None = None,
-                    active: bool | None = None) -> WebhookEndpoint:
-    """Change what is given. Deliveries already written keep going to the endpoint."""
+                    active: bool | None = None, actor=None, ip: str | None = None) -> WebhookEndpoint:
+    """Change what is given. Deliveries already written keep going to the endpoint. The audit
+    event says what the URL and events were before, where they changed; a form saved unchanged
+    records nothing."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    changed = []
+    given = {}
     if url is not None:
-        endpoint.url = url_clean(url)
-        changed.append("url")
+        given["url"] = url_clean(url)
     if events is not None:
-        endpoint.events = events_clean(events)
-        changed.append("events")
+        given["events"] = events_clean(events)
     if description is not None:
-        endpoint.description = description_clean(description)
-        changed.append("description")
+        given["description"] = description_clean(description)
     if active is not None:
-        endpoint.active = bool(active)
-        changed.append("active")
-    if changed:
-        endpoint.save(update_fields=changed)
+        given["active"] = bool(active)
+    old = {name: getattr(endpoint, name) for name in given}
+    changed = [name for name, value in given.items() if value != old[name]]
+    if not changed:
+        return endpoint
+    for name in changed:
+        setattr(endpoint, name, given[name])
+    endpoint.save(update_fields=changed)
+    details = {f"old_{name}": old[name] for name in ("url", "events") if name in changed}
+    details.update({name: given[name] for name in ("description", "active") if name in changed})
+    _audit(endpoint, AuditAction.WEBHOOK_CHANGED, actor=actor, ip=ip, **details)
     return endpoint
 
 
 @transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
-    """The endpoint and its deliveries go; the events stay (another endpoint may have them)."""
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+def endpoint_delete(*, endpoint: WebhookEndpoint, actor=None, ip: str | None = None) -> None:
+    """The endpoint and its deliveries go; the events stay (another endpoint may have them).
+    One already gone (a second click) is gone: nothing more happens, nothing is recorded."""
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+    if endpoint is None:
+        return
+    pk = endpoint.pk
+    endpoint.delete()
+    endpoint.pk = pk  # delete() clears it; the record names what was removed
+    _audit(endpoint, AuditAction.WEBHOOK_DELETED, actor=actor, ip=ip)
 
 
 @transaction.atomic
-def event_replay(*, endpoint: WebhookEndpoint, event: WebhookEvent,
-                 at: datetime.datetime | None = None) -> WebhookDelivery:
+def event_replay(*, endpoint: WebhookEndpoint, event: WebhookEvent, at: datetime.datetime | None = None,
+                 actor=None, ip: str | None = None) -> WebhookDelivery:
     """A new delivery of the event to the endpoint, due now, with the event's own `webhook-id`
     (a receiver that has it already can tell). Its three days start now."""
     if not endpoint.active:
@@ -106,5 +130,6 @@ def event_replay(*, endpoint: WebhookEndpoint, event: WebhookEvent,
     at = at or timezone.now()
     delivery = WebhookDelivery.objects.create(**delivery_row(creditor_id=endpoint.creditor_id, event_id=event.pk,
                                                              endpoint_id=endpoint.pk, at=at)._asdict())
+    _audit(endpoint, AuditAction.WEBHOOK_REPLAYED, actor=actor, ip=ip, event=event.webhook_id, type=event.type)
     deliver_after_commit()
     return delivery
