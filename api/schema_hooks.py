@@ -7,10 +7,13 @@ operation gets, besides what its view documents (a view's own entry for a status
 - 400 where the request has query parameters or a body, 404 where the path names an object or
   the list has pages, 413 and 415 where there is a body;
 - on every POST, PUT, PATCH and DELETE the `Idempotency-Key` header (api.idempotency) and its
-  400, 409 `idempotency_in_flight` (with `Retry-After`) and 422 `idempotency_key_reused`.
+  400, 409 `idempotency_in_flight` (with `Retry-After`) and 422 `idempotency_key_reused`, and on
+  each answer such a request may get again, the `Idempotent-Replayed` header that marks a replay.
 
 Every one of them is the API's error shape, the `Error` component.
 """
+import copy
+
 from .idempotency import HEADER, IN_FLIGHT_RETRY_AFTER, MAX_KEY_LENGTH, REPLAY_HEADER, UNSAFE_METHODS
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -65,6 +68,15 @@ KEY_PARAMETER = {
         f"response, byte for byte, with `{REPLAY_HEADER}: true`. Keys are per API key; 1 to {MAX_KEY_LENGTH} "
         "printable ASCII characters (a UUID is a good one). A 5xx or 429 is not kept: its retry runs afresh."),
     "example": "5f0c2c8e-4a8e-4f57-9c1a-0d6f3c2b9e71",
+}
+
+# The answers the middleware keeps and replays: all but 5xx and 429 (not kept), 401 (no API key:
+# the middleware does nothing) and 413 (a body too large is never read, so never keyed).
+NEVER_REPLAYED = frozenset({"401", "413", "429"})
+REPLAYED_HEADER = {
+    "schema": {"type": "string", "enum": ["true"]}, "required": False,
+    "description": (f"Present on an answer replayed for a repeated `{HEADER}`: the first request's answer, "
+                    "byte for byte; nothing ran again."),
 }
 
 
@@ -124,4 +136,7 @@ def document_errors(result, generator, request, public):
                         own.setdefault("headers", {}).update(headers)
                 else:
                     _add(responses, status, _error(description, code, message, headers))
+            for status, response in responses.items():
+                if status not in NEVER_REPLAYED and not status.startswith("5"):
+                    response.setdefault("headers", {})[REPLAY_HEADER] = copy.deepcopy(REPLAYED_HEADER)
     return result

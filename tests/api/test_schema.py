@@ -8,7 +8,7 @@ from django.core.management import call_command
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
-from api.idempotency import HEADER, UNSAFE_METHODS
+from api.idempotency import HEADER, REPLAY_HEADER, UNSAFE_METHODS
 
 ERROR_REF = "#/components/schemas/Error"
 
@@ -66,3 +66,12 @@ def test_every_unsafe_operation_documents_its_idempotency_key(schema):
     for path, method, operation in operations(schema):
         if method not in UNSAFE_METHODS:
             assert not any(p["name"] == HEADER for p in operation.get("parameters", [])), f"{method} {path}"
+
+
+def test_every_answer_a_retry_may_replay_declares_the_replayed_header(schema):
+    created = schema["paths"]["/api/v1/invoices/"]["post"]["responses"]
+    assert created["201"]["headers"][REPLAY_HEADER]["schema"] == {"type": "string", "enum": ["true"]}
+    for path, method, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            replayable = method in UNSAFE_METHODS and status not in ("401", "413", "429") and status < "500"
+            assert (REPLAY_HEADER in response.get("headers", {})) == replayable, f"{method} {path} {status}"
