@@ -8,11 +8,11 @@ published rate, or a new half-year before the operator added its rate) the answe
 import datetime
 from contextlib import contextmanager
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from django.db.models import OuterRef, Subquery
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -28,7 +28,7 @@ from letters.selectors import letter_pdf_url
 from .case_actions import case_action
 from .params import StrictPageNumberPagination, choice_param, date_param
 from .schema import ACCEPT_LANGUAGE
-from .sync import SyncMixin, list_response, sync_parameters
+from .sync import SyncMixin, after, list_response, sync_parameters
 
 # The dates a balance can be asked for: before 2000 Fordra holds no claim (LAW.md's fee caps
 # start there), and past 2099 the question is a typo. Beyond them `as_of` is a 400.
@@ -148,14 +148,24 @@ class CaseViewSet(SyncMixin, viewsets.GenericViewSet):
     pagination_class = CasePagination
     serializer_class = CaseSerializer
 
-    def changed_at(self, cases):
+    def changed_page(self, cases, at, pk, limit):
         """A case changes when something happens to it, and everything that does leaves an
         event on its timeline (STYLE.md): a step and its fee, a letter, a payment, a credit,
         a hold, a category change, its closing. So its changed time is its latest event's.
         Not a change: interest growing by the day (ask `as_of`), and the next step's date
-        moving because the creditor replaced the category's ladder (re-read after a PUT)."""
-        latest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at").values("at")[:1]
-        return cases.annotate(changed_at=Subquery(latest))
+        moving because the creditor replaced the category's ladder (re-read after a PUT).
+
+        Read from the events alone, by their (creditor, time) index: the cases with an event
+        at `at` or later, each with its latest, then those cases. A poll costs the changes
+        since the last one, not a look at every case."""
+        latest = (CaseEvent.objects.filter(case__in=cases.order_by().values("pk"), at__gte=at)
+                  .values("case_id").annotate(changed_at=Max("at")).filter(after(at, pk, key="case_id"))
+                  .order_by("changed_at", "case_id")[:limit])
+        changed = {row["case_id"]: row["changed_at"] for row in latest}
+        found = cases.filter(pk__in=changed).in_bulk()
+        for case_id, case in found.items():
+            case.changed_at = changed[case_id]
+        return [found[case_id] for case_id in changed]
 
     @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE),
                                OpenApiParameter("stage", str, enum=Stage.values), *sync_parameters()],

@@ -5,7 +5,7 @@ Swedish). A PATCH sets `vip` (CONTRACT.md) and, as an extension, a manual `overr
 either reclassifies the debtor at once and its open cases follow the new ladder. `vip` is
 a JSON boolean (not "yes", 1 or null); a field Fordra does not change here is a 400 naming it.
 """
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
@@ -98,6 +98,13 @@ class DebtorViewSet(SyncMixin, viewsets.GenericViewSet):
         latest = (CaseEvent.objects.filter(case__debtor=OuterRef("pk"), code=CATEGORY_CHANGED)
                   .order_by("-at").values("at")[:1])
         return debtors.annotate(changed_at=Greatest(F("created_at"), Coalesce(Subquery(latest), F("created_at"))))
+
+    def changed_page(self, debtors, at, pk, limit):
+        """Only a debtor created at `at` or later, or with a category change since, can have
+        changed since: the changed time is worked out for those alone (the change events
+        are found by their (creditor, time) index)."""
+        recent = CaseEvent.objects.filter(code=CATEGORY_CHANGED, at__gte=at).values("case__debtor_id")
+        return super().changed_page(debtors.filter(Q(created_at__gte=at) | Q(pk__in=recent)), at, pk, limit)
 
     @extend_schema(parameters=[OpenApiParameter("category", str, enum=Category.values),
                                OpenApiParameter("vip", OpenApiTypes.BOOL), *sync_parameters(), ACCEPT_LANGUAGE],

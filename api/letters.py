@@ -1,7 +1,7 @@
 """`GET /api/v1/letters/`: the creditor's letters; `GET /api/v1/letters/{id}/pdf`: one's archived PDF, as sent."""
 import json
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -45,6 +45,10 @@ class LetterViewSet(SyncMixin, viewsets.GenericViewSet):
         """A letter changes when it is written (the daily cycle's step) and when its PDF is
         rendered (`pdf_url` appears)."""
         return letters.annotate(changed_at=Greatest(F("created_at"), Coalesce(F("rendered_at"), F("created_at"))))
+
+    def changed_page(self, letters, at, pk, limit):
+        """A letter changed at `at` or later was written or rendered then: found by the index of each."""
+        return super().changed_page(letters.filter(Q(created_at__gte=at) | Q(rendered_at__gte=at)), at, pk, limit)
 
     @extend_schema(parameters=[OpenApiParameter("kind", str, enum=LetterKind.values), *sync_parameters()],
                    responses={200: list_response(LetterListSerializer, "Letter")})

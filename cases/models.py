@@ -232,6 +232,8 @@ class CaseEvent(models.Model):
             # Classification counts a debtor's broken promises and plans every day: a small
             # partial index keeps that off the (large) rest of the timeline.
             models.Index(fields=["creditor", "on"], condition=Q(code__in=BROKEN_EVENT_CODES), name="event_broken"),
+            # The API's sync: the cases with an event since a time (api/cases.py).
+            models.Index(fields=["creditor", "at"], name="event_creditor_at"),
         ]
 
     def __str__(self) -> str:
@@ -335,7 +337,9 @@ class Payment(models.Model):
                                     name="payment_unique_reference"),
         ]
         indexes = [models.Index(fields=["creditor", "case"], name="payment_unmatched",
-                                condition=Q(case__isnull=True))]
+                                condition=Q(case__isnull=True)),
+                   # The API's sync: the payments registered since a time, in that order.
+                   models.Index(fields=["creditor", "created_at", "id"], name="payment_creditor_created")]
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount} {self.currency}"

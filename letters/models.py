@@ -79,6 +79,9 @@ class Letter(models.Model):
             models.Index(fields=["creditor", "status"], name="letter_creditor_status"),
             # The daily cycle asks each batch of cases for their returned letters: few, so a small index.
             models.Index(fields=["case"], condition=models.Q(returned_on__isnull=False), name="letter_returned"),
+            # The API's sync: the letters written or rendered since a time (api/letters.py).
+            models.Index(fields=["creditor", "created_at"], name="letter_creditor_created"),
+            models.Index(fields=["creditor", "rendered_at"], name="letter_creditor_rendered"),
         ]
         constraints = [bounded("total")]
 

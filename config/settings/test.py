@@ -10,4 +10,4 @@ FORDRA_API_RATE = FORDRA_API_ANON_RATE = None
 # The test runner empties the database with TRUNCATE between tests, which the append-only tables
 # refuse unless the session says so (cases/migrations/0019_append_only_truncate.py): only here.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c fordra.allow_truncate=on"
+    DATABASES["default"]["OPTIONS"]["options"] += " -c fordra.allow_truncate=on"

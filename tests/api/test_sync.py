@@ -109,3 +109,43 @@ def test_debtors_letters_and_payments_sync_too(api, creditor, two_cases):
     letters = api.get("/api/v1/letters/?updated_since=2026-11-02T09:30:00Z").json()["results"]
     assert {letter["case"] for letter in letters} >= {first.pk}
     assert set(letters[0]) >= {"id", "case", "kind", "sent_on", "pdf_url", "changed_at"}
+
+
+def test_changes_at_the_same_instant_are_each_read_once_in_id_order(api, creditor):
+    """The daily cycle stamps a chunk of cases with one time: a page may end inside it."""
+    with at(T0):
+        made = [make_case(creditor).pk for _ in range(5)]
+    seen, url = [], "/api/v1/cases/?updated_since=2026-11-02T08:00:00Z&page_size=2"
+    while url:
+        body = api.get(url).json()
+        assert {result["changed_at"] for result in body["results"]} <= {"2026-11-02T09:00:00Z"}
+        seen += ids(body)
+        url = body["next"]
+    assert seen == sorted(made)
+
+
+def test_a_case_counts_as_changed_at_its_latest_event_and_filters_still_apply(api, creditor, two_cases):
+    first, second = two_cases
+    with at(T0 + datetime.timedelta(hours=3)):
+        assert api.post(f"/api/v1/cases/{first.pk}/pause", json.dumps({"reason": "Avbetalningsplan"}),
+                        content_type="application/json").status_code == 200
+    since = "updated_since=2026-11-02T10:00:00Z"
+    [paused] = api.get(f"/api/v1/cases/?{since}").json()["results"]
+    assert paused["id"] == first.pk and paused["changed_at"] == "2026-11-02T12:00:00Z"
+    assert api.get(f"/api/v1/cases/?{since}&stage=on_hold").json()["results"][0]["id"] == first.pk
+    assert api.get(f"/api/v1/cases/?{since}&stage=reminder").json()["results"] == []
+    everything = api.get("/api/v1/cases/?updated_since=2026-11-02T08:00:00Z&stage=on_hold").json()
+    assert ids(everything) == [first.pk]  # the case's older events do not make it change twice
+
+
+def test_a_debtor_changes_when_its_category_does(api, creditor, two_cases):
+    first, second = two_cases
+    since = "updated_since=2026-11-02T10:00:00Z"
+    assert api.get(f"/api/v1/debtors/?{since}").json()["results"] == []
+    with at(T0 + datetime.timedelta(hours=2)):
+        changed = api.patch(f"/api/v1/debtors/{first.debtor_id}/", json.dumps({"vip": True}),
+                            content_type="application/json")
+        assert changed.status_code == 200 and changed.json()["category"] == "vip"
+    [debtor] = api.get(f"/api/v1/debtors/?{since}").json()["results"]
+    assert debtor["id"] == first.debtor_id and debtor["changed_at"] == "2026-11-02T11:00:00Z"
+    assert api.get("/api/v1/debtors/?updated_since=2026-11-02T11:00:01Z").json()["results"] == []
