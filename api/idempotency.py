@@ -11,7 +11,8 @@ final bytes of the answer. For a request with the header and a valid API key:
    - the first response, byte for byte (status, body, the endpoint's headers) plus
      `Idempotent-Replayed: true`, when the first one is done and this one is the same request
      (same SHA-256 of method, path with query, and canonical JSON body: key order and spacing
-     do not count);
+     do not count; a `multipart/form-data` body, to an endpoint that reads one, counts by its
+     fields and each file's name and SHA-256, not by its framing: a retry has a new boundary);
    - 422 `idempotency_key_reused` when the key came with another request;
    - 409 `idempotency_in_flight` with `Retry-After` while the first is still running.
 3. The endpoint's answer is stored with the claim, 4xx included (as Stripe does: a refusal is
@@ -31,10 +32,14 @@ import json
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from rest_framework.parsers import MultiPartParser
 
 from .models import IdempotencyState, IdempotentRequest
 from .params import echo
@@ -75,9 +80,39 @@ def _canonical_body(body: bytes) -> bytes:
         return body
 
 
-def request_fingerprint(request) -> str:
+def _reads_multipart(request) -> bool:
+    """Whether the endpoint parses a multipart body (else it answers 415, and the raw body counts)."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    parsers = getattr(view, "initkwargs", {}).get("parser_classes") or getattr(
+        getattr(view, "cls", None), "parser_classes", ())
+    return any(issubclass(parser, MultiPartParser) for parser in parsers)
+
+
+def _form_body(request) -> bytes:
+    """A multipart body by what it holds: each field's values in order, each file's field, name and
+    SHA-256. Django parses it here, files to disk past FILE_UPLOAD_MAX_MEMORY_SIZE (never
+    request.body: a document is larger than DATA_UPLOAD_MAX_MEMORY_SIZE); DRF reads the same
+    request.POST and request.FILES after."""
+    files = []
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            files.append([name, upload.name, digest.hexdigest()])
+    return json.dumps({"fields": sorted(request.POST.lists()), "files": files}, ensure_ascii=False).encode()
+
+
+def request_fingerprint(request, *, form: bool = False) -> str:
+    """`form`: the body is multipart and the endpoint reads it (`_reads_multipart`)."""
     query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)))
     head = f"{request.method}\n{request.path}?{query}\n".encode()
+    if form:
+        return hashlib.sha256(head + b"multipart\n" + _form_body(request)).hexdigest()
     return hashlib.sha256(head + _canonical_body(request.body)).hexdigest()
 
 
@@ -162,10 +197,16 @@ class IdempotencyMiddleware:
         if problem:
             return error_response(400, "invalid", f"The {HEADER} header {problem}: send 1 to {MAX_KEY_LENGTH} "
                                   "printable ASCII characters, say a UUID.", {HEADER: echo(key)})
+        form = request.content_type == "multipart/form-data" and _reads_multipart(request)
         try:
-            fingerprint = request_fingerprint(request)
+            fingerprint = request_fingerprint(request, form=form)
         except RequestDataTooBig:
+            if form:  # parsed here, so the endpoint cannot answer it: in its words (api.handler)
+                return error_response(413, "too_large", "The request body is larger than "
+                                      f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.", None)
             return self.get_response(request)  # the endpoint answers 413, stored nowhere
+        except (MultiPartParserError, SuspiciousOperation) as error:  # as DRF's MultiPartParser words it
+            return error_response(400, "parse_error", f"Multipart form parse error - {error}", None)
         claimed = claim(request=request, key=key, fingerprint=fingerprint)
         if isinstance(claimed, HttpResponse):
             return claimed

@@ -46,7 +46,8 @@ COMMON = {
           "not_acceptable", "Could not satisfy the request Accept header."),
     413: ("body", "`too_large`: the body is larger than the server accepts.", "too_large",
           "The request body is larger than 2621440 bytes."),
-    415: ("body", "`unsupported_media_type`: the body is not `application/json`.", "unsupported_media_type",
+    415: ("body", "`unsupported_media_type`: the body is not of a media type the operation takes (`application/json`; "
+                  "a dispute also `multipart/form-data`).", "unsupported_media_type",
           'Unsupported media type "text/plain" in request.'),
     429: ("always", "`throttled`: beyond the key's request rate; `Retry-After` says when to try again.",
           "throttled", "Request was throttled. Expected available in 12 seconds."),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .case_actions import ACTIONS
+from .case_actions import ACTIONS, PARSERS
 from .cases import CaseViewSet
 from .debtors import DebtorViewSet
 from .invoices import InvoicesView
@@ -19,7 +19,8 @@ router.register("policies", PolicyViewSet, basename="policy")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls + [
-    *(path(f"cases/<int:pk>/{name}", CaseViewSet.as_view({"post": name}), name=f"case-{name}") for name in ACTIONS),
+    *(path(f"cases/<int:pk>/{name}", CaseViewSet.as_view({"post": name}, **(
+        {"parser_classes": PARSERS[name]} if name in PARSERS else {})), name=f"case-{name}") for name in ACTIONS),
     path("invoices/", InvoicesView.as_view(), name="invoices"),
     path("letters/<int:pk>/pdf", LetterPdfView.as_view(), name="letter-pdf"),
     path("webhooks/<int:pk>/events/<int:event_id>/replay", WebhookEndpointViewSet.as_view({"post": "replay"}),
