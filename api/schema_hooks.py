@@ -67,7 +67,9 @@ KEY_PARAMETER = {
     "description": (
         "Makes a retry safe: a repeat with the same key within 24 hours runs nothing and answers the first "
         f"response, byte for byte, with `{REPLAY_HEADER}: true`. Keys are per API key; 1 to {MAX_KEY_LENGTH} "
-        "printable ASCII characters (a UUID is a good one). A 5xx or 429 is not kept: its retry runs afresh."),
+        "printable ASCII characters (a UUID is a good one). A 5xx or 429 is not kept: its retry runs afresh. The "
+        "same request is the same method, path, query and body: a JSON body whatever its key order and spacing, "
+        "a `multipart/form-data` body by its fields and each file's name and bytes, whatever its boundary."),
     "example": "5f0c2c8e-4a8e-4f57-9c1a-0d6f3c2b9e71",
 }
 
