@@ -8,7 +8,7 @@ published rate, or a new half-year before the operator added its rate) the answe
 import datetime
 from contextlib import contextmanager
 
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import get_language_from_request
 from drf_spectacular.types import OpenApiTypes
@@ -190,6 +190,7 @@ class CaseViewSet(SyncMixin, viewsets.GenericViewSet):
         as_of = parse_as_of(request)
         with reference_rate_known(as_of):
             view = balances.case_with_balance(pk, as_of=as_of)
+        prefetch_related_objects([view.case], "letters")  # listed, and counted for the limitation date
         return Response(self.case_detail(view))
 
     # POST /cases/{id}/pause and the others: routed in api.urls, without a trailing slash (CONTRACT.md).

@@ -28,7 +28,7 @@ def case_list(*, stage: str | None = None) -> QuerySet[Case]:
 
 
 def case_limitation(case: Case) -> datetime.date:
-    sent = list(case.letters.values_list("sent_on", flat=True))
+    sent = [letter.sent_on for letter in case.letters.all()]  # the case's letters, if already fetched
     paid = list(case.payments.values_list("paid_on", flat=True))
     return limitation_date(arose_on=case.invoice.invoice_date, is_consumer=case.debtor.is_consumer, demands_sent=sent,
                            paid_on=paid)
