@@ -97,7 +97,7 @@ def start_gunicorn(*, database_name: str, workers: int, conn_max_age: int) -> tu
     env = dict(os.environ, DATABASE_URL=scratch_url(database_name, conn_max_age),
                DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false",
                FORDRA_API_RATE="1000000/sec", FORDRA_API_ANON_RATE="1000000/sec",
-               ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="WARNING")
+               ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="ERROR")  # the 404s asked on purpose log warnings
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
@@ -271,6 +271,9 @@ def measure(port: int, token: str, ids: list[int], args, conn_max_age: int) -> N
     single = [_request(port, "GET", f"/api/v1/cases/{random.choice(ids)}/", token)[1] * 1000 for _ in range(50)]
     print(f"GET /api/v1/cases/{{id}}/, 1 connection: p50 {statistics.median(single):.1f} ms, "
           f"p99 {percentile(single, 0.99):.1f} ms")
+    # The floor: the same path through gunicorn, middleware, the key's check and one query, with no case to read.
+    floor = [_request(port, "GET", "/api/v1/cases/999999999/", token)[1] * 1000 for _ in range(50)]
+    print(f"GET /api/v1/cases/999999999/ (no such case: a 404), 1 connection: p50 {statistics.median(floor):.1f} ms")
     for _ in range(args.posts):
         run = next(POST_RUNS)
         with multiprocessing.get_context("spawn").Pool(1) as pool:

@@ -287,7 +287,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The level on the handler too: Django's own loggers (django.request's 404 warnings) set
+    # their level and pass their records up to this handler past the root's level.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "level": env.str("LOG_LEVEL", default="INFO")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},
