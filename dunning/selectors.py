@@ -1,7 +1,10 @@
-"""Reads about policies and the legal rule pack, and which cases wait for an agent."""
+"""Reads about policies and the legal rule pack, which cases wait for an agent, and a
+dispute's documents. The tenant scope is active: another creditor's is not found."""
 from django.db.models import QuerySet
 
-from .models import Policy, PolicyStep, QueueItem
+from core.errors import NotFound
+
+from .models import DisputeDocument, Policy, PolicyStep, QueueItem
 
 
 def next_step_of(case) -> dict | None:
@@ -26,3 +29,16 @@ def policies() -> list[Policy]:
 def cases_waiting(kind: str) -> QuerySet:
     """The ids of the current creditor's cases with an open work item of `kind` (a subquery)."""
     return QueueItem.objects.filter(kind=kind, outcome="").values("case_id")
+
+
+def case_documents(case) -> QuerySet[DisputeDocument]:
+    """The documents kept with the case's disputes, the oldest first."""
+    return DisputeDocument.objects.filter(case=case).order_by("uploaded_at", "id")
+
+
+def case_document(case, document_id) -> DisputeDocument:
+    """One document of the case; NotFound for any other (another case's, another creditor's)."""
+    document = case_documents(case).filter(pk=document_id).first()
+    if document is None:
+        raise NotFound("No such document of this case.")
+    return document

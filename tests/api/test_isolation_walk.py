@@ -15,9 +15,11 @@ from cases.models import Case, CaseEvent, Payment
 from core.tenancy import creditor_scope
 from creditors.models import ApiScopes
 from dunning.balances import case_letter_record
+from dunning.documents import dispute_document_add
 from dunning.models import PolicyStep
 from letters.models import Letter, LetterKind
 from payments.services import payment_register
+from tests.api.test_dispute_document import PDF
 from tests.api.test_scopes import key
 from tests.factories import make_case
 from webhooks.models import WebhookEndpoint
@@ -82,7 +84,8 @@ def url(pattern: URLPattern, ids: dict) -> str:
 
 
 @pytest.fixture
-def theirs(other_creditor) -> dict:
+def theirs(other_creditor, settings, tmp_path) -> dict:
+    settings.MEDIA_ROOT = tmp_path / "media"
     case = make_case(other_creditor, amount="800.00")
     with creditor_scope(other_creditor):
         today = timezone.localdate()
@@ -92,8 +95,9 @@ def theirs(other_creditor) -> dict:
         endpoint, _secret = endpoint_create(creditor=other_creditor, url="https://93.184.216.34/hook",
                                             events=["case.closed"])
         event_id = emit(creditor_id=other_creditor.pk, type="case.closed", data={"case": case.pk})
+        document = dispute_document_add(case=case, name="deras.pdf", data=PDF)
     return {"cases": case.pk, "debtors": case.debtor_id, "letters": letter.pk, "payments": payment.pk,
-            "webhooks": endpoint.pk, "event_id": event_id}
+            "webhooks": endpoint.pk, "event_id": event_id, "document_id": document.pk}
 
 
 def their_state(creditor):
@@ -123,14 +127,15 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(api
             assert answer.json() == missing.json(), f"{method.upper()} {theirs_path}"
             walked.append(f"{method.upper()} {pattern.name}")
     assert {"GET case-detail", "POST case-pause", "POST case-resume", "POST case-withdraw", "POST case-dispute",
-            "GET debtor-detail", "PATCH debtor-detail", "GET payment-detail", "GET letter-pdf"} <= set(walked)
+            "GET debtor-detail", "PATCH debtor-detail", "GET payment-detail", "GET letter-pdf",
+            "GET case-documents", "GET case-document"} <= set(walked)
     assert their_state(other_creditor) == before
 
 
 def test_a_read_only_key_is_refused_on_every_unsafe_route_and_changes_nothing(creditor, other_creditor):
     case = make_case(creditor, amount="800.00")
     ids = {"cases": case.pk, "debtors": case.debtor_id, "letters": MISSING, "payments": MISSING,
-           "webhooks": MISSING, "event_id": MISSING}
+           "webhooks": MISSING, "event_id": MISSING, "document_id": MISSING}
     reader, _client = key(creditor, ApiScopes.READ, name="Reader")
     before = their_state(creditor)
     refused = []
