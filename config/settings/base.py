@@ -246,7 +246,8 @@ FORDRA_API_ANON_RATE = env.str("FORDRA_API_ANON_RATE", default="60/min")
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fordra API",
-    "DESCRIPTION": "Collection-service API for partner ERPs: invoices, cases, payments, letters.",
+    # What the API does and how to use it, shown at the top of the docs page (/api/docs/).
+    "DESCRIPTION": (BASE_DIR / "api" / "description.md").read_text(encoding="utf-8"),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from our own static files: the docs page fetches nothing from a CDN.
