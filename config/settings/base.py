@@ -256,7 +256,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Every operation's error answers (400/401/403/404/406/409/413/415/422/429) in the one error shape,
     # and the Idempotency-Key header on every unsafe one (api.schema_hooks).
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema_hooks.document_errors"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema_hooks.document_errors",
+                             "api.operations.summarize"],
 }
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
