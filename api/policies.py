@@ -7,7 +7,8 @@ entry per broken rule, naming the step, the field it is about, the rule's code a
 nothing changes. A saved ladder replans the category's open cases (a large category's in a
 worker, a minute or so; until then the daily cycle plans each case it takes from the new ladder).
 """
-from drf_spectacular.types import OpenApiTypes
+from decimal import Decimal
+
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -36,7 +37,7 @@ class StepSerializer(StrictSerializer):
     offset_days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS)
     term_days = serializers.IntegerField(min_value=0, max_value=MAX_DAYS, default=0,
                                          help_text="The payment term the step's letter gives")
-    fee_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default="0.00",
+    fee_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=Decimal("0.00"),
                                           help_text="Within the law's cap for the action")
     requires_approval = serializers.BooleanField(default=False, help_text="An agent approves the step first")
     call_retries = serializers.IntegerField(min_value=0, max_value=MAX_CALL_RETRIES, default=2,

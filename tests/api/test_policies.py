@@ -34,6 +34,24 @@ def test_a_lawful_ladder_replaces_the_old_one(api, creditor):
     assert [(a, d, str(f)) for a, d, f in stored_ladder(creditor, "risk")] == [("reminder", 12, "60.00")]
 
 
+def test_a_step_without_the_fields_that_have_defaults_takes_the_defaults(api, creditor):
+    """Schemathesis sent steps with no fee_amount: the default was the text "0.00" and the law's
+    check compared it with 0 (a 500)."""
+    steps = [{"action": "reminder", "anchor": "due_date", "offset_days": 10},
+             {"action": "reminder", "anchor": "due_date", "offset_days": 20}]
+    response = put(api, "normal", {"steps": steps})
+    assert response.status_code in (200, 422), response.content
+    if response.status_code == 200:
+        assert [s["fee_amount"] for s in response.json()["steps"]] == ["0.00", "0.00"]
+    else:  # refused by a rule of the law, named: never a crash
+        assert response.json()["code"] == "policy_unlawful"
+    lone = put(api, "vip", {"steps": [{"action": "reminder", "anchor": "due_date", "offset_days": 10}]})
+    assert lone.status_code == 200, lone.content
+    step = lone.json()["steps"][0]
+    assert (step["fee_amount"], step["term_days"], step["requires_approval"]) == ("0.00", 0, False)
+    assert [(a, d, str(f)) for a, d, f in stored_ladder(creditor, "vip")] == [("reminder", 10, "0.00")]
+
+
 def test_a_ladder_against_the_law_names_the_rule_per_step_and_changes_nothing(api, creditor):
     before = stored_ladder(creditor, "normal")
     steps = [{"action": "reminder", "anchor": "due_date", "offset_days": 10, "term_days": 10, "fee_amount": "900.00"},
@@ -53,7 +71,8 @@ def test_a_malformed_ladder_is_a_400_naming_the_field(api, creditor):
     before = stored_ladder(creditor, "vip")
     for body in [{"steps": [{"action": "letter", "anchor": "due_date", "offset_days": 1}]},
                  {"steps": [{"action": "reminder", "anchor": "due_date", "offset_days": -1}]},
-                 {"steps": [{"action": "reminder", "anchor": "due_date", "offset_days": 1, "requires_approval": "yes"}]},
+                 {"steps": [{"action": "reminder", "anchor": "due_date", "offset_days": 1,
+                             "requires_approval": "yes"}]},
                  {"steps": [{"action": "reminder", "anchor": "due_date", "offset_days": 1, "colour": "red"}]},
                  {"ladder": []}, []]:
         response = put(api, "vip", body)
