@@ -11,10 +11,10 @@
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import crypto
 from creditors.models import Role
 
 from .signin_tokens import InvitationTokenGenerator
@@ -36,11 +37,26 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
+MFA_PURPOSE = "fordra.mfa"
+MFA_ENCRYPTED = "fernet:"
+
+
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "cannot_delete_authenticator": _("Ditt konto kräver tvåstegsverifiering: den kan inte stängas av."),
     }
+
+    def encrypt(self, text: str) -> str:
+        """A TOTP key or recovery-code seed, as stored: encrypted (`core.crypto`), marked as such."""
+        return MFA_ENCRYPTED + crypto.encrypt(text, purpose=MFA_PURPOSE)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        """Counterpart of `encrypt`. A value without the mark was stored before secrets were
+        encrypted (the migration core/0001 encrypts those) and is read as it is."""
+        if not encrypted_text.startswith(MFA_ENCRYPTED):
+            return encrypted_text
+        return crypto.decrypt(encrypted_text.removeprefix(MFA_ENCRYPTED), purpose=MFA_PURPOSE)
 
     def can_delete_authenticator(self, authenticator) -> bool:
         """Those who must use two-factor cannot turn it off (they would be sent to set it up again)."""
