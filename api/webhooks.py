@@ -155,6 +155,11 @@ than five minutes off. Answer 2xx to acknowledge. Anything else (a 3xx too: redi
 followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h, for three days; then
 the delivery is marked failed. An event may come twice: tell by `webhook-id`.
 
+**Rotating the secret**: `POST /webhooks/{id}/rotate-secret` answers a new secret. For a grace
+period (24 hours unless you say otherwise) the old secret signs too, and `webhook-signature`
+holds both signatures, space-separated (`v1,<new> v1,<old>`): a Standard Webhooks library
+verifying with either secret accepts the message, so you can switch without losing an event.
+
 **Addresses**: `https://` on a public address. A host that is, or resolves to, a loopback,
 private, link-local, shared, multicast, reserved or unspecified address (IPv4 or IPv6) is
 refused with `url_private`, here and again at every delivery."""
