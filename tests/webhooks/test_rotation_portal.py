@@ -78,7 +78,8 @@ def test_a_grace_not_offered_is_refused_in_words_and_rotates_nothing(admin, cred
     endpoint, secret = register(creditor)
     response = admin.post(f"{LIST}{endpoint.pk}/rotate-secret", form, follow=True)
     page = response.content.decode()
-    assert 'role="alert"' in page and "Inget sparades: välj hur länge den gamla hemligheten ska signera: inte alls" in page
+    assert 'role="alert"' in page
+    assert "Inget sparades: välj hur länge den gamla hemligheten ska signera: inte alls, 1 timme" in page
     assert shown_secret(page) is None
     assert secret_decrypt(stored(creditor).secret_encrypted) == secret and rotations(creditor) == []
 
@@ -107,6 +108,10 @@ def test_the_rotation_is_audited_with_the_admin_and_grace_never_a_secret(admin, 
     assert event.details == {"url": endpoint.url, "events": endpoint.events, "grace_hours": 168}
     for secret in (old, new):
         assert secret.removeprefix("whsec_") not in json.dumps(event.details)
-    assert "Webhookhemlighet bytt" in admin.get("/settings/log/").content.decode()
+    swedish = admin.get("/settings/log/").content.decode()
+    assert "Webhookhemlighet bytt" in swedish
+    assert '<span class="muted">den gamla hemligheten signerar också, timmar:</span> 168' in swedish
     admin.post("/language", {"language": "en"})
-    assert "Webhook secret rotated" in admin.get("/settings/log/").content.decode()
+    english = admin.get("/settings/log/").content.decode()
+    assert "Webhook secret rotated" in english
+    assert '<span class="muted">old secret also signs, hours:</span> 168' in english
