@@ -28,4 +28,6 @@ urlpatterns = router.urls + [
     path("letters/<int:pk>/pdf", LetterPdfView.as_view(), name="letter-pdf"),
     path("webhooks/<int:pk>/events/<int:event_id>/replay", WebhookEndpointViewSet.as_view({"post": "replay"}),
          name="webhook-replay"),
+    path("webhooks/<int:pk>/rotate-secret", WebhookEndpointViewSet.as_view({"post": "rotate_secret"}),
+         name="webhook-rotate-secret"),
 ]

@@ -1,10 +1,18 @@
 """Webhook endpoints over the API: register, list, change, remove; see deliveries; replay an event.
 
 The secret (`whsec_…`, Standard Webhooks) is in the answer to the POST that creates the
-endpoint, and never again. Events, their bodies and how to verify a signature: the docs page.
+endpoint, or rotates its secret, and never again. Events, their bodies and how to verify a
+signature: the docs page.
 """
+import datetime
+
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,7 +21,18 @@ from core.errors import ValidationError
 from creditors.audit import request_ip
 from webhooks import selectors
 from webhooks.events import EVENT_TYPES
-from webhooks.services import endpoint_create, endpoint_delete, endpoint_update, event_replay
+from webhooks.services import (
+    DEFAULT_GRACE,
+    MAX_GRACE,
+    endpoint_create,
+    endpoint_delete,
+    endpoint_secret_rotate,
+    endpoint_update,
+    event_replay,
+)
+
+from .fields import StrictSerializer
+from .schema import ERROR, NOT_FOUND, error_example
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 EVENT_ID = OpenApiParameter("event_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -26,10 +45,39 @@ class EndpointSerializer(serializers.Serializer):
     active = serializers.BooleanField()
     description = serializers.CharField()
     created_at = serializers.DateTimeField()
+    previous_secret_expires_at = serializers.DateTimeField(
+        source="previous_secret_until", allow_null=True, help_text=(
+            "After a rotation: until when the replaced secret signs too (each delivery then carries both "
+            "signatures); null when only the current secret signs."))
 
 
 class EndpointCreatedSerializer(EndpointSerializer):
     secret = serializers.CharField(help_text="The signing secret, shown only in this answer.")
+
+
+HOUR = datetime.timedelta(hours=1)
+MAX_GRACE_HOURS = MAX_GRACE // HOUR
+GRACE_RANGE = f"a whole number of hours from 0 (the old secret stops at once) to {MAX_GRACE_HOURS} (7 days)"
+
+
+class GraceHours(serializers.IntegerField):
+    """A JSON integer (DRF would take "24", 24.0 and true too)."""
+
+    default_error_messages = {name: f"Must be {GRACE_RANGE}." for name in ("type", "null", "min_value", "max_value")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("type")
+        return super().to_internal_value(data)
+
+
+class RotateInputSerializer(StrictSerializer):
+    """A secret rotation's grace period. The body may be empty: a day's grace."""
+
+    grace_hours = GraceHours(min_value=0, max_value=MAX_GRACE_HOURS, required=False,
+                             default=DEFAULT_GRACE // HOUR, help_text=(
+                                 "How long the old secret keeps signing beside the new one, in hours: 0 stops it "
+                                 f"at once; at most {MAX_GRACE_HOURS} (7 days). Default {DEFAULT_GRACE // HOUR}."))
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -84,7 +132,7 @@ def _input(request, *, partial: bool) -> dict:
 CREATED_EXAMPLE = OpenApiExample("Created", response_only=True, status_codes=["201"], value={
     "id": 7, "url": "https://erp.example.com/fordra/webhooks", "events": ["case.closed", "payment.allocated"],
     "active": True, "description": "ERP", "created_at": "2026-12-03T09:00:00+01:00",
-    "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
+    "previous_secret_expires_at": None, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
 
 
 VERIFYING = """Register a URL and the events it hears; the answer holds the endpoint's `secret`,
@@ -107,14 +155,38 @@ than five minutes off. Answer 2xx to acknowledge. Anything else (a 3xx too: redi
 followed) is retried after 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h, for three days; then
 the delivery is marked failed. An event may come twice: tell by `webhook-id`.
 
+**Rotating the secret**: `POST /webhooks/{id}/rotate-secret` answers a new secret. For a grace
+period (24 hours unless you say otherwise) the old secret signs too, and `webhook-signature`
+holds both signatures, space-separated (`v1,<new> v1,<old>`): a Standard Webhooks library
+verifying with either secret accepts the message, so you can switch without losing an event.
+
 **Addresses**: `https://` on a public address. A host that is, or resolves to, a loopback,
 private, link-local, shared, multicast, reserved or unspecified address (IPv4 or IPv6) is
 refused with `url_private`, here and again at every delivery."""
 
 
+ROTATING = """A new signing secret for the endpoint, in this answer's `secret` and never again: for a
+secret that leaked or that someone who left knew.
+
+For `grace_hours` (default 24; 0 to 168) the old secret keeps signing beside the new one: each
+delivery carries both signatures in `webhook-signature`, space-separated (`v1,<new> v1,<old>`), as
+the Standard Webhooks specification allows, so a receiver verifying with either secret accepts it
+while you put the new one in place. `previous_secret_expires_at` says when the old one stops;
+after it only the new secret signs. With `grace_hours` 0 the old secret stops at once. Rotating
+again during a grace period makes the secret in use the old one, with the new grace; the one
+before it stops at once. Send an `Idempotency-Key`: a retry then gets this same answer, with the
+same secret, and rotates nothing."""
+
+ROTATED_EXAMPLE = OpenApiExample("Rotated", response_only=True, status_codes=["200"], value={
+    "id": 7, "url": "https://erp.example.com/fordra/webhooks", "events": ["case.closed", "payment.allocated"],
+    "active": True, "description": "ERP", "created_at": "2026-12-03T09:00:00+01:00",
+    "previous_secret_expires_at": "2026-12-04T10:30:00+01:00",
+    "secret": "whsec_q3F0mZ1o5Q0cQm8Yb3mA0l2nR3k7sVwXyZ4pTg6uHjE="})
+
+
 class WebhookEndpointViewSet(viewsets.GenericViewSet):
-    """The API client's creditor's webhook endpoints. `replay` is routed in api.urls (no trailing
-    slash, as the case actions)."""
+    """The API client's creditor's webhook endpoints. `replay` and `rotate_secret` are routed in
+    api.urls (no trailing slash, as the case actions)."""
 
     lookup_value_regex = r"[0-9]+"
     serializer_class = EndpointSerializer
@@ -168,3 +240,25 @@ class WebhookEndpointViewSet(viewsets.GenericViewSet):
         endpoint = selectors.endpoint_get(pk)
         delivery = event_replay(endpoint=endpoint, event=selectors.event_get(event_id), **_actor(request))
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[ID], request=RotateInputSerializer, description=ROTATING,
+        responses={200: EndpointCreatedSerializer,
+                   400: OpenApiResponse(ERROR, description="`invalid`: `grace_hours` is not a whole number from 0 "
+                                                           "to 168, or the body has another field"),
+                   404: OpenApiResponse(ERROR, description="`not_found`: no such webhook endpoint of yours")},
+        examples=[OpenApiExample("A day of grace", request_only=True,
+                                 value={"grace_hours": 24}),
+                  OpenApiExample("The old secret stops at once", request_only=True,
+                                 value={"grace_hours": 0}),
+                  ROTATED_EXAMPLE, NOT_FOUND,
+                  error_example("Grace out of range", 400, "invalid", "The request has invalid fields.",
+                                {"grace_hours": [f"Must be {GRACE_RANGE}."]})])
+    def rotate_secret(self, request, pk=None):
+        """Rotate the endpoint's signing secret, the old one signing too for a grace period."""
+        endpoint = selectors.endpoint_get(pk)
+        given = RotateInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        endpoint, secret = endpoint_secret_rotate(endpoint=endpoint, grace=given.validated_data["grace_hours"] * HOUR,
+                                                  **_actor(request))
+        return Response({**EndpointSerializer(endpoint).data, "secret": secret})

@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     WEBHOOK_CHANGED = "webhook.changed", _("Webhook ändrad")
     WEBHOOK_DELETED = "webhook.deleted", _("Webhook borttagen")
     WEBHOOK_REPLAYED = "webhook.replayed", _("Webhookhändelse skickad igen")
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", _("Webhookhemlighet bytt")
 
 
 class AuditEvent(models.Model):

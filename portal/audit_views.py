@@ -17,7 +17,8 @@ DETAILS = {"email": _("e-post"), "role": _("roll"), "old_role": _("från"), "new
            "name": _("namn"), "prefix": _("början"), "scopes": _("får"), "new_user": _("nytt konto"),
            "url": _("adress"), "old_url": _("tidigare adress"), "events": _("händelser"),
            "old_events": _("tidigare händelser"), "description": _("beskrivning"), "active": _("på"),
-           "event": _("händelse-id"), "type": _("händelse")}
+           "event": _("händelse-id"), "type": _("händelse"),
+           "grace_hours": _("den gamla hemligheten signerar också, timmar")}
 VALUES = {"role": Role, "old_role": Role, "new_role": Role, "scopes": ApiScopes}
 # Webhook event types by name, in the page's language (a type no longer known: as stored).
 EVENT_TYPE_DETAILS = frozenset({"events", "old_events", "type"})

@@ -53,6 +53,7 @@ urlpatterns = [
     path("settings/webhooks/", webhook_views.webhook_list, name="webhook_list"),
     path("settings/webhooks/<int:endpoint_id>/", webhook_views.webhook_detail, name="webhook_detail"),
     path("settings/webhooks/<int:endpoint_id>/delete", webhook_views.webhook_delete, name="webhook_delete"),
+    path("settings/webhooks/<int:endpoint_id>/rotate-secret", webhook_views.webhook_rotate, name="webhook_rotate"),
     path("settings/webhooks/<int:endpoint_id>/events/<int:event_id>/replay", webhook_views.webhook_replay,
          name="webhook_replay"),
     path("ledger/", ledger_views.ledger_page, name="ledger"),

@@ -1,9 +1,12 @@
 """The creditor's webhooks: endpoints (URL, events, on or off), their deliveries, and replays.
 
 Only the creditor's administrators open these pages: a staff or read-only member gets 403,
-anyone else, or another creditor's endpoint or event, 404. A new endpoint's secret is shown
-once, on the page the creation leads to (kept in the session for that one page).
+anyone else, or another creditor's endpoint or event, 404. A new endpoint's secret, and the
+one a rotation makes, is shown once, on the page the creation or rotation leads to (kept in
+the session for that one page).
 """
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound, ValidationError
 from creditors.models import Role
 from webhooks import selectors
 from webhooks.events import EVENT_TYPES
@@ -22,6 +25,7 @@ from webhooks.services import (
     URL_LENGTH,
     endpoint_create,
     endpoint_delete,
+    endpoint_secret_rotate,
     endpoint_update,
     event_replay,
 )
@@ -51,9 +55,19 @@ REFUSED = {
     "description_too_long": gettext_lazy("beskrivningen får vara högst %(max)s tecken."),
     "endpoints_limit": gettext_lazy("ni kan ha högst %(max)s mottagare."),
     "endpoint_inactive": gettext_lazy("mottagaren är avstängd; slå på den för att skicka händelsen igen."),
+    "grace_invalid": gettext_lazy("välj hur länge den gamla hemligheten ska signera: inte alls, 1 timme, 24 timmar "
+                                  "eller 7 dagar."),
 }
 LIMITS = {"url_too_long": URL_LENGTH, "description_too_long": DESCRIPTION_LENGTH, "endpoints_limit": MAX_ENDPOINTS}
 SECRET_KEY = "webhooks.secret"  # the session's key for a new endpoint's secret, shown once
+# How long a rotated secret keeps signing: (hours, label); 24 is chosen unless the admin says otherwise.
+GRACE_CHOICES = [
+    (0, gettext_lazy("Inte alls: den gamla slutar direkt")),
+    (1, gettext_lazy("1 timme")),
+    (24, gettext_lazy("24 timmar")),
+    (168, gettext_lazy("7 dagar")),
+]
+DEFAULT_GRACE_HOURS = 24
 
 
 def admin_view(view):
@@ -113,9 +127,9 @@ def webhook_list(request):
 def webhook_detail(request, endpoint_id: int):
     endpoint = _endpoint(endpoint_id)
     shown = request.session.get(SECRET_KEY)
-    secret = None
+    secret, rotated = None, False
     if shown and shown.get("endpoint") == endpoint.pk:
-        secret = shown["secret"]
+        secret, rotated = shown["secret"], shown.get("rotated", False)
         del request.session[SECRET_KEY]
     status = 200
     if request.method == "POST":
@@ -129,7 +143,8 @@ def webhook_detail(request, endpoint_id: int):
             messages.success(request, _("Mottagaren är sparad."))
             return redirect("portal:webhook_detail", endpoint_id=endpoint.pk)
     return render(request, "webhooks/webhook_detail.html", {
-        "endpoint": endpoint, "secret": secret, "events": _events(endpoint.events), "settings_page": "webhooks",
+        "endpoint": endpoint, "secret": secret, "rotated": rotated, "events": _events(endpoint.events),
+        "settings_page": "webhooks", "grace_choices": GRACE_CHOICES, "default_grace": DEFAULT_GRACE_HOURS,
         "recent": selectors.deliveries_recent(endpoint), "failed": selectors.deliveries_recent(endpoint, failed=True),
         "url_length": URL_LENGTH, "description_length": DESCRIPTION_LENGTH,
     }, status=status)
@@ -157,4 +172,22 @@ def webhook_replay(request, endpoint_id: int, event_id: int):
         messages.error(request, refusal(error))
     else:
         messages.success(request, _("Händelsen %(id)s skickas igen.") % {"id": event.webhook_id})
+    return redirect("portal:webhook_detail", endpoint_id=endpoint.pk)
+
+
+@admin_view
+@require_POST
+def webhook_rotate(request, endpoint_id: int):
+    """A new secret, shown once on the endpoint's page; the old one signs too for the grace chosen."""
+    endpoint = _endpoint(endpoint_id)
+    hours = request.POST.get("grace", "")
+    try:
+        if hours not in {str(value) for value, _label in GRACE_CHOICES}:
+            raise ValidationError("grace is one of the choices", code="grace_invalid")
+        endpoint, secret = endpoint_secret_rotate(endpoint=endpoint, grace=datetime.timedelta(hours=int(hours)),
+                                                  **actor_of(request))
+    except ApplicationError as error:
+        messages.error(request, refusal(error))
+    else:
+        request.session[SECRET_KEY] = {"endpoint": endpoint.pk, "secret": secret, "rotated": True}
     return redirect("portal:webhook_detail", endpoint_id=endpoint.pk)

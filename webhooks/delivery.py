@@ -6,7 +6,8 @@ An attempt that gets a 2xx delivers. Anything else (a 3xx: redirects are not fol
 creation; after that the delivery is marked failed (the portal lists it; a replay starts
 a new one). A claim holds a delivery for LEASE, so two sweeps never send it at once and a
 worker that died mid-send is retried after it. A receiver may still get an event twice (the
-process dies after the POST, before the record): it tells by `webhook-id`.
+process dies after the POST, before the record): it tells by `webhook-id`. While a rotated
+secret's grace period runs, each attempt is signed with both secrets.
 """
 import datetime
 import json
@@ -52,10 +53,21 @@ def body_of(event) -> bytes:
                       separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def signed_headers(*, secret: str, webhook_id: str, timestamp: int, body: bytes) -> dict:
+def signed_headers(*, secrets: list[str], webhook_id: str, timestamp: int, body: bytes) -> dict:
+    """One signature per secret, space-separated (Standard Webhooks: a receiver accepts the
+    message when any of them matches its secret), the current secret's first."""
     return {"Content-Type": "application/json", "User-Agent": USER_AGENT, "webhook-id": webhook_id,
             "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature(secret, webhook_id=webhook_id, timestamp=timestamp, body=body)}
+            "webhook-signature": " ".join(signature(secret, webhook_id=webhook_id, timestamp=timestamp, body=body)
+                                          for secret in secrets)}
+
+
+def signing_secrets(endpoint, now: datetime.datetime) -> list[str]:
+    """The endpoint's secret, and during a rotation's grace period the one it replaced."""
+    secrets = [secret_decrypt(endpoint.secret_encrypted)]
+    if endpoint.previous_secret_signs(now):
+        secrets.append(secret_decrypt(endpoint.previous_secret_encrypted))
+    return secrets
 
 
 def _send(delivery, now: datetime.datetime) -> tuple[int | None, str]:
@@ -64,7 +76,7 @@ def _send(delivery, now: datetime.datetime) -> tuple[int | None, str]:
     if not endpoint.active:
         return None, "the endpoint is inactive"
     body = body_of(event)
-    headers = signed_headers(secret=secret_decrypt(endpoint.secret_encrypted), webhook_id=event.webhook_id,
+    headers = signed_headers(secrets=signing_secrets(endpoint, now), webhook_id=event.webhook_id,
                              timestamp=int(now.timestamp()), body=body)
     try:
         target = target_of(endpoint.url)  # again: DNS may have changed since the endpoint was registered

@@ -5,6 +5,8 @@ about (`webhooks.outbox`), with one `WebhookDelivery` per endpoint subscribed to
 rolled back with the change, never sent for a change that did not happen. A worker sends the
 due deliveries (`webhooks.delivery`), retrying with backoff for three days.
 """
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,12 +18,17 @@ from creditors.models import Creditor
 class WebhookEndpoint(models.Model):
     """A URL of the creditor's that hears the events it subscribes to, signed with its secret.
 
-    The secret is needed to sign, so it is kept, encrypted (`webhooks.secrets`): the database
-    alone does not give it away. It is shown once, when made."""
+    The secret is needed to sign, so it is kept, encrypted (`webhooks.signing`): the database
+    alone does not give it away. It is shown once, when made. After a rotation
+    (`webhooks.services.endpoint_secret_rotate`) the secret it replaced keeps signing beside it
+    until `previous_secret_expires_at`, so that a receiver can switch without losing an event;
+    after that time it is not used, and a sweep blanks it."""
 
     creditor = models.ForeignKey(Creditor, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=500)
     secret_encrypted = models.TextField()
+    previous_secret_encrypted = models.TextField(blank=True)  # "" when there is none
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     events = models.JSONField(default=list)  # event types (webhooks.events.EVENT_TYPES)
     active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
@@ -31,9 +38,25 @@ class WebhookEndpoint(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            # A previous secret always has its end, and an end always its secret.
+            models.CheckConstraint(
+                name="webhookendpoint_previous_secret_expires",
+                condition=Q(previous_secret_encrypted="", previous_secret_expires_at__isnull=True)
+                | (~Q(previous_secret_encrypted="") & Q(previous_secret_expires_at__isnull=False))),
+        ]
 
     def __str__(self) -> str:
         return self.url
+
+    def previous_secret_signs(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the secret a rotation replaced still signs, beside the current one, at `now`."""
+        return bool(self.previous_secret_encrypted) and self.previous_secret_expires_at > (now or timezone.now())
+
+    @property
+    def previous_secret_until(self) -> datetime.datetime | None:
+        """Until when the replaced secret signs too; None when it does not (or no longer)."""
+        return self.previous_secret_expires_at if self.previous_secret_signs() else None
 
 
 class WebhookEvent(models.Model):

@@ -1,7 +1,8 @@
 """A creditor's webhook endpoints: register, change, remove; replay an event to one.
 
 The URL is checked by the SSRF guard (`webhooks.guard`) when it is registered or changed,
-and again at every delivery. The secret is made here and returned once, by `endpoint_create`.
+and again at every delivery. The secret is made here and returned once, by `endpoint_create`
+and `endpoint_secret_rotate`.
 Each change, and each replay, is an AuditEvent (`webhook.*`, target `webhook:<id>`) in the same
 transaction, naming the `actor` (a user, an API client, or None for the system) and their `ip`.
 The secret is never in it.
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, ValidationError
+from core.tenancy import scopes_disabled
 from creditors.audit import audit_record
 from creditors.models import AuditAction
 
@@ -21,6 +23,8 @@ from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .outbox import deliver_after_commit, delivery_row
 from .signing import secret_encrypt, secret_new
 
+DEFAULT_GRACE = datetime.timedelta(hours=24)  # as Stripe's default: a day to put the new secret in place
+MAX_GRACE = datetime.timedelta(days=7)
 MAX_ENDPOINTS = 10  # per creditor: each event is sent to each, and a receiver is usually one ERP
 URL_LENGTH = 500
 DESCRIPTION_LENGTH = 200
@@ -133,3 +137,48 @@ def event_replay(*, endpoint: WebhookEndpoint, event: WebhookEvent, at: datetime
     _audit(endpoint, AuditAction.WEBHOOK_REPLAYED, actor=actor, ip=ip, event=event.webhook_id, type=event.type)
     deliver_after_commit()
     return delivery
+
+
+def grace_clean(grace) -> datetime.timedelta:
+    if not isinstance(grace, datetime.timedelta) or not datetime.timedelta(0) <= grace <= MAX_GRACE:
+        hours = MAX_GRACE // datetime.timedelta(hours=1)
+        raise ValidationError(f"grace_hours is from 0 (the old secret stops at once) to {hours} hours (7 days)",
+                              code="grace_invalid", detail={"grace_hours": [f"From 0 to {hours}."]})
+    return grace
+
+
+@transaction.atomic
+def endpoint_secret_rotate(*, endpoint: WebhookEndpoint, grace: datetime.timedelta = DEFAULT_GRACE, actor=None,
+                           ip: str | None = None) -> tuple[WebhookEndpoint, str]:
+    """A new secret for the endpoint (`whsec_…`, returned here and not shown again), for a secret
+    that leaked or that someone who left knew.
+
+    For `grace` (0 to MAX_GRACE) the secret it replaces signs too: each delivery carries both
+    signatures, so the receiver can switch to the new one without refusing an event. With a
+    grace of 0 the old secret stops at once. A rotation during another's grace period makes the
+    secret in use the previous one, with the new grace; the one before it stops at once (a
+    delivery carries at most two signatures, and an older secret is the likelier to have leaked).
+    The audit event says the grace in hours, never a secret."""
+    grace = grace_clean(grace)
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    secret = secret_new()
+    if grace:
+        endpoint.previous_secret_encrypted = endpoint.secret_encrypted
+        endpoint.previous_secret_expires_at = timezone.now() + grace
+    else:
+        endpoint.previous_secret_encrypted, endpoint.previous_secret_expires_at = "", None
+    endpoint.secret_encrypted = secret_encrypt(secret)
+    endpoint.save(update_fields=["secret_encrypted", "previous_secret_encrypted", "previous_secret_expires_at"])
+    hours = grace / datetime.timedelta(hours=1)
+    _audit(endpoint, AuditAction.WEBHOOK_SECRET_ROTATED, actor=actor, ip=ip,
+           grace_hours=int(hours) if hours.is_integer() else hours)
+    return endpoint, secret
+
+
+def previous_secrets_forget(*, now: datetime.datetime | None = None) -> int:
+    """Blank the replaced secrets whose grace period is over (they no longer sign: this only keeps
+    them out of the database). Across creditors: the beat's sweep serves them all."""
+    now = now or timezone.now()
+    with scopes_disabled():
+        return WebhookEndpoint.objects.filter(previous_secret_expires_at__lte=now).update(
+            previous_secret_encrypted="", previous_secret_expires_at=None)

@@ -1,9 +1,11 @@
-"""Webhook delivery as Celery tasks: the beat's sweep every minute, and one task per delivery."""
+"""Webhook delivery as Celery tasks: the beat's sweep every minute, and one task per delivery;
+and the hourly sweep of rotated secrets whose grace period is over."""
 from celery import shared_task
 
 from core.tasks import TenantTask
 
 from .delivery import deliveries_claim, delivery_attempt
+from .services import previous_secrets_forget
 
 
 @shared_task(name="webhooks.deliver_due")
@@ -19,3 +21,8 @@ def deliver_due() -> int:
 def deliver(*, creditor_id: int, delivery_id: int) -> str | None:
     delivery = delivery_attempt(delivery_id=delivery_id)
     return delivery.state if delivery else None
+
+
+@shared_task(name="webhooks.forget_previous_secrets")
+def forget_previous_secrets() -> int:
+    return previous_secrets_forget()

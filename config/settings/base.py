@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     "hourly-idempotency-sweep": {"task": "api.sweep_idempotency_keys", "schedule": crontab(minute=17)},
     # Webhook deliveries that are due (webhooks.delivery): a commit asks at once, this catches the rest and the retries.
     "webhook-delivery-sweep": {"task": "webhooks.deliver_due", "schedule": 60.0},
+    # A rotated webhook secret stops signing at its end anyway (webhooks.delivery); this blanks it after.
+    "hourly-webhook-secret-sweep": {"task": "webhooks.forget_previous_secrets", "schedule": crontab(minute=23)},
 }
 # The SSRF guard (webhooks.guard): a receiver on a private address or over plain http, for development only.
 WEBHOOKS_ALLOW_PRIVATE = env.bool("FORDRA_WEBHOOKS_ALLOW_PRIVATE", default=False)

@@ -6,6 +6,7 @@ A route added later is walked too; one whose path this test does not know how to
 the test, so that whoever adds it says which object it names.
 """
 import json
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -71,7 +72,7 @@ def url(pattern: URLPattern, ids: dict) -> str:
             values[name] = "normal"
         else:
             raise AssertionError(f"{pattern.name}: the walk does not know what {name!r} names; teach it")
-    path = regex.pattern.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\.", ".")
+    path = re.sub(r"\\(.)", r"\1", regex.pattern.lstrip("^").rstrip("$").replace("\\Z", ""))  # `\-`, `\.` as sent
     for name, value in values.items():
         start = path.index(f"(?P<{name}>")
         depth, end = 0, start
@@ -104,7 +105,7 @@ def their_state(creditor):
     with creditor_scope(creditor):
         return (list(Case.objects.values_list("pk", "stage", "next_step_on")), CaseEvent.objects.count(),
                 Payment.objects.count(), list(PolicyStep.objects.values_list("pk", "offset_days")),
-                list(WebhookEndpoint.objects.values_list("pk", "url", "active")))
+                list(WebhookEndpoint.objects.values_list("pk", "url", "active", "secret_encrypted")))
 
 
 def call(api, method, path, body):
@@ -128,7 +129,7 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(api
             walked.append(f"{method.upper()} {pattern.name}")
     assert {"GET case-detail", "POST case-pause", "POST case-resume", "POST case-withdraw", "POST case-dispute",
             "GET debtor-detail", "PATCH debtor-detail", "GET payment-detail", "GET letter-pdf",
-            "GET case-documents", "GET case-document"} <= set(walked)
+            "GET case-documents", "GET case-document", "POST webhook-rotate-secret"} <= set(walked)
     assert their_state(other_creditor) == before
 
 
@@ -147,5 +148,5 @@ def test_a_read_only_key_is_refused_on_every_unsafe_route_and_changes_nothing(cr
             assert response.json()["code"] == "permission_denied"
             refused.append(f"{method.upper()} {pattern.name}")
     assert {"POST invoices", "POST payment-list", "POST case-pause", "PUT policy-detail",
-            "PATCH debtor-detail"} <= set(refused)
+            "PATCH debtor-detail", "POST webhook-rotate-secret"} <= set(refused)
     assert their_state(creditor) == before

@@ -89,7 +89,8 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
                                                                              theirs):
     with creditor_scope(other_creditor):
         before = CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()
-        hooks = list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active"))
+        hooks = list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active",
+                                                         "endpoint__secret_encrypted"))
         people = list(Membership.objects.values_list("pk", "role")), list(ApiClient.objects.values_list("pk", "revoked_at"))
     with creditor_scope(creditor):
         admin = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
@@ -109,9 +110,10 @@ def test_every_route_with_an_id_answers_another_creditors_like_a_missing_one(cli
         walked.append(pattern.name)
     assert {"case_detail", "case_letter_pdf", "case_pause", "case_document", "debtor_detail",
             "debtor_contact", "member_role", "member_remove", "api_key_revoke"} <= set(walked)
-    assert {"webhook_detail", "webhook_delete", "webhook_replay"} <= set(walked)
+    assert {"webhook_detail", "webhook_delete", "webhook_replay", "webhook_rotate"} <= set(walked)
     with creditor_scope(other_creditor):
         assert (CaseEvent.objects.count(), Payment.objects.count(), DisputeDocument.objects.count()) == before
-        assert list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active")) == hooks
+        assert list(WebhookDelivery.objects.values_list("pk", "endpoint__url", "endpoint__active",
+                                                      "endpoint__secret_encrypted")) == hooks
         assert (list(Membership.objects.values_list("pk", "role")),
                 list(ApiClient.objects.values_list("pk", "revoked_at"))) == people
