@@ -1,19 +1,19 @@
 """Endpoint secrets: made, kept encrypted, and used to sign (Standard Webhooks, symmetric v1).
 
 A secret is `whsec_` and 32 random bytes in base64. Fordra must keep it to sign, so it is
-stored encrypted with Fernet (AES-128-CBC and HMAC-SHA256) under a key derived from
-SECRET_KEY: a copy of the database alone does not give the secrets away. Rotating SECRET_KEY
-keeps them readable while the old key is in SECRET_KEY_FALLBACKS.
+stored encrypted (`core.crypto`: Fernet under a key derived from SECRET_KEY and `PURPOSE`): a
+copy of the database alone does not give the secrets away. After SECRET_KEY changes, with the
+old key in SECRET_KEY_FALLBACKS, `manage.py reencrypt_secrets` writes them under the new one.
 """
 import base64
 import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from core import crypto
 
 PREFIX = "whsec_"
+PURPOSE = "fordra.webhooks"  # the key derivation's label: a TOTP key's cannot open a webhook secret
 SECRET_BYTES = 32
 
 
@@ -21,21 +21,13 @@ def secret_new() -> str:
     return PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
-def _fernet() -> MultiFernet:
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"fordra.webhooks:{key}".encode()).digest()))
-                        for key in keys])
-
-
 def secret_encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return crypto.encrypt(secret, purpose=PURPOSE)
 
 
 def secret_decrypt(stored: str) -> str:
-    try:
-        return _fernet().decrypt(stored.encode()).decode()
-    except InvalidToken as error:  # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS
-        raise RuntimeError("a webhook secret cannot be decrypted with SECRET_KEY or its fallbacks") from error
+    """The secret; RuntimeError when SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS."""
+    return crypto.decrypt(stored, purpose=PURPOSE)
 
 
 def signature(secret: str, *, webhook_id: str, timestamp: int, body: bytes) -> str:

@@ -16,6 +16,10 @@ env = environ.Env()
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Earlier keys, comma-separated, while changing SECRET_KEY: sessions and links signed with them
+# stay valid, and the secrets encrypted under them (core.crypto) readable until
+# `manage.py reencrypt_secrets` has written them under the new key.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
