@@ -20,6 +20,10 @@ final bytes of the answer. For a request with the header and a valid API key:
    afresh: a 5xx or an exception (Fordra failed, maybe half-way: the endpoint's own transaction
    rolled back), a 429 (refused before the endpoint ran), a streamed answer (not bytes in hand).
 
+The stored answer is encrypted (`core.crypto`, its own label): an answer may hold a secret shown
+once (a webhook endpoint's, at its creation or rotation), which must not sit in the clear in the
+database for a day. A row written before that, unmarked, is replayed as it is.
+
 Keys belong to an API client: two clients may use the same one. Without the header nothing
 changes; a header that is empty, longer than 255 characters or not printable ASCII is a 400.
 A GET ignores it (it is idempotent anyway). Rows older than 24 hours count as absent and are
@@ -32,6 +36,7 @@ import json
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -40,6 +45,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.parsers import MultiPartParser
+
+from core.crypto import fernet
 
 from .models import IdempotencyState, IdempotentRequest
 from .params import echo
@@ -57,6 +64,8 @@ IN_FLIGHT_RETRY_AFTER = 1  # seconds; the slowest endpoint (1 000 invoices) take
 NOT_STORED_HEADERS = frozenset({"set-cookie", "date", "server"})
 # Two requests racing for an expired or abandoned row: after this many rounds the loser is told "in flight".
 CLAIM_ROUNDS = 3
+SEAL_PURPOSE = "fordra.idempotency"
+SEALED = b"fernet:"
 
 
 def key_problem(key: str) -> str | None:
@@ -131,8 +140,22 @@ def _reused(key: str) -> HttpResponse:
                           "path or body): use a new key for a new request.", {"idempotency_key": echo(key)})
 
 
+def _sealed(content: bytes) -> bytes:
+    return SEALED + fernet(SEAL_PURPOSE).encrypt(content)
+
+
+def _unsealed(stored: bytes) -> bytes:
+    if not stored.startswith(SEALED):
+        return stored  # stored before answers were encrypted (at most a day before)
+    try:
+        return fernet(SEAL_PURPOSE).decrypt(stored.removeprefix(SEALED))
+    except InvalidToken as error:  # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS
+        raise RuntimeError("a stored Idempotency-Key answer cannot be decrypted with SECRET_KEY or its "
+                           "fallbacks") from error
+
+
 def _replay(earlier: IdempotentRequest) -> HttpResponse:
-    response = HttpResponse(bytes(earlier.body), status=earlier.status_code)
+    response = HttpResponse(_unsealed(bytes(earlier.body)), status=earlier.status_code)
     for name, value in earlier.headers:
         response[name] = value
     response[REPLAY_HEADER] = "true"
@@ -181,7 +204,7 @@ def _keeps(response) -> bool:
 def _store(claimed: IdempotentRequest, response) -> None:
     headers = [[name, value] for name, value in response.headers.items() if name.lower() not in NOT_STORED_HEADERS]
     IdempotentRequest.objects.filter(pk=claimed.pk, state=IdempotencyState.IN_FLIGHT).update(
-        state=IdempotencyState.DONE, status_code=response.status_code, headers=headers, body=response.content)
+        state=IdempotencyState.DONE, status_code=response.status_code, headers=headers, body=_sealed(response.content))
 
 
 class IdempotencyMiddleware:

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from api.models import IdempotentRequest
 from core.tenancy import creditor_scope
 from creditors.models import ApiScopes, AuditAction, AuditEvent
 from creditors.services import api_client_create
@@ -99,6 +100,20 @@ def test_a_retry_with_the_same_idempotency_key_gets_the_same_secret_and_rotates_
     assert rotations(creditor) == 1
     other = rotate(api, endpoint.pk, {"grace_hours": 24}, HTTP_IDEMPOTENCY_KEY="rotate-2")
     assert other.json()["secret"] != first.json()["secret"] and rotations(creditor) == 2
+
+
+def test_the_answer_kept_for_a_retry_does_not_hold_the_secret_in_the_clear(api, creditor):
+    endpoint, _ = register(creditor)
+    created = api.post("/api/v1/webhooks/", json.dumps({"url": "https://93.184.216.34/b", "events": ["case.closed"]}),
+                       content_type="application/json", HTTP_IDEMPOTENCY_KEY="create-1")
+    rotated = rotate(api, endpoint.pk, {"grace_hours": 24}, HTTP_IDEMPOTENCY_KEY="rotate-1")
+    secrets = {created.json()["secret"].encode(), rotated.json()["secret"].encode()}
+    with creditor_scope(creditor):
+        kept = [bytes(body) for body in IdempotentRequest.objects.values_list("body", flat=True)]
+    assert len(kept) == 2 and not any(secret in body for secret in secrets for body in kept)
+    again = api.post("/api/v1/webhooks/", json.dumps({"url": "https://93.184.216.34/b", "events": ["case.closed"]}),
+                     content_type="application/json", HTTP_IDEMPOTENCY_KEY="create-1")
+    assert again.content == created.content and again["Idempotent-Replayed"] == "true"
 
 
 def test_a_read_key_cannot_rotate(creditor):
