@@ -8,6 +8,7 @@ from creditors.services import membership_add
 from tests.browser.conftest import PHONE
 from tests.browser.test_csp import PASSWORD, browser_page
 from webhooks.models import WebhookEndpoint
+from webhooks.outbox import emit
 from webhooks.services import endpoint_create
 from webhooks.signing import secret_decrypt
 
@@ -18,8 +19,10 @@ def test_an_admin_rotates_by_keyboard_and_the_page_fits_a_phone(chromium, live_s
     monkeypatch.setattr("webhooks.services.target_of", lambda url: None)  # no name lookup in this test
     with creditor_scope(creditor):
         user = membership_add(creditor=creditor, email="admin@acme.se", role=Role.ADMIN, password=PASSWORD).user
-        endpoint, old = endpoint_create(creditor=creditor, url="https://erp.example.com/fordra/webhooks",
-                                        events=["case.closed"], actor=user)
+        endpoint, old = endpoint_create(creditor=creditor, events=["case.closed"], actor=user,
+                                        url="https://erp.example.com/fordra/webhooks/incoming-events-of-fordra")
+        for case in range(3):  # deliveries: cards with a long event id each
+            emit(creditor_id=creditor.pk, type="case.closed", data={"case": case})
     page, refusals = browser_page(chromium, live_server, user)
     page.set_viewport_size(PHONE)
     page.goto(f"/settings/webhooks/{endpoint.pk}/")
@@ -43,4 +46,8 @@ def test_an_admin_rotates_by_keyboard_and_the_page_fits_a_phone(chromium, live_s
                  page.get_by_role("button", name="Byt hemlighet")):
         box = part.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (part, box)
+    # And the whole page: the URL as its heading, the deliveries as cards (ids of 36 characters).
+    for path in (f"/settings/webhooks/{endpoint.pk}/", "/settings/webhooks/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
     assert refusals == []
