@@ -27,6 +27,7 @@ SUMMARIES = {
     "webhooks_destroy": "Remove a webhook endpoint and its deliveries",
     "webhooks_deliveries_list": "An endpoint's latest deliveries, or its failed ones",
     "webhooks_events_replay_create": "Send an event to an endpoint again",
+    "webhooks_rotate_secret_create": "Rotate an endpoint's secret: the old one signs too for a grace period",
 }
 # Where the view's docstring describes its class (the viewset, a mixin), say what the operation does.
 DESCRIPTIONS = {
