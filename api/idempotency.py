@@ -36,7 +36,6 @@ import json
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode
 
-from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -46,7 +45,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.parsers import MultiPartParser
 
-from core.crypto import fernet
+from core.crypto import decrypt_bytes, encrypt_bytes
 
 from .models import IdempotencyState, IdempotentRequest
 from .params import echo
@@ -141,17 +140,13 @@ def _reused(key: str) -> HttpResponse:
 
 
 def _sealed(content: bytes) -> bytes:
-    return SEALED + fernet(SEAL_PURPOSE).encrypt(content)
+    return SEALED + encrypt_bytes(content, purpose=SEAL_PURPOSE)
 
 
 def _unsealed(stored: bytes) -> bytes:
     if not stored.startswith(SEALED):
         return stored  # stored before answers were encrypted (at most a day before)
-    try:
-        return fernet(SEAL_PURPOSE).decrypt(stored.removeprefix(SEALED))
-    except InvalidToken as error:  # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS
-        raise RuntimeError("a stored Idempotency-Key answer cannot be decrypted with SECRET_KEY or its "
-                           "fallbacks") from error
+    return decrypt_bytes(stored.removeprefix(SEALED), purpose=SEAL_PURPOSE)
 
 
 def _replay(earlier: IdempotentRequest) -> HttpResponse:

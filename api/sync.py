@@ -113,7 +113,6 @@ class SyncMixin:
         of every row."""
         return list(self.changed_at(queryset.order_by()).filter(after(at, pk)).order_by("changed_at", "pk")[:limit])
 
-
     def sync_or_page(self, queryset, serialize=None):
         serialize = serialize or (lambda objects: self.get_serializer(objects, many=True).data)
         request = self.request

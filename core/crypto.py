@@ -20,13 +20,21 @@ def fernet(purpose: str) -> MultiFernet:
                         for key in keys])
 
 
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    return fernet(purpose).encrypt(data)
+
+
+def decrypt_bytes(token: bytes, *, purpose: str) -> bytes:
+    """The bytes; RuntimeError when no key of SECRET_KEY and its fallbacks opens them."""
+    try:
+        return fernet(purpose).decrypt(token)
+    except InvalidToken as error:
+        raise RuntimeError(f"a {purpose} secret cannot be decrypted with SECRET_KEY or its fallbacks") from error
+
+
 def encrypt(text: str, *, purpose: str) -> str:
-    return fernet(purpose).encrypt(text.encode()).decode()
+    return encrypt_bytes(text.encode(), purpose=purpose).decode()
 
 
 def decrypt(token: str, *, purpose: str) -> str:
-    """The text; RuntimeError when no key of SECRET_KEY and its fallbacks opens it."""
-    try:
-        return fernet(purpose).decrypt(token.encode()).decode()
-    except InvalidToken as error:
-        raise RuntimeError(f"a {purpose} secret cannot be decrypted with SECRET_KEY or its fallbacks") from error
+    return decrypt_bytes(token.encode(), purpose=purpose).decode()

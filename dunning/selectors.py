@@ -32,7 +32,7 @@ def cases_waiting(kind: str) -> QuerySet:
 
 
 def case_documents(case) -> QuerySet[DisputeDocument]:
-    """The documents kept with the case's disputes, the oldest first."""
+    """The documents kept with the case's (a case or its id) disputes, the oldest first."""
     return DisputeDocument.objects.filter(case=case).order_by("uploaded_at", "id")
 
 

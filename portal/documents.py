@@ -16,6 +16,7 @@ from core.errors import ApplicationError
 from core.tenancy import creditor_scope
 from dunning.documents import MAX_BYTES, dispute_document_add
 from dunning.models import DisputeDocument
+from dunning.selectors import case_document as case_document_of
 
 from .agency import agency_view
 from .agent_views import _item
@@ -36,9 +37,10 @@ def case_document(request, case_id: int, document_id: int):
     """The creditor's staff: a document of one of their cases (the tenant middleware's scope)."""
     if request.creditor is None:
         raise Http404("You are not a member of any creditor.")
-    document = DisputeDocument.objects.filter(pk=document_id, case_id=case_id).first()
-    if document is None:
-        raise Http404("No such document.")
+    try:
+        document = case_document_of(case_id, document_id)
+    except ApplicationError:
+        raise Http404("No such document.") from None
     return _served(document)
 
 

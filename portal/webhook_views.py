@@ -20,6 +20,7 @@ from creditors.models import Role
 from webhooks import selectors
 from webhooks.events import EVENT_TYPES
 from webhooks.services import (
+    DEFAULT_GRACE,
     DESCRIPTION_LENGTH,
     MAX_ENDPOINTS,
     URL_LENGTH,
@@ -67,7 +68,7 @@ GRACE_CHOICES = [
     (24, gettext_lazy("24 timmar")),
     (168, gettext_lazy("7 dagar")),
 ]
-DEFAULT_GRACE_HOURS = 24
+DEFAULT_GRACE_HOURS = DEFAULT_GRACE // datetime.timedelta(hours=1)
 
 
 def admin_view(view):
